@@ -107,7 +107,7 @@ START_TEST (test_view_and_skip)
   static const guint8 in[] = { 1, 2, 3, 4, 5 };
   ertmp_reader r;
   const guint8 *v;
-  guint8 out[3];
+  guint8 out[4] = { 0 };  /* room for the refused 4-byte copy */
   guint32 peek;
 
   ertmp_reader_init (&r, in, sizeof (in));
