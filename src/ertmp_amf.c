@@ -767,54 +767,59 @@ print_object (GString * s, const ertmp_amf_value * v)
   g_string_append_c (s, '}');
 }
 
-static void
-print_value (GString * s, const ertmp_amf_value * v)
+/* Values without children; FALSE for the others */
+static gboolean
+print_scalar (GString * s, const ertmp_amf_value * v)
 {
   switch (v->type) {
     case ERTMP_AMF_UNDEFINED:
       g_string_append (s, "undefined");
-      break;
+      return TRUE;
     case ERTMP_AMF_NULL:
       g_string_append (s, "null");
-      break;
+      return TRUE;
+    case ERTMP_AMF_UNSUPPORTED:
+      g_string_append (s, "unsupported");
+      return TRUE;
     case ERTMP_AMF_BOOLEAN:
       g_string_append (s, v->boolean ? "true" : "false");
-      break;
+      return TRUE;
     case ERTMP_AMF_NUMBER:
       print_number (s, v->number);
-      break;
+      return TRUE;
     case ERTMP_AMF_INTEGER:
       g_string_append_printf (s, "%d", v->integer);
-      break;
-    case ERTMP_AMF_STRING:
-      print_quoted (s, v->data, v->data_len);
-      break;
-    case ERTMP_AMF_XML_DOCUMENT:
-    case ERTMP_AMF_XML:
-      g_string_append (s, v->type == ERTMP_AMF_XML ? "xml " : "xmldoc ");
-      print_quoted (s, v->data, v->data_len);
-      break;
+      return TRUE;
     case ERTMP_AMF_DATE:
       g_string_append (s, "date(");
       print_number (s, v->number);
       g_string_append_c (s, ')');
-      break;
-    case ERTMP_AMF_OBJECT:
-    case ERTMP_AMF_ECMA_ARRAY:
-      print_object (s, v);
-      break;
+      return TRUE;
+    case ERTMP_AMF_XML_DOCUMENT:
+    case ERTMP_AMF_XML:
+      g_string_append (s, v->type == ERTMP_AMF_XML ? "xml " : "xmldoc ");
+      /* fall through */
+    case ERTMP_AMF_STRING:
+      print_quoted (s, v->data, v->data_len);
+      return TRUE;
+    case ERTMP_AMF_BYTE_ARRAY:
+      print_bytes (s, "bytearray", v);
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
+static void
+print_value (GString * s, const ertmp_amf_value * v)
+{
+  if (print_scalar (s, v))
+    return;
+  switch (v->type) {
     case ERTMP_AMF_ARRAY:
       g_string_append_c (s, '[');
       print_props (s, v->props, print_items (s, v->items, FALSE) == 0);
       g_string_append_c (s, ']');
-      break;
-    case ERTMP_AMF_BYTE_ARRAY:
-      print_bytes (s, "bytearray", v);
-      break;
-    case ERTMP_AMF_VECTOR_INT:
-    case ERTMP_AMF_VECTOR_UINT:
-    case ERTMP_AMF_VECTOR_DOUBLE:
-      print_vector (s, v);
       break;
     case ERTMP_AMF_VECTOR_OBJECT:
       g_string_append_printf (s, "vector<%s> [",
@@ -827,8 +832,14 @@ print_value (GString * s, const ertmp_amf_value * v)
       print_items (s, v->items, TRUE);
       g_string_append_c (s, '}');
       break;
-    case ERTMP_AMF_UNSUPPORTED:
-      g_string_append (s, "unsupported");
+    case ERTMP_AMF_VECTOR_INT:
+    case ERTMP_AMF_VECTOR_UINT:
+    case ERTMP_AMF_VECTOR_DOUBLE:
+      print_vector (s, v);
+      break;
+    default:
+      /* OBJECT, ECMA_ARRAY */
+      print_object (s, v);
       break;
   }
 }

@@ -159,6 +159,13 @@ decode_items (ertmp_amf_decoder * dec, ertmp_reader * r, ertmp_amf_value * v,
   return res;
 }
 
+static const ertmp_amf_type complex_types[] = {
+    [M_OBJECT] = ERTMP_AMF_OBJECT,
+    [M_ECMA_ARRAY] = ERTMP_AMF_ECMA_ARRAY,
+    [M_STRICT_ARRAY] = ERTMP_AMF_ARRAY,
+    [M_TYPED_OBJECT] = ERTMP_AMF_OBJECT,
+};
+
 /* Object (0x03), Typed object (0x10), ECMA array (0x08), Strict array
  * (0x0A): numbered in the reference table when their marker is read
  * (amf.md 1.2) */
@@ -172,9 +179,7 @@ decode_complex (ertmp_amf_decoder * dec, ertmp_reader * r, guint8 marker,
   gsize len;
   guint32 count = 0;
 
-  v = ertmp_amf_new (marker == M_STRICT_ARRAY ? ERTMP_AMF_ARRAY
-          : marker == M_ECMA_ARRAY            ? ERTMP_AMF_ECMA_ARRAY
-                                              : ERTMP_AMF_OBJECT);
+  v = ertmp_amf_new (complex_types[marker]);
   if (marker == M_TYPED_OBJECT)
     res = read_string (r, 2, &v->class_name, &len);
   else if (marker != M_OBJECT && !ertmp_reader_u32be (r, &count))

@@ -45,6 +45,8 @@ ertmp_session_new (const ertmp_session_config * cfg)
           cfg->chunk_size <= ERTMP_LIMIT_CHUNK_SIZE_MAX,
       NULL);
   g_return_val_if_fail (cfg->window_ack_size > 0, NULL);
+  /* a table entry is allocated per stream */
+  g_return_val_if_fail (cfg->limits.max_streams <= G_MAXUINT16, NULL);
 
   s = g_new0 (ertmp_session, 1);
   s->role = cfg->role;
@@ -315,22 +317,6 @@ ertmp_session_put_value (GByteArray * body, ertmp_amf_value * value)
   ertmp_amf_value_unref (value);
 }
 
-/* onStatus, 0, null, {level, code, description} (test-vectors.md 3.8) */
-void
-ertmp_session_send_status (ertmp_session * s, guint32 csid, guint32 msid,
-    const gchar * level, const gchar * code, const gchar * description)
-{
-  GByteArray * body = ertmp_session_cmd_begin ("onStatus", 0);
-  ertmp_amf_value * info = ertmp_amf_new (ERTMP_AMF_OBJECT);
-
-  ertmp_amf0_put_null (body);
-  ertmp_amf_add_string (info, "level", level);
-  ertmp_amf_add_string (info, "code", code);
-  ertmp_amf_add_string (info, "description", description);
-  ertmp_session_put_value (body, info);
-  ertmp_session_cmd_send (s, csid, msid, body);
-}
-
 /* ---- events ---------------------------------------------------------- */
 
 static void
@@ -459,18 +445,7 @@ ertmp_session_get_stats (const ertmp_session * s, ertmp_session_stats * st)
   st->peer_caps = &s->peer_caps;
 }
 
-/* ---- streams and clocks ---------------------------------------------- */
-
-ertmp_session_stream *
-ertmp_session_find_stream (ertmp_session * s, guint32 msid)
-{
-  guint i;
-
-  for (i = 0; i < s->limits.max_streams; i++)
-    if (s->streams[i].state != ERTMP_STREAM_FREE && s->streams[i].msid == msid)
-      return &s->streams[i];
-  return NULL;
-}
+/* ---- clocks ---------------------------------------------------------- */
 
 /* rtmp.md 9: unwrapped = last + (int32) (ts - last_ts), per msid.  The
  * table is bounded; a msid beyond it takes the least recently used slot. */
@@ -774,6 +749,13 @@ ertmp_session_cmd_arg (const ertmp_session_cmd * cmd, guint i)
   if (cmd->values->len <= 2 + i)
     return NULL;
   return g_ptr_array_index (cmd->values, 2 + i);
+}
+
+gboolean
+ertmp_session_is_object (const ertmp_amf_value * v)
+{
+  return v != NULL &&
+      (v->type == ERTMP_AMF_OBJECT || v->type == ERTMP_AMF_ECMA_ARRAY);
 }
 
 const gchar *

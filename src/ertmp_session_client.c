@@ -31,13 +31,6 @@ ertmp_session_client_clear (ertmp_session * s)
   g_clear_pointer (&s->publish_type, g_free);
 }
 
-static gboolean
-is_object (const ertmp_amf_value * v)
-{
-  return v != NULL &&
-      (v->type == ERTMP_AMF_OBJECT || v->type == ERTMP_AMF_ECMA_ARRAY);
-}
-
 /* "connect", txn, {app, type, flashVer, tcUrl, [swfUrl], [caps], [extra]},
  * [args] (test-vectors.md 3.1, 3.3) */
 static void
@@ -170,11 +163,11 @@ on_connect_result (ertmp_session * s, const ertmp_session_cmd * cmd)
   gdouble enc = 0;
 
   /* E-RTMP caps: in either object (ertmp.md 9) */
-  if (is_object (props)) {
+  if (ertmp_session_is_object (props)) {
     ertmp_caps_read (&s->peer_caps, props);
     s->peer_flash_ver = g_strdup (ertmp_amf_get_prop_string (props, "fmsVer"));
   }
-  if (is_object (info)) {
+  if (ertmp_session_is_object (info)) {
     ertmp_caps_read (&s->peer_caps, info);
     if (ertmp_amf_get_prop_number (info, "objectEncoding", &enc) && enc == 3)
       s->object_encoding = 3;
@@ -182,7 +175,7 @@ on_connect_result (ertmp_session * s, const ertmp_session_cmd * cmd)
   s->state = ERTMP_SESSION_STATE_CONNECTED;
   q = ertmp_session_push_event (s, ERTMP_SESSION_EVENT_CONNECTED, 0);
   q->ev.connected.fms_ver = s->peer_flash_ver;
-  q->ev.connected.description = is_object (info)
+  q->ev.connected.description = ertmp_session_is_object (info)
       ? ertmp_session_qevent_keep (
             q, ertmp_amf_get_prop_string (info, "description"))
       : NULL;
@@ -222,7 +215,7 @@ push_status (ertmp_session * s, ertmp_session_event_type type, guint32 msid,
   ertmp_session_qevent * q = ertmp_session_push_event (s, type, msid);
 
   q->ev.status.command = ertmp_session_qevent_keep (q, command);
-  if (!is_object (info))
+  if (!ertmp_session_is_object (info))
     return;
   q->ev.status.level =
       ertmp_session_qevent_keep (q, ertmp_amf_get_prop_string (info, "level"));
@@ -304,9 +297,9 @@ on_status (ertmp_session * s, const ertmp_session_cmd * cmd)
   const gchar * code;
   ertmp_session_qevent * q;
 
-  if (!is_object (info))
+  if (!ertmp_session_is_object (info))
     info = ertmp_session_cmd_arg (cmd, 0);
-  if (!is_object (info))
+  if (!ertmp_session_is_object (info))
     return ertmp_session_fail (s, ERTMP_MALFORMED, "onStatus: no info object");
   code = ertmp_amf_get_prop_string (info, "code");
   if (g_strcmp0 (code, "NetStream.Publish.Start") == 0 &&

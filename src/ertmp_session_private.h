@@ -161,13 +161,13 @@ GByteArray * ertmp_session_cmd_begin (const gchar * name, gdouble txn);
 void ertmp_session_cmd_send (
     ertmp_session * s, guint32 csid, guint32 msid, GByteArray * body);
 void ertmp_session_put_value (GByteArray * body, ertmp_amf_value * value);
-void ertmp_session_send_status (ertmp_session * s, guint32 csid, guint32 msid,
-    const gchar * level, const gchar * code, const gchar * description);
 /* Argument @i of a command: 0 = command object, 1 = first argument. */
 const ertmp_amf_value * ertmp_session_cmd_arg (
     const ertmp_session_cmd * cmd, guint i);
 const gchar * ertmp_session_cmd_arg_string (
     const ertmp_session_cmd * cmd, guint i);
+/* OBJECT or ECMA_ARRAY (command objects arrive as either, rtmp.md 7.1) */
+gboolean ertmp_session_is_object (const ertmp_amf_value * v);
 
 ertmp_session_qevent * ertmp_session_push_event (
     ertmp_session * s, ertmp_session_event_type type, guint32 msid);
@@ -177,9 +177,6 @@ void ertmp_session_push_warning (ertmp_session * s, ertmp_result res,
     const gchar * format, ...) G_GNUC_PRINTF (3, 4);
 void ertmp_session_push_command (
     ertmp_session * s, const ertmp_session_cmd * cmd);
-
-ertmp_session_stream * ertmp_session_find_stream (
-    ertmp_session * s, guint32 msid);
 
 /* ertmp_session_server.c */
 ertmp_result ertmp_session_server_command (

@@ -14,11 +14,31 @@
 /* bytes; room checked before the calls below queue their few messages */
 #define REPLY_ROOM 1024u
 
-static gboolean
-is_object (const ertmp_amf_value * v)
+static ertmp_session_stream *
+find_stream (ertmp_session * s, guint32 msid)
 {
-  return v != NULL &&
-      (v->type == ERTMP_AMF_OBJECT || v->type == ERTMP_AMF_ECMA_ARRAY);
+  guint i;
+
+  for (i = 0; i < s->limits.max_streams; i++)
+    if (s->streams[i].state != ERTMP_STREAM_FREE && s->streams[i].msid == msid)
+      return &s->streams[i];
+  return NULL;
+}
+
+/* onStatus, 0, null, {level, code, description} (test-vectors.md 3.8) */
+static void
+send_status (ertmp_session * s, guint32 csid, guint32 msid, const gchar * level,
+    const gchar * code, const gchar * description)
+{
+  GByteArray * body = ertmp_session_cmd_begin ("onStatus", 0);
+  ertmp_amf_value * info = ertmp_amf_new (ERTMP_AMF_OBJECT);
+
+  ertmp_amf0_put_null (body);
+  ertmp_amf_add_string (info, "level", level);
+  ertmp_amf_add_string (info, "code", code);
+  ertmp_amf_add_string (info, "description", description);
+  ertmp_session_put_value (body, info);
+  ertmp_session_cmd_send (s, csid, msid, body);
 }
 
 static void
@@ -68,7 +88,7 @@ on_connect (ertmp_session * s, const ertmp_session_cmd * cmd)
   if (s->state != ERTMP_SESSION_STATE_CONNECTING)
     return ertmp_session_fail (
         s, ERTMP_MALFORMED, "connect: second connect on one connection");
-  if (!is_object (obj))
+  if (!ertmp_session_is_object (obj))
     return ertmp_session_fail (
         s, ERTMP_MALFORMED, "connect: command object is not an object");
   s->app = g_strdup (ertmp_amf_get_prop_string (obj, "app"));
@@ -151,7 +171,7 @@ new_stream (ertmp_session * s, guint32 msid)
   guint i;
 
   if (msid == 0)
-    for (msid = 1; ertmp_session_find_stream (s, msid) != NULL; msid++)
+    for (msid = 1; find_stream (s, msid) != NULL; msid++)
       ;
   for (i = 0; i < s->limits.max_streams; i++) {
     if (s->streams[i].state == ERTMP_STREAM_FREE) {
@@ -200,7 +220,7 @@ on_publish (ertmp_session * s, const ertmp_session_cmd * cmd)
   if (cmd->msid == 0)
     return ertmp_session_fail (
         s, ERTMP_MALFORMED, "publish: sent on message stream 0");
-  st = ertmp_session_find_stream (s, cmd->msid);
+  st = find_stream (s, cmd->msid);
   if (st == NULL && (st = new_stream (s, cmd->msid)) == NULL)
     return ertmp_session_fail_limit (s, ERTMP_LIMIT_MAX_STREAMS, "publish");
   if (st->state == ERTMP_STREAM_PENDING || st->state == ERTMP_STREAM_PUBLISHING)
@@ -260,7 +280,7 @@ on_delete_stream (ertmp_session * s, const ertmp_session_cmd * cmd)
       msid > G_MAXUINT32)
     return ertmp_session_fail (
         s, ERTMP_MALFORMED, "deleteStream: stream id is not a number");
-  st = ertmp_session_find_stream (s, (guint32) msid);
+  st = find_stream (s, (guint32) msid);
   if (st == NULL)
     return ERTMP_OK;
   end_stream (s, st, "deleteStream");
@@ -274,7 +294,7 @@ send_unpublished (ertmp_session * s, ertmp_session_stream * st)
 {
   gchar * desc = g_strdup_printf ("%s is now unpublished.", st->name);
 
-  ertmp_session_send_status (s, ERTMP_SESSION_CSID_STREAM, st->msid, "status",
+  send_status (s, ERTMP_SESSION_CSID_STREAM, st->msid, "status",
       "NetStream.Unpublish.Success", desc);
   g_free (desc);
 }
@@ -282,7 +302,7 @@ send_unpublished (ertmp_session * s, ertmp_session_stream * st)
 static ertmp_result
 on_close_stream (ertmp_session * s, const ertmp_session_cmd * cmd)
 {
-  ertmp_session_stream * st = ertmp_session_find_stream (s, cmd->msid);
+  ertmp_session_stream * st = find_stream (s, cmd->msid);
 
   if (end_stream (s, st, "closeStream"))
     send_unpublished (s, st);
@@ -335,7 +355,7 @@ pending_stream (ertmp_session * s, guint32 msid)
       (s->state != ERTMP_SESSION_STATE_CONNECTED &&
           s->state != ERTMP_SESSION_STATE_PUBLISHING))
     return NULL;
-  st = ertmp_session_find_stream (s, msid);
+  st = find_stream (s, msid);
   return st && st->state == ERTMP_STREAM_PENDING ? st : NULL;
 }
 
@@ -356,7 +376,7 @@ ertmp_session_accept_publish (ertmp_session * s, guint32 msid)
   n = strcspn (st->name, "?");
   desc = g_strdup_printf ("Publishing %.*s.", (int) n, st->name);
   ertmp_session_send_user_control (s, ERTMP_UC_STREAM_BEGIN, msid);
-  ertmp_session_send_status (s, ERTMP_SESSION_CSID_STREAM, msid, "status",
+  send_status (s, ERTMP_SESSION_CSID_STREAM, msid, "status",
       "NetStream.Publish.Start", desc);
   g_free (desc);
   st->state = ERTMP_STREAM_PUBLISHING;
@@ -382,8 +402,8 @@ ertmp_session_reject_publish (ertmp_session * s, guint32 msid,
   if (!ertmp_session_has_room (
           s, REPLY_ROOM + (description ? strlen (description) : 0)))
     return ERTMP_LIMIT;
-  ertmp_session_send_status (s, ERTMP_SESSION_CSID_STREAM, msid, "error",
-      codes[reason][0], description ? description : codes[reason][1]);
+  send_status (s, ERTMP_SESSION_CSID_STREAM, msid, "error", codes[reason][0],
+      description ? description : codes[reason][1]);
   st->state = ERTMP_STREAM_ENDED;
   s->state = ERTMP_SESSION_STATE_CLOSING;
   return ERTMP_OK;

@@ -10,8 +10,8 @@
 /* Externalizable class "Foo": a u8 length, then that many bytes.  "Bar" is
  * refused, other classes are broken. */
 static ertmp_result
-foo_resolver (const gchar *class_name, const guint8 *data, gsize avail,
-    gsize *len, gpointer user_data)
+foo_resolver (const gchar * class_name, const guint8 * data, gsize avail,
+    gsize * len, gpointer user_data)
 {
   (*(guint *) user_data)++;
   if (strcmp (class_name, "Bar") == 0)
@@ -28,7 +28,7 @@ foo_resolver (const gchar *class_name, const guint8 *data, gsize avail,
 static guint resolver_calls;
 
 static ertmp_amf_decoder *
-new_decoder (const ertmp_limits *limits, gboolean ext)
+new_decoder (const ertmp_limits * limits, gboolean ext)
 {
   ertmp_amf_decoder *dec = ertmp_amf_decoder_new (limits);
 
@@ -39,7 +39,7 @@ new_decoder (const ertmp_limits *limits, gboolean ext)
 
 /* All values of @b, each must decode */
 static GPtrArray *
-decode_all (ertmp_amf_decoder *dec, GByteArray *b)
+decode_all (ertmp_amf_decoder * dec, GByteArray * b)
 {
   GPtrArray *values =
       g_ptr_array_new_with_free_func ((GDestroyNotify) ertmp_amf_value_unref);
@@ -59,7 +59,7 @@ decode_all (ertmp_amf_decoder *dec, GByteArray *b)
  * NEED_MORE and leaves the reader; continuing with the whole input and the
  * same decoder gives @full (the tables were left as they were). */
 static void
-check_prefixes (GByteArray *b, GPtrArray *full, gboolean ext)
+check_prefixes (GByteArray * b, GPtrArray * full, gboolean ext)
 {
   gsize n, pos;
 
@@ -93,7 +93,7 @@ check_prefixes (GByteArray *b, GPtrArray *full, gboolean ext)
 /* Decodes the values of @hex; checks their printed form ("a, b"), the
  * encoder's bytes (@reencoded, "" = @hex itself) and every prefix */
 static void
-check_values (const gchar *hex, const gchar *text, const gchar *reencoded,
+check_values (const gchar * hex, const gchar * text, const gchar * reencoded,
     gboolean ext)
 {
   GByteArray *b = test_hex (hex), *out = g_byte_array_new (), *exp;
@@ -124,8 +124,8 @@ check_values (const gchar *hex, const gchar *text, const gchar *reencoded,
 }
 
 static ertmp_result
-decode_one (const ertmp_limits *limits, const gchar *hex, gboolean ext,
-    ertmp_limit_id *hit)
+decode_one (const ertmp_limits * limits, const gchar * hex, gboolean ext,
+    ertmp_limit_id * hit)
 {
   GByteArray *b = test_hex (hex);
   ertmp_amf_decoder *dec = new_decoder (limits, ext);
@@ -147,7 +147,7 @@ decode_one (const ertmp_limits *limits, const gchar *hex, gboolean ext,
 
 /* The same bytes behind 0x11 in a whole AMF0 message */
 static ertmp_result
-decode_in_message (const gchar *hex, gboolean ext)
+decode_in_message (const gchar * hex, gboolean ext)
 {
   GByteArray *b = test_hex (hex);
   ertmp_amf_decoder *dec = new_decoder (NULL, ext);
@@ -501,7 +501,8 @@ END_TEST
 /* ---- limits ------------------------------------------------------------ */
 
 static gchar *
-nested_hex (const gchar *open, guint n, const gchar *leaf, const gchar *close)
+nested_hex (const gchar * open, guint n, const gchar * leaf,
+    const gchar * close)
 {
   GString *s = g_string_new (NULL);
   guint i;
@@ -527,8 +528,8 @@ static const struct
 };
 
 static ertmp_result
-decode_nested (guint i, guint n, const ertmp_limits *limits,
-    ertmp_limit_id *hit)
+decode_nested (guint i, guint n, const ertmp_limits * limits,
+    ertmp_limit_id * hit)
 {
   gchar *hex = nested_hex (nestings[i].open, n, "01", nestings[i].close);
   ertmp_result res = decode_one (limits, hex, FALSE, hit);
@@ -554,6 +555,40 @@ START_TEST (test_depth_limit)
   ck_assert_int_eq (hit, ERTMP_LIMIT_AMF_MAX_DEPTH);
   limits.amf_max_depth = G_MAXUINT32;
   ck_assert_int_eq (decode_nested (_i, 2000, &limits, &hit), ERTMP_LIMIT);
+}
+END_TEST
+
+/* A reference nests as deep as what it repeats: 16 levels (#0 .. #15),
+ * then 16 more around a reference to #0, is 32; one more is too deep */
+START_TEST (test_depth_through_references)
+{
+  guint extra;
+
+  for (extra = 0; extra <= 1; extra++) {
+    gchar *first = nested_hex ("09 03 01", 16, "01", "");
+    gchar *second = nested_hex ("09 03 01", 16 + extra, "09 00", "");
+    gchar *hex = g_strconcat (first, second, NULL);
+    GByteArray *b = test_hex (hex);
+    ertmp_amf_decoder *dec = new_decoder (NULL, FALSE);
+    ertmp_amf_value *v = NULL;
+    ertmp_reader r;
+
+    ertmp_reader_init (&r, b->data, b->len);
+    ck_assert_int_eq (ertmp_amf3_decode (dec, &r, &v), ERTMP_OK);
+    ertmp_amf_value_unref (v);
+    ck_assert_int_eq (ertmp_amf3_decode (dec, &r, &v),
+        extra ? ERTMP_LIMIT : ERTMP_OK);
+    if (extra)
+      ck_assert_int_eq (ertmp_amf_decoder_limit_hit (dec),
+          ERTMP_LIMIT_AMF_MAX_DEPTH);
+    else
+      ertmp_amf_value_unref (v);
+    ertmp_amf_decoder_free (dec);
+    g_byte_array_unref (b);
+    g_free (hex);
+    g_free (second);
+    g_free (first);
+  }
 }
 END_TEST
 
@@ -612,7 +647,7 @@ END_TEST
 /* ---- encoding ---------------------------------------------------------- */
 
 static ertmp_amf_value *
-mark3 (ertmp_amf_value *v)
+mark3 (ertmp_amf_value * v)
 {
   guint i;
 
@@ -635,7 +670,7 @@ new_vector (ertmp_amf_type type, gconstpointer data, guint n, guint size)
 }
 
 static ertmp_amf_value *
-new_text (ertmp_amf_type type, const gchar *str)
+new_text (ertmp_amf_type type, const gchar * str)
 {
   ertmp_amf_value *v = ertmp_amf_new_string (str, -1);
 
@@ -835,6 +870,7 @@ amf3_suite (void)
   tc = tcase_create ("robustness");
   tcase_add_test (tc, test_length_fields);
   tcase_add_loop_test (tc, test_depth_limit, 0, G_N_ELEMENTS (nestings));
+  tcase_add_test (tc, test_depth_through_references);
   tcase_add_test (tc, test_values_limit);
   tcase_add_test (tc, test_reference_expansion);
   suite_add_tcase (s, tc);

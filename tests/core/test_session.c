@@ -1693,6 +1693,35 @@ START_TEST (test_client_connect_extra)
 
 END_TEST;
 
+/* connect called after the handshake: sent at once; publish only once */
+START_TEST (test_client_connect_late)
+{
+  ertmp_session_config cfg;
+  ertmp_session_connect_params cp = { 0 };
+  harness * h;
+  GPtrArray * v;
+
+  ertmp_session_config_init (&cfg, ERTMP_SESSION_CLIENT);
+  cfg.chunk_size = 128;
+  h = client_new_cfg (&cfg, NULL);
+  ck_assert_int_eq (ertmp_session_publish (h->s, "s", NULL), ERTMP_STATE);
+  h_output (h);
+  ck_assert_uint_eq (h->out->len, 0);
+  cp.tc_url = "rtmp://x/live";
+  cp.app = "live";
+  ck_assert_int_eq (ertmp_session_connect (h->s, &cp), ERTMP_OK);
+  h_output (h);
+  ck_assert_uint_eq (h->out->len, 1);
+  v = out_values (h, 0);
+  ck_assert_str_eq (v_str (v, 0), "connect");
+  ck_assert_str_eq (v_prop (v, 2, "flashVer"),
+      "FMLE/3.0 (compatible; FMSc/1.0)");
+  g_ptr_array_unref (v);
+  h_free (h);
+}
+
+END_TEST;
+
 static void
 feed_connect_result (harness * h, gboolean caps_in_info)
 {
@@ -2104,6 +2133,7 @@ session_suite (void)
   tcase_add_test (tc, test_client_connect_legacy);
   tcase_add_test (tc, test_client_connect_caps);
   tcase_add_test (tc, test_client_connect_extra);
+  tcase_add_test (tc, test_client_connect_late);
   tcase_add_test (tc, test_client_publish_flow);
   tcase_add_test (tc, test_client_close_stream);
   tcase_add_test (tc, test_client_errors);

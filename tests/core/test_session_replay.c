@@ -354,6 +354,16 @@ on_event (ertmp_session * s, const ertmp_session_event * ev, replay_result * rr)
       g_string_append_printf (
           rr->log, "eos %u %s\n", ev->msid, ev->end_of_stream.command);
       break;
+    case ERTMP_SESSION_EVENT_USER_CONTROL:
+      g_string_append_printf (rr->log, "uc %u %u\n", ev->user_control.type,
+          ev->user_control.value);
+      break;
+    case ERTMP_SESSION_EVENT_COMMAND:
+      g_string_append_printf (rr->log, "command %s\n", ev->command.name);
+      break;
+    case ERTMP_SESSION_EVENT_WARNING:
+      g_string_append_printf (rr->log, "warning %s\n", ev->warning.message);
+      break;
     default:
       ck_abort_msg ("unexpected event %d", ev->type);
   }
@@ -558,6 +568,107 @@ START_TEST (test_replay_rtmp2)
 
 END_TEST;
 
+static void
+write_msg (GByteArray * w, ertmp_chunk_writer * cw, guint32 csid,
+    guint8 type, guint32 msid, guint32 ts, const gchar * hex)
+{
+  GByteArray *b = test_hex (hex);
+
+  ck_assert_int_eq (ertmp_chunk_writer_write (cw, w, csid, type, msid, ts,
+          b->data, b->len), ERTMP_OK);
+  g_byte_array_unref (b);
+}
+
+/* What no capture shows, in one session (and one fuzz seed): connect as
+ * an AMF3 command with E-RTMP caps (test-vectors.md 3.3), windows, user
+ * control, a chunk size change, an aggregate, AMF3 data, Abort, an unknown
+ * type, closeStream then deleteStream. */
+static void
+build_misc (session_bytes * sb)
+{
+  GByteArray *w = g_byte_array_new ();
+  ertmp_chunk_writer *cw = ertmp_chunk_writer_new ();
+  guint8 c0c1c2[1 + 2 * HS] = { 3 };
+
+  g_byte_array_append (w, c0c1c2, sizeof (c0c1c2));
+  sb->handshake_len = w->len;
+  write_msg (w, cw, 3, 17, 0, 0, "00"
+      "02 00 07 63 6f 6e 6e 65 63 74 00 3f f0 00 00 00"
+      "00 00 00 03 00 03 61 70 70 02 00 04 6c 69 76 65"
+      "00 04 74 79 70 65 02 00 0a 6e 6f 6e 70 72 69 76"
+      "61 74 65 00 08 66 6c 61 73 68 56 65 72 02 00 1f"
+      "46 4d 4c 45 2f 33 2e 30 20 28 63 6f 6d 70 61 74"
+      "69 62 6c 65 3b 20 46 4d 53 63 2f 31 2e 30 29 00"
+      "05 74 63 55 72 6c 02 00 17 72 74 6d 70 3a 2f 2f"
+      "65 78 61 6d 70 6c 65 2e 63 6f 6d 2f 6c 69 76 65"
+      "00 0a 66 6f 75 72 43 63 4c 69 73 74 0a 00 00 00"
+      "03 02 00 04 68 76 63 31 02 00 04 61 76 30 31 02"
+      "00 04 4f 70 75 73 00 12 76 69 64 65 6f 46 6f 75"
+      "72 43 63 49 6e 66 6f 4d 61 70 03 00 04 68 76 63"
+      "31 00 40 00 00 00 00 00 00 00 00 04 61 76 30 31"
+      "00 40 00 00 00 00 00 00 00 00 00 09 00 12 61 75"
+      "64 69 6f 46 6f 75 72 43 63 49 6e 66 6f 4d 61 70"
+      "03 00 04 4f 70 75 73 00 40 00 00 00 00 00 00 00"
+      "00 00 09 00 06 63 61 70 73 45 78 00 40 2e 00 00"
+      "00 00 00 00 00 00 09");
+  write_msg (w, cw, 2, 5, 0, 0, "00 00 01 00");  /* Window Ack Size 256 */
+  write_msg (w, cw, 2, 6, 0, 0, "00 00 10 00 00");
+  write_msg (w, cw, 2, 4, 0, 0, "00 06 00 00 00 2a");   /* PingRequest */
+  write_msg (w, cw, 2, 4, 0, 0, "00 03 00 00 00 01 00 00 0b b8");
+  write_msg (w, cw, 2, 1, 0, 0, "00 00 00 c8");  /* Set Chunk Size 200 */
+  ertmp_chunk_writer_set_chunk_size (cw, 200);
+  write_msg (w, cw, 3, 20, 0, 0, "02 00 0c 63 72 65 61 74 65 53 74 72 65 61"
+      "6d 00 40 00 00 00 00 00 00 00 05");
+  write_msg (w, cw, 3, 20, 1, 0, "02 00 07 70 75 62 6c 69 73 68 00 00 00 00"
+      "00 00 00 00 00 05 02 00 03 6b 65 79 02 00 04 6c 69 76 65");
+  /* aggregate: video at sub ts 5, audio at 25; message ts 1000 */
+  write_msg (w, cw, 6, 22, 1, 1000,
+      "09 00 00 03 00 00 05 00 00 00 01 17 01 00 00 00 00 0e"
+      "08 00 00 02 00 00 19 00 00 00 01 af 01 00 00 00 0d");
+  write_msg (w, cw, 4, 15, 1, 1000, "00 02 00 0a 6f 6e 4d 65 74 61 44 61 74"
+      "61 11 0a 0b 01 09 74 65 73 74 04 05 01");
+  write_msg (w, cw, 2, 2, 0, 0, "00 00 00 06");  /* Abort csid 6 */
+  write_msg (w, cw, 3, 7, 0, 0, "01 02 03");     /* unknown type */
+  write_msg (w, cw, 3, 20, 0, 0, "02 00 0f 67 65 74 53 74 72 65 61 6d 4c 65"
+      "6e 67 74 68 00 40 08 00 00 00 00 00 00 05");
+  write_msg (w, cw, 5, 20, 1, 0, "02 00 0b 63 6c 6f 73 65 53 74 72 65 61 6d"
+      "00 00 00 00 00 00 00 00 00 05");
+  write_msg (w, cw, 3, 20, 0, 0, "02 00 0c 64 65 6c 65 74 65 53 74 72 65 61"
+      "6d 00 00 00 00 00 00 00 00 00 05 00 3f f0 00 00 00 00 00 00");
+  ertmp_chunk_writer_free (cw);
+  sb->wire = w;
+  sb->key = "key";
+  sb->n_media = 2;
+}
+
+START_TEST (test_replay_misc)
+{
+  session_bytes sb;
+  replay_result whole, bytewise;
+
+  build_misc (&sb);
+  write_seed (&sb, "misc_session");
+  replay (&sb, 0, &whole);
+  replay (&sb, 1, &bytewise);
+  ck_assert_str_eq (whole.log->str,
+      "connected live rtmp://example.com/live FMLE/3.0 (compatible; FMSc/1.0)\n"
+      "uc 3 1\n"
+      "publish 1 key live\n"
+      "media 9 1000\n"
+      "media 8 1020\n"
+      "data onMetaData\n"
+      "command getStreamLength\n"
+      "eos 1 closeStream\n");
+  ck_assert_str_eq (whole.log->str, bytewise.log->str);
+  ck_assert_bytes_eq (whole.out->data, whole.out->len, bytewise.out->data,
+      bytewise.out->len);
+  replay_clear (&whole);
+  replay_clear (&bytewise);
+  g_byte_array_unref (sb.wire);
+}
+
+END_TEST;
+
 static Suite *
 session_replay_suite (void)
 {
@@ -566,6 +677,7 @@ session_replay_suite (void)
 
   tcase_add_test (tc, test_replay_ffmpeg);
   tcase_add_test (tc, test_replay_rtmp2);
+  tcase_add_test (tc, test_replay_misc);
   suite_add_tcase (s, tc);
   return s;
 }

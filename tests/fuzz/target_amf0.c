@@ -54,8 +54,8 @@ check_roundtrip (GPtrArray * values)
   for (i = 0; i < values->len; i++)
     if (ertmp_amf0_encode (out, g_ptr_array_index (values, i)) != ERTMP_OK)
       abort ();
-  if (ertmp_amf0_decode_message (dec, out->data, out->len, &back) !=
-      ERTMP_OK || back->len != values->len)
+  if (ertmp_amf0_decode_message (dec, out->data, out->len, &back) != ERTMP_OK ||
+      back->len != values->len)
     abort ();
   for (i = 0; i < values->len; i++)
     if (!ertmp_amf_equal (g_ptr_array_index (values, i),
