@@ -1,53 +1,31 @@
-/* gst-ertmp: AMF3 decoder and encoder (amf.md 2)
+/* gst-ertmp: AMF3 U29 and decoder (amf.md 2)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <string.h>
 
-#include "ertmp_amf3.h"
+#include "ertmp_amf3_private.h"
 #include "ertmp_amf_private.h"
-
-enum
-{
-  M_UNDEFINED = 0x00,
-  M_NULL = 0x01,
-  M_FALSE = 0x02,
-  M_TRUE = 0x03,
-  M_INTEGER = 0x04,
-  M_DOUBLE = 0x05,
-  M_STRING = 0x06,
-  M_XML_DOCUMENT = 0x07,
-  M_DATE = 0x08,
-  M_ARRAY = 0x09,
-  M_OBJECT = 0x0A,
-  M_XML = 0x0B,
-  M_BYTE_ARRAY = 0x0C,
-  M_VECTOR_INT = 0x0D,
-  M_VECTOR_UINT = 0x0E,
-  M_VECTOR_DOUBLE = 0x0F,
-  M_VECTOR_OBJECT = 0x10,
-  M_DICTIONARY = 0x11,
-};
 
 /* Value types by marker */
 static const ertmp_amf_type types[] = {
-    [M_UNDEFINED] = ERTMP_AMF_UNDEFINED,
-    [M_NULL] = ERTMP_AMF_NULL,
-    [M_FALSE] = ERTMP_AMF_BOOLEAN,
-    [M_TRUE] = ERTMP_AMF_BOOLEAN,
-    [M_INTEGER] = ERTMP_AMF_INTEGER,
-    [M_DOUBLE] = ERTMP_AMF_NUMBER,
-    [M_STRING] = ERTMP_AMF_STRING,
-    [M_XML_DOCUMENT] = ERTMP_AMF_XML_DOCUMENT,
-    [M_DATE] = ERTMP_AMF_DATE,
-    [M_ARRAY] = ERTMP_AMF_ARRAY,
-    [M_OBJECT] = ERTMP_AMF_OBJECT,
-    [M_XML] = ERTMP_AMF_XML,
-    [M_BYTE_ARRAY] = ERTMP_AMF_BYTE_ARRAY,
-    [M_VECTOR_INT] = ERTMP_AMF_VECTOR_INT,
-    [M_VECTOR_UINT] = ERTMP_AMF_VECTOR_UINT,
-    [M_VECTOR_DOUBLE] = ERTMP_AMF_VECTOR_DOUBLE,
-    [M_VECTOR_OBJECT] = ERTMP_AMF_VECTOR_OBJECT,
-    [M_DICTIONARY] = ERTMP_AMF_DICTIONARY,
+    [ERTMP_AMF3_MARKER_UNDEFINED] = ERTMP_AMF_UNDEFINED,
+    [ERTMP_AMF3_MARKER_NULL] = ERTMP_AMF_NULL,
+    [ERTMP_AMF3_MARKER_FALSE] = ERTMP_AMF_BOOLEAN,
+    [ERTMP_AMF3_MARKER_TRUE] = ERTMP_AMF_BOOLEAN,
+    [ERTMP_AMF3_MARKER_INTEGER] = ERTMP_AMF_INTEGER,
+    [ERTMP_AMF3_MARKER_DOUBLE] = ERTMP_AMF_NUMBER,
+    [ERTMP_AMF3_MARKER_STRING] = ERTMP_AMF_STRING,
+    [ERTMP_AMF3_MARKER_XML_DOCUMENT] = ERTMP_AMF_XML_DOCUMENT,
+    [ERTMP_AMF3_MARKER_DATE] = ERTMP_AMF_DATE,
+    [ERTMP_AMF3_MARKER_ARRAY] = ERTMP_AMF_ARRAY,
+    [ERTMP_AMF3_MARKER_OBJECT] = ERTMP_AMF_OBJECT,
+    [ERTMP_AMF3_MARKER_XML] = ERTMP_AMF_XML,
+    [ERTMP_AMF3_MARKER_BYTE_ARRAY] = ERTMP_AMF_BYTE_ARRAY,
+    [ERTMP_AMF3_MARKER_VECTOR_INT] = ERTMP_AMF_VECTOR_INT,
+    [ERTMP_AMF3_MARKER_VECTOR_UINT] = ERTMP_AMF_VECTOR_UINT,
+    [ERTMP_AMF3_MARKER_VECTOR_DOUBLE] = ERTMP_AMF_VECTOR_DOUBLE,
+    [ERTMP_AMF3_MARKER_VECTOR_OBJECT] = ERTMP_AMF_VECTOR_OBJECT,
+    [ERTMP_AMF3_MARKER_DICTIONARY] = ERTMP_AMF_DICTIONARY,
 };
 
 /* ---- U29 ------------------------------------------------------------- */
@@ -169,18 +147,18 @@ decode_simple (ertmp_amf_decoder * dec, ertmp_reader * r, guint8 marker,
   ertmp_result res = ERTMP_OK;
   guint32 u = 0;
 
-  if (marker == M_INTEGER) {
+  if (marker == ERTMP_AMF3_MARKER_INTEGER) {
     res = ertmp_amf3_read_u29 (r, &u);
     if (res != ERTMP_OK)
       return res;
   }
   v = new3 (types[marker]);
-  v->boolean = marker == M_TRUE;
+  v->boolean = marker == ERTMP_AMF3_MARKER_TRUE;
   /* 29-bit signed (amf.md 2.2) */
   v->integer = (u & 0x10000000u) ? (gint32) u - 0x20000000 : (gint32) u;
-  if (marker == M_DOUBLE && !ertmp_reader_f64be (r, &v->number))
+  if (marker == ERTMP_AMF3_MARKER_DOUBLE && !ertmp_reader_f64be (r, &v->number))
     res = ERTMP_NEED_MORE;
-  else if (marker == M_STRING)
+  else if (marker == ERTMP_AMF3_MARKER_STRING)
     res = read_str (dec, r, &v->data, &v->data_len);
   if (res != ERTMP_OK) {
     ertmp_amf_value_unref (v);
@@ -378,23 +356,23 @@ decode_container (ertmp_amf_decoder * dec, ertmp_reader * r, guint8 marker,
 
   if (res != ERTMP_OK)
     return res;
-  if (marker == M_ARRAY) {
+  if (marker == ERTMP_AMF3_MARKER_ARRAY) {
     res = decode_assoc (dec, r, v);
   } else if (!ertmp_reader_u8 (r, &flag)) {
     res = ERTMP_NEED_MORE;
   } else {
     if (flag != 0)
-      v->flags |= marker == M_DICTIONARY ? ERTMP_AMF_FLAG_WEAK_KEYS
-                                         : ERTMP_AMF_FLAG_FIXED;
+      v->flags |= marker == ERTMP_AMF3_MARKER_DICTIONARY
+          ? ERTMP_AMF_FLAG_WEAK_KEYS : ERTMP_AMF_FLAG_FIXED;
     /* element type: "*" is any, as is an empty name */
-    if (marker == M_VECTOR_OBJECT)
+    if (marker == ERTMP_AMF3_MARKER_VECTOR_OBJECT)
       res = read_name (dec, r, &v->class_name);
     if (res == ERTMP_OK && v->class_name && strcmp (v->class_name, "*") == 0)
       g_clear_pointer (&v->class_name, g_free);
   }
   if (res == ERTMP_OK)
     res = decode_items (dec, r, v,
-        marker == M_DICTIONARY ? 2 * (guint64) count : count);
+        marker == ERTMP_AMF3_MARKER_DICTIONARY ? 2 * (guint64) count : count);
   ertmp_amf_dec_leave (dec);
   return res;
 }
@@ -456,22 +434,22 @@ decode_complex (ertmp_amf_decoder * dec, ertmp_reader * r, guint8 marker,
   ertmp_amf_open o;
   ertmp_result res;
 
-  if (marker == M_OBJECT)
+  if (marker == ERTMP_AMF3_MARKER_OBJECT)
     return decode_object (dec, r, h, pos, out);
   v = new3 (types[marker]);
   ertmp_amf_dec_open (dec, dec->objects3, v, pos, &o);
   switch (marker) {
-    case M_DATE:
+    case ERTMP_AMF3_MARKER_DATE:
       res = ertmp_reader_f64be (r, &v->number) ? ERTMP_OK : ERTMP_NEED_MORE;
       break;
-    case M_VECTOR_INT:
-    case M_VECTOR_UINT:
-    case M_VECTOR_DOUBLE:
+    case ERTMP_AMF3_MARKER_VECTOR_INT:
+    case ERTMP_AMF3_MARKER_VECTOR_UINT:
+    case ERTMP_AMF3_MARKER_VECTOR_DOUBLE:
       res = decode_vector (r, v, h >> 1);
       break;
-    case M_ARRAY:
-    case M_VECTOR_OBJECT:
-    case M_DICTIONARY:
+    case ERTMP_AMF3_MARKER_ARRAY:
+    case ERTMP_AMF3_MARKER_VECTOR_OBJECT:
+    case ERTMP_AMF3_MARKER_DICTIONARY:
       res = decode_container (dec, r, marker, v, h >> 1);
       break;
     default:
@@ -501,9 +479,9 @@ ertmp_amf3_decode_value (ertmp_amf_decoder * dec, ertmp_reader * r,
   res = ertmp_amf_dec_count (dec, 1, 0);
   if (res != ERTMP_OK)
     return res;
-  if (marker <= M_STRING)
+  if (marker <= ERTMP_AMF3_MARKER_STRING)
     return decode_simple (dec, r, marker, out);
-  if (marker > M_DICTIONARY)
+  if (marker > ERTMP_AMF3_MARKER_DICTIONARY)
     return ERTMP_MALFORMED;
   res = ertmp_amf3_read_u29 (r, &h);
   if (res != ERTMP_OK)
@@ -536,233 +514,4 @@ ertmp_amf3_decode (ertmp_amf_decoder * dec, ertmp_reader * r,
   *r = tmp;
   *out = v;
   return ERTMP_OK;
-}
-
-/* ---- encoding (never with references) -------------------------------- */
-
-static ertmp_result encode_value (GByteArray * out, const ertmp_amf_value * v);
-
-static ertmp_result
-put_str (GByteArray * out, const gchar * str, gsize len)
-{
-  if (len > (ERTMP_AMF3_U29_MAX >> 1))
-    return ERTMP_UNSUPPORTED;
-  ertmp_amf3_put_u29 (out, ((guint32) len << 1) | 1);
-  ertmp_put_bytes (out, str, len);
-  return ERTMP_OK;
-}
-
-static ertmp_result
-put_name (GByteArray * out, const gchar * name)
-{
-  return put_str (out, name ? name : "", name ? strlen (name) : 0);
-}
-
-/* marker + U29 literal header carrying @count */
-static ertmp_result
-put_header (GByteArray * out, guint8 marker, gsize count)
-{
-  if (count > (ERTMP_AMF3_U29_MAX >> 1))
-    return ERTMP_UNSUPPORTED;
-  ertmp_put_u8 (out, marker);
-  ertmp_amf3_put_u29 (out, ((guint32) count << 1) | 1);
-  return ERTMP_OK;
-}
-
-/* props from @from on as name, value; then the empty name */
-static ertmp_result
-put_assoc (GByteArray * out, const GArray * props, guint from)
-{
-  ertmp_result res = ERTMP_OK;
-  guint i;
-
-  for (i = from; props && i < props->len && res == ERTMP_OK; i++) {
-    const ertmp_amf_prop *p = &g_array_index (props, ertmp_amf_prop, i);
-
-    /* the empty name ends the list: it cannot be a member name */
-    if (p->name_len == 0)
-      return ERTMP_UNSUPPORTED;
-    res = put_str (out, p->name, p->name_len);
-    if (res == ERTMP_OK)
-      res = encode_value (out, p->value);
-  }
-  ertmp_put_u8 (out, 0x01);
-  return res;
-}
-
-static ertmp_result
-put_items (GByteArray * out, const GPtrArray * items)
-{
-  ertmp_result res = ERTMP_OK;
-  guint i;
-
-  for (i = 0; items && i < items->len && res == ERTMP_OK; i++)
-    res = encode_value (out, g_ptr_array_index (items, i));
-  return res;
-}
-
-/* Traits always inline: sealed names, then dynamic when the value says so
- * or has more props than sealed ones (an AMF0 object) */
-static ertmp_result
-put_object (GByteArray * out, const ertmp_amf_value * v)
-{
-  guint n = ertmp_amf_n_props (v), sealed = MIN (v->sealed_count, n), i;
-  gboolean dynamic = (v->flags & ERTMP_AMF_FLAG_DYNAMIC) || n > sealed;
-  ertmp_result res;
-
-  ertmp_put_u8 (out, M_OBJECT);
-  if (v->flags & ERTMP_AMF_FLAG_EXTERNALIZABLE) {
-    ertmp_amf3_put_u29 (out, 0x07);
-    res = put_name (out, v->class_name);
-    ertmp_put_bytes (out, v->data, v->data_len);
-    return res;
-  }
-  if (sealed > (ERTMP_AMF3_U29_MAX >> 4))
-    return ERTMP_UNSUPPORTED;
-  ertmp_amf3_put_u29 (out, (sealed << 4) | (dynamic ? 0x08 : 0) | 0x03);
-  res = put_name (out, v->class_name);
-  for (i = 0; i < sealed && res == ERTMP_OK; i++) {
-    const ertmp_amf_prop *p = &g_array_index (v->props, ertmp_amf_prop, i);
-    res = put_str (out, p->name, p->name_len);
-  }
-  for (i = 0; i < sealed && res == ERTMP_OK; i++)
-    res = encode_value (out, g_array_index (v->props, ertmp_amf_prop, i).value);
-  if (res == ERTMP_OK && dynamic)
-    res = put_assoc (out, v->props, sealed);
-  return res;
-}
-
-/* Vector<int>, Vector<uint>, Vector<Number> */
-static ertmp_result
-put_vector (GByteArray * out, guint8 marker, const ertmp_amf_value * v)
-{
-  guint size = marker == M_VECTOR_DOUBLE ? 8 : 4, n = ertmp_amf_n_items (v);
-  ertmp_result res;
-  guint i;
-
-  if (n > 0 && g_array_get_element_size (v->vector) != size)
-    return ERTMP_UNSUPPORTED;
-  res = put_header (out, marker, n);
-  if (res != ERTMP_OK)
-    return res;
-  ertmp_put_u8 (out, (v->flags & ERTMP_AMF_FLAG_FIXED) ? 1 : 0);
-  for (i = 0; i < n; i++) {
-    if (size == 8)
-      ertmp_put_f64be (out, g_array_index (v->vector, gdouble, i));
-    else
-      ertmp_put_u32be (out, g_array_index (v->vector, guint32, i));
-  }
-  return ERTMP_OK;
-}
-
-/* Array (dense + associative), Vector<Object>, Dictionary */
-static ertmp_result
-put_container (GByteArray * out, guint8 marker, const ertmp_amf_value * v)
-{
-  guint n = v->items ? v->items->len : 0;
-  ertmp_result res;
-
-  if (marker == M_DICTIONARY && n % 2 != 0)
-    return ERTMP_UNSUPPORTED;
-  res = put_header (out, marker, marker == M_DICTIONARY ? n / 2 : n);
-  if (res != ERTMP_OK)
-    return res;
-  if (marker == M_ARRAY) {
-    res = put_assoc (out, v->props, 0);
-  } else {
-    ertmp_put_u8 (out,
-        (v->flags & (ERTMP_AMF_FLAG_FIXED | ERTMP_AMF_FLAG_WEAK_KEYS)) ? 1 : 0);
-    if (marker == M_VECTOR_OBJECT)
-      res = put_name (out, v->class_name ? v->class_name : "*");
-  }
-  if (res == ERTMP_OK)
-    res = put_items (out, v->items);
-  return res;
-}
-
-static ertmp_result
-put_blob (GByteArray * out, guint8 marker, const ertmp_amf_value * v)
-{
-  ertmp_result res = put_header (out, marker, v->data_len);
-
-  if (res == ERTMP_OK)
-    ertmp_put_bytes (out, v->data, v->data_len);
-  return res;
-}
-
-static ertmp_result
-encode_value (GByteArray * out, const ertmp_amf_value * v)
-{
-  switch (v->type) {
-    case ERTMP_AMF_NULL:
-      ertmp_put_u8 (out, M_NULL);
-      return ERTMP_OK;
-    case ERTMP_AMF_BOOLEAN:
-      ertmp_put_u8 (out, v->boolean ? M_TRUE : M_FALSE);
-      return ERTMP_OK;
-    case ERTMP_AMF_INTEGER:
-      if (v->integer >= ERTMP_AMF3_INT_MIN &&
-          v->integer <= ERTMP_AMF3_INT_MAX) {
-        ertmp_put_u8 (out, M_INTEGER);
-        ertmp_amf3_put_u29 (out, (guint32) v->integer & ERTMP_AMF3_U29_MAX);
-        return ERTMP_OK;
-      }
-      ertmp_put_u8 (out, M_DOUBLE);
-      ertmp_put_f64be (out, v->integer);
-      return ERTMP_OK;
-    case ERTMP_AMF_NUMBER:
-    case ERTMP_AMF_DATE:
-      ertmp_put_u8 (out, v->type == ERTMP_AMF_DATE ? M_DATE : M_DOUBLE);
-      if (v->type == ERTMP_AMF_DATE)
-        ertmp_amf3_put_u29 (out, 0x01);
-      ertmp_put_f64be (out, v->number);
-      return ERTMP_OK;
-    case ERTMP_AMF_STRING:
-      ertmp_put_u8 (out, M_STRING);
-      return put_str (out, v->data, v->data_len);
-    case ERTMP_AMF_XML_DOCUMENT:
-      return put_blob (out, M_XML_DOCUMENT, v);
-    case ERTMP_AMF_XML:
-      return put_blob (out, M_XML, v);
-    case ERTMP_AMF_BYTE_ARRAY:
-      return put_blob (out, M_BYTE_ARRAY, v);
-    case ERTMP_AMF_OBJECT:
-      return put_object (out, v);
-    case ERTMP_AMF_ECMA_ARRAY:
-      /* an associative array without dense part */
-      ertmp_put_u8 (out, M_ARRAY);
-      ertmp_amf3_put_u29 (out, 0x01);
-      return put_assoc (out, v->props, 0);
-    case ERTMP_AMF_ARRAY:
-      return put_container (out, M_ARRAY, v);
-    case ERTMP_AMF_VECTOR_INT:
-      return put_vector (out, M_VECTOR_INT, v);
-    case ERTMP_AMF_VECTOR_UINT:
-      return put_vector (out, M_VECTOR_UINT, v);
-    case ERTMP_AMF_VECTOR_DOUBLE:
-      return put_vector (out, M_VECTOR_DOUBLE, v);
-    case ERTMP_AMF_VECTOR_OBJECT:
-      return put_container (out, M_VECTOR_OBJECT, v);
-    case ERTMP_AMF_DICTIONARY:
-      return put_container (out, M_DICTIONARY, v);
-    default:
-      /* undefined; AMF0 unsupported */
-      ertmp_put_u8 (out, M_UNDEFINED);
-      return ERTMP_OK;
-  }
-}
-
-ertmp_result
-ertmp_amf3_encode (GByteArray * out, const ertmp_amf_value * value)
-{
-  guint start;
-  ertmp_result res;
-
-  g_return_val_if_fail (out != NULL && value != NULL, ERTMP_STATE);
-
-  start = out->len;
-  res = encode_value (out, value);
-  if (res != ERTMP_OK)
-    g_byte_array_set_size (out, start);
-  return res;
 }

@@ -161,13 +161,8 @@ GByteArray * ertmp_session_cmd_begin (const gchar * name, gdouble txn);
 void ertmp_session_cmd_send (
     ertmp_session * s, guint32 csid, guint32 msid, GByteArray * body);
 void ertmp_session_put_value (GByteArray * body, ertmp_amf_value * value);
-/* Argument @i of a command: 0 = command object, 1 = first argument. */
-const ertmp_amf_value * ertmp_session_cmd_arg (
-    const ertmp_session_cmd * cmd, guint i);
-const gchar * ertmp_session_cmd_arg_string (
-    const ertmp_session_cmd * cmd, guint i);
-/* OBJECT or ECMA_ARRAY (command objects arrive as either, rtmp.md 7.1) */
-gboolean ertmp_session_is_object (const ertmp_amf_value * v);
+/* Which stats counter a message type goes to */
+ertmp_session_kind ertmp_session_kind_of (guint8 type_id);
 
 ertmp_session_qevent * ertmp_session_push_event (
     ertmp_session * s, ertmp_session_event_type type, guint32 msid);
@@ -177,6 +172,23 @@ void ertmp_session_push_warning (ertmp_session * s, ertmp_result res,
     const gchar * format, ...) G_GNUC_PRINTF (3, 4);
 void ertmp_session_push_command (
     ertmp_session * s, const ertmp_session_cmd * cmd);
+/* A new array holding references to @values from index @from on */
+GPtrArray * ertmp_session_values_slice (GPtrArray * values, guint from);
+
+/* ertmp_session_input.c: the messages received */
+/* Acts on a complete message of the chunk reader (whose payload it may
+ * take); fails the session on a fatal error. */
+ertmp_result ertmp_session_on_message (
+    ertmp_session * s, const ertmp_chunk_message * msg);
+/* Queues the event of the aggregate's next sub-message, or ends it */
+void ertmp_session_aggregate_next (ertmp_session * s);
+/* Argument @i of a command: 0 = command object, 1 = first argument. */
+const ertmp_amf_value * ertmp_session_cmd_arg (
+    const ertmp_session_cmd * cmd, guint i);
+const gchar * ertmp_session_cmd_arg_string (
+    const ertmp_session_cmd * cmd, guint i);
+/* OBJECT or ECMA_ARRAY (command objects arrive as either, rtmp.md 7.1) */
+gboolean ertmp_session_is_object (const ertmp_amf_value * v);
 
 /* ertmp_session_server.c */
 ertmp_result ertmp_session_server_command (
