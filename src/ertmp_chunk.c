@@ -5,9 +5,9 @@
  * Header bytes that arrive split across calls are gathered in a small stash;
  * when a whole header is in the caller's input it is parsed in place.  Chunk
  * bodies are copied with one memcpy per chunk into a per-csid buffer that
- * grows geometrically as bytes arrive (never to the declared length up
- * front); a single-chunk message whose body is entirely in the caller's input
- * is returned as a view without any copy.
+ * grows geometrically as bytes arrive (a large declared length is never
+ * allocated up front); a single-chunk message whose body is entirely in the
+ * caller's input is returned as a view without any copy.
  */
 #include "ertmp_chunk.h"
 #include "ertmp_bytes.h"
@@ -18,7 +18,10 @@
 #define CHUNK_SIZE_EFFECTIVE_MAX 0xFFFFFFu /* rtmp.md 3.6 */
 #define EXT_TS_SIZE 4u
 #define HEADER_MAX (3u + 11u + EXT_TS_SIZE) /* basic + fmt 0 + extended */
-/* first allocation for a message that needs more than one chunk */
+/* Reassembly blocks: a message of up to WHOLE bytes gets one block on its
+ * first chunk; a larger one starts at MIN_ALLOC and doubles as bytes arrive
+ * (a peer declaring 16 MB and sending 10 bytes costs 256). */
+#define REASSEMBLY_WHOLE_MAX 4096u
 #define REASSEMBLY_MIN_ALLOC 256u
 
 static const guint8 message_header_size[4] = { 11, 7, 3, 0 };
@@ -289,7 +292,7 @@ header_parse (ertmp_chunk_reader * r, const guint8 * data, gsize len,
   ertmp_reader in;
 
   ertmp_reader_init (&in, data, len);
-  memset (h, 0, sizeof (*h));
+  h->ext = FALSE; /* fields a fmt does not carry are never read */
   if (!parse_basic_header (&in, h, need))
     return ERTMP_NEED_MORE;
   *need = in.pos + message_header_size[h->fmt];
@@ -435,9 +438,10 @@ stream_append (
   if (r->limits.max_reassembly_bytes - r->buffered < n)
     return fail (r, ERTMP_LIMIT, ERTMP_LIMIT_MAX_REASSEMBLY_BYTES);
   if (need > s->alloc) {
-    /* grow geometrically with the bytes received, never past the length */
     gsize alloc = MAX (need, MAX (s->alloc * 2, REASSEMBLY_MIN_ALLOC));
 
+    if (s->length <= REASSEMBLY_WHOLE_MAX)
+      alloc = s->length;
     s->alloc = MIN (alloc, s->length);
     s->buf = g_realloc (s->buf, s->alloc);
   }

@@ -210,43 +210,42 @@ check_encode (const gchar * hex, GPtrArray * msgs, guint32 chunk_size)
 /* ------------------------------------------------------------------ */
 /* test-vectors.md 2.1: protocol control messages                      */
 
+/* 02 = fmt 0 csid 2 | timestamp 0 | length | type id | msid 0 (LE) | payload */
 static const struct
 {
-  const gchar * hex;
   guint8 type_id;
-  const gchar * payload;
+  const gchar * hex;
 } vec_2_1[] = {
-  /* basic 02: fmt 0 csid 2 | ts 000000 | len | type | msid 0 LE | payload */
-  { "02 000000 000004 01 00000000  00001000", 1,
-      "00001000" }, /* SetChunkSize 4096 */
-  { "02 000000 000004 05 00000000  002625a0", 5,
-      "002625a0" }, /* WindowAckSize */
-  { "02 000000 000005 06 00000000  002625a0 02", 6,
-      "002625a002" }, /* SetPeerBandwidth dynamic */
-  { "02 000000 000004 03 00000000  00989680", 3,
-      "00989680" }, /* Acknowledgement */
-  { "02 000000 000004 02 00000000  00000006", 2,
-      "00000006" }, /* Abort csid 6 */
-  { "02 000000 000006 04 00000000  0000 00000001", 4,
-      "000000000001" }, /* StreamBegin */
-  { "02 000000 00000a 04 00000000  0003 00000001 00000bb8", 4,
-      "000300000001"
-      "00000bb8" }, /* SetBufferLength */
-  { "02 000000 000006 04 00000000  0006 12345678", 4,
-      "000612345678" }, /* PingRequest */
-  { "02 000000 000006 04 00000000  0007 12345678", 4,
-      "000712345678" }, /* PingResponse */
+  { 1, "02 000000 000004 01 00000000  00001000  # SetChunkSize 4096" },
+  { 5, "02 000000 000004 05 00000000  002625a0  # WindowAckSize 2500000" },
+  { 6, "02 000000 000005 06 00000000  002625a0 02  # SetPeerBandwidth" },
+  { 3, "02 000000 000004 03 00000000  00989680  # Acknowledgement" },
+  { 2, "02 000000 000004 02 00000000  00000006  # Abort csid 6" },
+  { 4, "02 000000 000006 04 00000000  0000 00000001  # StreamBegin 1" },
+  { 4, "02 000000 00000a 04 00000000  0003 00000001 00000bb8  # SetBufLen" },
+  { 4, "02 000000 000006 04 00000000  0006 12345678  # PingRequest" },
+  { 4, "02 000000 000006 04 00000000  0007 12345678  # PingResponse" },
 };
+
+/* The 2.1 row @i as the message it carries (the payload follows the 12-byte
+ * header). */
+static void
+expect_2_1 (GPtrArray * e, guint i)
+{
+  GByteArray * v = test_hex (vec_2_1[i].hex);
+
+  ck_assert_uint_eq (v->data[6] + 12, v->len);
+  expect_add (e, 2, vec_2_1[i].type_id, 0, 0, v->data + 12, v->len - 12);
+  g_byte_array_unref (v);
+}
 
 START_TEST (test_vector_2_1_control)
 {
   GPtrArray * e = recs_new ();
-  GByteArray * p = test_hex (vec_2_1[_i].payload);
 
-  expect_add (e, 2, vec_2_1[_i].type_id, 0, 0, p->data, p->len);
+  expect_2_1 (e, _i);
   check_vector (vec_2_1[_i].hex, e);
   check_encode (vec_2_1[_i].hex, e, 128);
-  g_byte_array_unref (p);
   g_ptr_array_unref (e);
 }
 
@@ -262,11 +261,8 @@ START_TEST (test_vector_2_1_stream)
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (vec_2_1); i++) {
-    GByteArray * p = test_hex (vec_2_1[i].payload);
-
     g_string_append_printf (all, "%s\n", vec_2_1[i].hex);
-    expect_add (e, 2, vec_2_1[i].type_id, 0, 0, p->data, p->len);
-    g_byte_array_unref (p);
+    expect_2_1 (e, i);
   }
   v = test_hex (all->str);
   check_all_splits (v->data, v->len, NULL, ERTMP_NEED_MORE, e);
@@ -303,38 +299,32 @@ START_TEST (test_vector_2_2_basic_header)
 {
   GPtrArray * e = recs_new ();
   guint32 csid = vec_2_2[_i].csid;
-  GByteArray *out = g_byte_array_new (), *basic;
+  gsize shortest = csid < 64 ? 1 : csid < 320 ? 2 : 3;
+  GByteArray *out = g_byte_array_new (), *basic, *tail;
   ertmp_chunk_writer * w = ertmp_chunk_writer_new ();
   gchar * hex;
   const guint8 a = 0xaa, b[2] = { 0xbb, 0xcc };
 
-  /* prime the csid with a fmt-0 message (written by the writer), then the
-   * vector's basic header with fmt 1: delta 5, length 2, type 9 */
+  /* the writer primes the csid with a fmt-0 message, then writes a fmt-1
+   * one: delta 5, length 2, type 9 */
   ck_assert_int_eq (
       ertmp_chunk_writer_write (w, out, csid, 8, 1, 10, &a, 1), ERTMP_OK);
   ck_assert_int_eq (
       ertmp_chunk_writer_write (w, out, csid, 9, 1, 15, b, 2), ERTMP_OK);
   basic = test_hex (vec_2_2[_i].basic);
-  if (vec_2_2[_i].shortest) /* the writer's fmt-1 header */
-    ck_assert_bytes_eq (out->data + out->len - 2 - 7 - basic->len, basic->len,
+  if (vec_2_2[_i].shortest)
+    ck_assert_bytes_eq (out->data + out->len - 2 - 7 - shortest, shortest,
         basic->data, basic->len);
-  /* reader: the writer's fmt-0 chunk, then the vector's fmt-1 chunk */
-  g_byte_array_set_size (out,
-      out->len - 2 - 7 -
-          (csid < 64           ? 1
-                  : csid < 320 ? 2
-                               : 3));
+  /* the reader gets the writer's fmt-0 chunk, then the vector's fmt-1 */
+  g_byte_array_set_size (out, out->len - 2 - 7 - shortest);
   hex = g_strdup_printf ("%s  000005 000002 09  bbcc", vec_2_2[_i].basic);
-  {
-    GByteArray * tail = test_hex (hex);
-
-    g_byte_array_append (out, tail->data, tail->len);
-    g_byte_array_unref (tail);
-  }
+  tail = test_hex (hex);
+  g_byte_array_append (out, tail->data, tail->len);
   expect_add (e, csid, 8, 1, 10, &a, 1);
   expect_add (e, csid, 9, 1, 15, b, 2);
   check_all_splits (out->data, out->len, NULL, ERTMP_NEED_MORE, e);
   g_free (hex);
+  g_byte_array_unref (tail);
   g_byte_array_unref (basic);
   ertmp_chunk_writer_free (w);
   g_byte_array_unref (out);
@@ -350,15 +340,20 @@ END_TEST;
   "af 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00" \
   "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
 
-static const gchar vec_2_3[] = "04           # basic: fmt 0, csid 4\n"
-                               "00 03 e8     # timestamp 1000\n"
-                               "00 00 20     # length 32\n"
-                               "08           # type 8 (audio)\n"
-                               "01 00 00 00  # msid 1, little-endian\n" AUDIO_32
-                               "84           # basic: fmt 2, csid 4\n"
-                               "00 00 14     # delta 20 -> 1020\n" AUDIO_32
-                               "c4           # basic: fmt 3, csid 4: new "
-                               "message, delta 20 -> 1040\n" AUDIO_32;
+/* clang-format off */
+static const gchar vec_2_3[] =
+    "04           # basic: fmt 0, csid 4\n"
+    "00 03 e8     # timestamp 1000\n"
+    "00 00 20     # length 32\n"
+    "08           # type 8 (audio)\n"
+    "01 00 00 00  # msid 1, little-endian\n"
+    AUDIO_32
+    "84           # basic: fmt 2, csid 4\n"
+    "00 00 14     # delta 20 -> 1020\n"
+    AUDIO_32
+    "c4           # basic: fmt 3, csid 4: new message, delta 20 -> 1040\n"
+    AUDIO_32;
+/* clang-format on */
 
 START_TEST (test_vector_2_3_fmt_sequence)
 {
@@ -418,21 +413,26 @@ END_TEST;
   "b0 b1 b2 b3 b4 b5 b6 b7 b8 b9 ba bb bc bd be bf" \
   "c0 c1 c2 c3 c4 c5 c6 c7\n"
 
+/* clang-format off */
 static const gchar vec_2_4[] =
     "06           # basic: fmt 0, csid 6\n"
     "ff ff ff     # timestamp: extended\n"
     "00 00 c8     # length 200\n"
     "09           # type 9 (video)\n"
     "01 00 00 00  # msid 1\n"
-    "01 00 00 00  # extended timestamp 0x01000000\n" PAYLOAD_00_7F
+    "01 00 00 00  # extended timestamp 0x01000000\n"
+    PAYLOAD_00_7F
     "c6           # basic: fmt 3, csid 6 (continuation)\n"
-    "01 00 00 00  # extended timestamp repeated\n" PAYLOAD_80_C7;
+    "01 00 00 00  # extended timestamp repeated\n"
+    PAYLOAD_80_C7;
 
 /* the same message from a peer that omits the field on type-3 chunks */
 static const gchar vec_2_4_omitted[] =
-    "06 ffffff 0000c8 09 01000000 01000000  # as above\n" PAYLOAD_00_7F
-    "c6           # basic: fmt 3, csid 6; no extended "
-    "timestamp\n" PAYLOAD_80_C7;
+    "06 ffffff 0000c8 09 01000000 01000000  # as above\n"
+    PAYLOAD_00_7F
+    "c6           # basic: fmt 3, csid 6; no extended timestamp\n"
+    PAYLOAD_80_C7;
+/* clang-format on */
 
 static GBytes *
 bytes_00_c7 (void)
@@ -523,30 +523,35 @@ END_TEST;
   "31 30 30 29 00 05 74 63 55 72 6c 02 00 1b 72 74" \
   "6d 70 3a 2f 2f 31 32 37 2e 30 2e 30 2e 31 3a 31\n"
 #define CONNECT_128_139 "39 33 35 30 2f 6c 69 76 65 00 00 09\n"
+/* ["releaseStream", 2, null, "stream"]: 35 bytes */
+#define RELEASE_STREAM \
+  "02 00 0d 72 65 6c 65 61 73 65 53 74 72 65 61 6d  # \"releaseStream\"\n" \
+  "00 40 00 00 00 00 00 00 00  # 2.0\n" \
+  "05           # null\n" \
+  "02 00 06 73 74 72 65 61 6d  # \"stream\"\n"
 
+/* clang-format off */
 static const gchar vec_2_5[] =
     "03           # basic: fmt 0, csid 3\n"
     "00 00 00     # timestamp 0\n"
     "00 00 8c     # length 140\n"
     "14           # type 20 (AMF0 command)\n"
-    "00 00 00 00  # msid 0\n" CONNECT_0_127
-    "c3           # basic: fmt 3, csid 3 (continuation)\n" CONNECT_128_139
+    "00 00 00 00  # msid 0\n"
+    CONNECT_0_127
+    "c3           # basic: fmt 3, csid 3 (continuation)\n"
+    CONNECT_128_139
     "43           # basic: fmt 1, csid 3 (releaseStream)\n"
     "00 00 00     # delta 0\n"
     "00 00 23     # length 35\n"
     "14           # type 20\n"
-    "02 00 0d 72 65 6c 65 61 73 65 53 74 72 65 61 6d  # \"releaseStream\"\n"
-    "00 40 00 00 00 00 00 00 00  # 2.0\n"
-    "05           # null\n"
-    "02 00 06 73 74 72 65 61 6d  # \"stream\"\n";
+    RELEASE_STREAM;
+/* clang-format on */
 
 START_TEST (test_vector_2_5_connect)
 {
   GPtrArray * e = recs_new ();
   GByteArray * c = test_hex (CONNECT_0_127 CONNECT_128_139);
-  GByteArray * rs =
-      test_hex ("02 00 0d 72 65 6c 65 61 73 65 53 74 72 65 61 6d"
-                "00 40 00 00 00 00 00 00 00 05 02 00 06 73 74 72 65 61 6d");
+  GByteArray * rs = test_hex (RELEASE_STREAM);
 
   ck_assert_uint_eq (c->len, 140);
   ck_assert_uint_eq (rs->len, 35);
@@ -822,8 +827,7 @@ START_TEST (test_limit_message_size)
 {
   static const gchar * const hex[] = {
     "04 000000 0003e9 09 01000000   # length 1001\n",
-    "04 000000 0003e8 09 01000000 "
-    "  # length 1000: fine\n",
+    "04 000000 0003e8 09 01000000   # length 1000: fine\n",
     "04 000000 000000 09 01000000  44 000000 0003e9 09  # fmt 1 1001\n",
   };
   ertmp_limits lim;
