@@ -1,4 +1,5 @@
-/* gst-ertmp: RTMP chunk stream reader (reassembly) and writer (chunker)
+/* gst-ertmp: RTMP chunk stream reader (reassembly); the writer is in
+ * ertmp_chunk_writer.c
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * rtmp.md section 3.  The reader is a two-state machine (header, body).
@@ -14,10 +15,6 @@
 
 #include <string.h>
 
-#define TS_EXTENDED 0xFFFFFFu /* 24-bit field value announcing the 4 bytes */
-#define CHUNK_SIZE_EFFECTIVE_MAX 0xFFFFFFu /* rtmp.md 3.6 */
-#define EXT_TS_SIZE 4u
-#define HEADER_MAX (3u + 11u + EXT_TS_SIZE) /* basic + fmt 0 + extended */
 /* Reassembly blocks: a message of up to WHOLE bytes gets one block on its
  * first chunk; a larger one starts at MIN_ALLOC and doubles as bytes arrive
  * (a peer declaring 16 MB and sending 10 bytes costs 256). */
@@ -88,7 +85,7 @@ struct _ertmp_chunk_reader
   gboolean skip; /* current message aborted mid-chunk */
 
   /* consumed input not yet processed (a split header, or peeked bytes) */
-  guint8 stash[HEADER_MAX];
+  guint8 stash[ERTMP_CHUNK_HEADER_MAX];
   gsize stash_len;
 
   gsize buffered; /* payload bytes in partial messages */
@@ -143,7 +140,7 @@ ertmp_chunk_reader_set_chunk_size (ertmp_chunk_reader * r, guint32 size)
   if (size < ERTMP_LIMIT_CHUNK_SIZE_MIN || size > ERTMP_LIMIT_CHUNK_SIZE_MAX)
     return ERTMP_MALFORMED;
   r->chunk_size = size;
-  r->chunk_size_eff = MIN (size, CHUNK_SIZE_EFFECTIVE_MAX);
+  r->chunk_size_eff = MIN (size, ERTMP_CHUNK_SIZE_EFFECTIVE_MAX);
   return ERTMP_OK;
 }
 
@@ -269,15 +266,15 @@ parse_extended (ertmp_reader * in, chunk_header * h, gsize * need)
   const read_stream * s = h->stream;
   guint32 v;
 
-  if (h->fmt != ERTMP_CHUNK_FMT_3 ? h->ts_field != TS_EXTENDED : !s->has_ext)
+  if (h->fmt != ERTMP_CHUNK_FMT_3 ? h->ts_field != ERTMP_CHUNK_TS_EXTENDED : !s->has_ext)
     return TRUE;
-  *need = in->pos + EXT_TS_SIZE;
-  if (!ertmp_reader_peek_be (in, EXT_TS_SIZE, &v))
+  *need = in->pos + ERTMP_CHUNK_EXT_TS_SIZE;
+  if (!ertmp_reader_peek_be (in, ERTMP_CHUNK_EXT_TS_SIZE, &v))
     return FALSE;
   if (h->fmt == ERTMP_CHUNK_FMT_3 && s->in_progress && v != s->ext_value &&
       v != s->timestamp)
     return TRUE; /* omitted by the peer: these are payload */
-  ertmp_reader_skip (in, EXT_TS_SIZE);
+  ertmp_reader_skip (in, ERTMP_CHUNK_EXT_TS_SIZE);
   h->ts_field = v;
   h->ext = TRUE;
   return TRUE;
@@ -575,194 +572,4 @@ ertmp_chunk_reader_take_payload (ertmp_chunk_reader * r)
   r->delivered = NULL;
   r->can_take = FALSE;
   return bytes;
-}
-
-/* ------------------------------------------------------------------ */
-/* Writer                                                               */
-
-typedef struct
-{
-  guint32 csid;
-  guint32 msid;
-  guint32 length;
-  guint32 timestamp;
-  guint32 delta;
-  guint8 type_id;
-  gboolean started;
-  gboolean delta_valid; /* last header was fmt 1/2: fmt 3 may follow */
-} write_stream;
-
-struct _ertmp_chunk_writer
-{
-  guint32 chunk_size;
-  guint32 chunk_size_eff;
-  GArray * streams; /* write_stream */
-};
-
-ertmp_chunk_writer *
-ertmp_chunk_writer_new (void)
-{
-  ertmp_chunk_writer * w = g_new0 (ertmp_chunk_writer, 1);
-
-  w->chunk_size = ERTMP_CHUNK_SIZE_DEFAULT;
-  w->chunk_size_eff = ERTMP_CHUNK_SIZE_DEFAULT;
-  w->streams = g_array_new (FALSE, TRUE, sizeof (write_stream));
-  return w;
-}
-
-void
-ertmp_chunk_writer_free (ertmp_chunk_writer * w)
-{
-  if (w == NULL)
-    return;
-  g_array_unref (w->streams);
-  g_free (w);
-}
-
-ertmp_result
-ertmp_chunk_writer_set_chunk_size (ertmp_chunk_writer * w, guint32 size)
-{
-  g_return_val_if_fail (w != NULL, ERTMP_STATE);
-
-  if (size < ERTMP_LIMIT_CHUNK_SIZE_MIN || size > ERTMP_LIMIT_CHUNK_SIZE_MAX)
-    return ERTMP_STATE;
-  w->chunk_size = size;
-  w->chunk_size_eff = MIN (size, CHUNK_SIZE_EFFECTIVE_MAX);
-  return ERTMP_OK;
-}
-
-guint32
-ertmp_chunk_writer_get_chunk_size (const ertmp_chunk_writer * w)
-{
-  g_return_val_if_fail (w != NULL, 0);
-
-  return w->chunk_size;
-}
-
-static write_stream *
-writer_stream (ertmp_chunk_writer * w, guint32 csid)
-{
-  write_stream * s;
-  guint i;
-
-  for (i = 0; i < w->streams->len; i++) {
-    s = &g_array_index (w->streams, write_stream, i);
-    if (s->csid == csid)
-      return s;
-  }
-  g_array_set_size (w->streams, i + 1);
-  s = &g_array_index (w->streams, write_stream, i);
-  s->csid = csid;
-  return s;
-}
-
-/* Shortest basic header form (rtmp.md 3.2). */
-static void
-put_basic_header (GByteArray * out, guint fmt, guint32 csid)
-{
-  if (csid < 64) {
-    ertmp_put_u8 (out, (guint8) ((fmt << 6) | csid));
-  } else if (csid < 320) {
-    ertmp_put_u8 (out, (guint8) (fmt << 6));
-    ertmp_put_u8 (out, (guint8) (csid - 64));
-  } else {
-    ertmp_put_u8 (out, (guint8) ((fmt << 6) | 1));
-    ertmp_put_u8 (out, (guint8) ((csid - 64) & 0xff));
-    ertmp_put_u8 (out, (guint8) ((csid - 64) >> 8));
-  }
-}
-
-/* Picks the header type for a new message (writer policy, rtmp.md 3.5) and
- * returns the timestamp field value (absolute for fmt 0, else the delta). */
-static guint
-choose_fmt (const write_stream * s, guint32 msid, guint32 timestamp,
-    guint32 len, guint8 type_id, guint32 * field)
-{
-  guint32 delta = timestamp - s->timestamp;
-
-  *field = timestamp;
-  if (!s->started || msid != s->msid || timestamp < s->timestamp)
-    return ERTMP_CHUNK_FMT_0;
-  *field = delta;
-  if (len != s->length || type_id != s->type_id)
-    return ERTMP_CHUNK_FMT_1;
-  if (s->delta_valid && delta == s->delta && delta < TS_EXTENDED)
-    return ERTMP_CHUNK_FMT_3;
-  return ERTMP_CHUNK_FMT_2;
-}
-
-static void
-put_first_header (GByteArray * out, guint fmt, guint32 csid, guint32 field,
-    guint32 len, guint8 type_id, guint32 msid)
-{
-  put_basic_header (out, fmt, csid);
-  if (fmt == ERTMP_CHUNK_FMT_3)
-    return;
-  ertmp_put_u24be (out, MIN (field, TS_EXTENDED));
-  if (fmt <= ERTMP_CHUNK_FMT_1) {
-    ertmp_put_u24be (out, len);
-    ertmp_put_u8 (out, type_id);
-  }
-  if (fmt == ERTMP_CHUNK_FMT_0)
-    ertmp_put_u32le (out, msid);
-  if (field >= TS_EXTENDED)
-    ertmp_put_u32be (out, field);
-}
-
-static void
-update_stream (write_stream * s, guint fmt, guint32 field, guint32 msid,
-    guint32 timestamp, guint32 len, guint8 type_id)
-{
-  s->msid = msid;
-  s->timestamp = timestamp;
-  s->length = len;
-  s->type_id = type_id;
-  s->started = TRUE;
-  if (fmt == ERTMP_CHUNK_FMT_3)
-    return;
-  s->delta = field;
-  s->delta_valid = fmt != ERTMP_CHUNK_FMT_0;
-}
-
-ertmp_result
-ertmp_chunk_writer_write (ertmp_chunk_writer * w, GByteArray * out,
-    guint32 csid, guint8 type_id, guint32 msid, guint32 timestamp,
-    const guint8 * payload, gsize len)
-{
-  write_stream * s;
-  gboolean ext;
-  guint fmt;
-  guint32 field;
-  gsize off, n, start, basic;
-
-  g_return_val_if_fail (w != NULL && out != NULL, ERTMP_STATE);
-  g_return_val_if_fail (payload != NULL || len == 0, ERTMP_STATE);
-  if (len > ERTMP_LIMIT_MESSAGE_SIZE_MAX || csid < ERTMP_CHUNK_CSID_MIN ||
-      csid > ERTMP_CHUNK_CSID_MAX)
-    return ERTMP_STATE;
-
-  s = writer_stream (w, csid);
-  fmt = choose_fmt (s, msid, timestamp, (guint32) len, type_id, &field);
-  ext = fmt != ERTMP_CHUNK_FMT_3 && field >= TS_EXTENDED;
-  basic = csid < 64 ? 1 : csid < 320 ? 2 : 3;
-  /* reserve the whole output once: appends below never reallocate */
-  start = out->len;
-  n = len / w->chunk_size_eff + 1;
-  g_byte_array_set_size (
-      out, start + len + HEADER_MAX + n * (basic + (ext ? EXT_TS_SIZE : 0)));
-  g_byte_array_set_size (out, start);
-
-  put_first_header (out, fmt, csid, field, (guint32) len, type_id, msid);
-  off = MIN (len, w->chunk_size_eff);
-  ertmp_put_bytes (out, payload, off);
-  while (off < len) {
-    put_basic_header (out, ERTMP_CHUNK_FMT_3, csid);
-    if (ext) /* repeated on continuations (rtmp.md 3.4) */
-      ertmp_put_u32be (out, field);
-    n = MIN (len - off, w->chunk_size_eff);
-    ertmp_put_bytes (out, payload + off, n);
-    off += n;
-  }
-  update_stream (s, fmt, field, msid, timestamp, (guint32) len, type_id);
-  return ERTMP_OK;
 }

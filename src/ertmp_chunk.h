@@ -21,6 +21,14 @@ G_BEGIN_DECLS
 #define ERTMP_CHUNK_CSID_MAX 65599u
 #define ERTMP_CHUNK_CSID_CONTROL 2u
 
+/* 24-bit timestamp field value announcing the 4-byte extended field */
+#define ERTMP_CHUNK_TS_EXTENDED 0xFFFFFFu
+#define ERTMP_CHUNK_EXT_TS_SIZE 4u
+/* a chunk never carries more than a message: larger sizes act as this */
+#define ERTMP_CHUNK_SIZE_EFFECTIVE_MAX 0xFFFFFFu
+/* largest chunk header: 3-byte basic + fmt 0 + extended timestamp */
+#define ERTMP_CHUNK_HEADER_MAX (3u + 11u + ERTMP_CHUNK_EXT_TS_SIZE)
+
 #define ERTMP_CHUNK_FMT_0 0u          /* 11-byte header: absolute timestamp */
 #define ERTMP_CHUNK_FMT_1 1u          /* 7 bytes: delta, length, type */
 #define ERTMP_CHUNK_FMT_2 2u          /* 3 bytes: delta */

@@ -12,8 +12,6 @@
 
 #define DEFAULT_CHUNK_SIZE 4096u
 #define DEFAULT_FMS_VER "FMS/3,0,1,123"
-/* bytes; worst-case chunk header (3 basic + 11 + 4 extended) */
-#define CHUNK_HEADER_MAX 18u
 
 static void event_free (ertmp_session_qevent * q);
 
@@ -194,7 +192,7 @@ gboolean
 ertmp_session_has_room (const ertmp_session * s, gsize len)
 {
   guint32 cs = ertmp_chunk_writer_get_chunk_size (s->writer);
-  gsize need = len + (len / cs + 1) * CHUNK_HEADER_MAX;
+  gsize need = len + (len / cs + 1) * ERTMP_CHUNK_HEADER_MAX;
   gsize pending = s->out->len - s->out_pos;
 
   return pending <= s->limits.max_output_bytes &&
