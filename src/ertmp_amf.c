@@ -1,4 +1,5 @@
-/* gst-ertmp: AMF value model: construction, access and comparison
+/* gst-ertmp: AMF value model: construction, access, comparison; the
+ * encoders' shared entry
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <string.h>
@@ -393,4 +394,18 @@ ertmp_amf_equal (const ertmp_amf_value * a, const ertmp_amf_value * b)
       cstr_equal (a->class_name, b->class_name) &&
       props_equal (a->props, b->props) && items_equal (a->items, b->items) &&
       vector_equal (a->vector, b->vector);
+}
+
+/* ---- encoding -------------------------------------------------------- */
+
+ertmp_result
+ertmp_amf_enc_run (GByteArray * out, const ertmp_amf_value * value,
+    ertmp_amf_encode_fn encode)
+{
+  guint start = out->len;
+  ertmp_result res = encode (out, value);
+
+  if (res != ERTMP_OK)
+    g_byte_array_set_size (out, start);
+  return res;
 }

@@ -298,24 +298,9 @@ ertmp_result
 ertmp_amf0_decode (ertmp_amf_decoder * dec, ertmp_reader * r,
     ertmp_amf_value ** out)
 {
-  ertmp_reader tmp;
-  ertmp_amf_value *v = NULL;
-  ertmp_amf_mark m;
-  ertmp_result res;
-
   g_return_val_if_fail (dec != NULL && r != NULL && out != NULL, ERTMP_STATE);
 
-  tmp = *r;
-  ertmp_amf_dec_mark (dec, &m);
-  dec->limit_hit = ERTMP_LIMIT_NONE;
-  res = decode_value (dec, &tmp, &v);
-  if (res != ERTMP_OK) {
-    ertmp_amf_dec_rollback (dec, &m);
-    return res;
-  }
-  *r = tmp;
-  *out = v;
-  return ERTMP_OK;
+  return ertmp_amf_dec_run (dec, r, out, decode_value);
 }
 
 ertmp_result
@@ -506,16 +491,9 @@ encode_value (GByteArray * out, const ertmp_amf_value * v)
 ertmp_result
 ertmp_amf0_encode (GByteArray * out, const ertmp_amf_value * value)
 {
-  guint start;
-  ertmp_result res;
-
   g_return_val_if_fail (out != NULL && value != NULL, ERTMP_STATE);
 
-  start = out->len;
-  res = encode_value (out, value);
-  if (res != ERTMP_OK)
-    g_byte_array_set_size (out, start);
-  return res;
+  return ertmp_amf_enc_run (out, value, encode_value);
 }
 
 void

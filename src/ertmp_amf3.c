@@ -496,22 +496,7 @@ ertmp_result
 ertmp_amf3_decode (ertmp_amf_decoder * dec, ertmp_reader * r,
     ertmp_amf_value ** out)
 {
-  ertmp_reader tmp;
-  ertmp_amf_value *v = NULL;
-  ertmp_amf_mark m;
-  ertmp_result res;
-
   g_return_val_if_fail (dec != NULL && r != NULL && out != NULL, ERTMP_STATE);
 
-  tmp = *r;
-  ertmp_amf_dec_mark (dec, &m);
-  dec->limit_hit = ERTMP_LIMIT_NONE;
-  res = ertmp_amf3_decode_value (dec, &tmp, &v);
-  if (res != ERTMP_OK) {
-    ertmp_amf_dec_rollback (dec, &m);
-    return res;
-  }
-  *r = tmp;
-  *out = v;
-  return ERTMP_OK;
+  return ertmp_amf_dec_run (dec, r, out, ertmp_amf3_decode_value);
 }

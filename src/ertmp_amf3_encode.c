@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ertmp_amf3_private.h"
+#include "ertmp_amf_private.h"
 
 static ertmp_result encode_value (GByteArray * out, const ertmp_amf_value * v);
 
@@ -224,14 +225,7 @@ encode_value (GByteArray * out, const ertmp_amf_value * v)
 ertmp_result
 ertmp_amf3_encode (GByteArray * out, const ertmp_amf_value * value)
 {
-  guint start;
-  ertmp_result res;
-
   g_return_val_if_fail (out != NULL && value != NULL, ERTMP_STATE);
 
-  start = out->len;
-  res = encode_value (out, value);
-  if (res != ERTMP_OK)
-    g_byte_array_set_size (out, start);
-  return res;
+  return ertmp_amf_enc_run (out, value, encode_value);
 }

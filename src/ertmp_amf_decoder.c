@@ -127,6 +127,27 @@ ertmp_amf_dec_rollback (ertmp_amf_decoder * dec, const ertmp_amf_mark * m)
 }
 
 ertmp_result
+ertmp_amf_dec_run (ertmp_amf_decoder * dec, ertmp_reader * r,
+    ertmp_amf_value ** out, ertmp_amf_decode_fn decode)
+{
+  ertmp_reader tmp = *r;
+  ertmp_amf_value *v = NULL;
+  ertmp_amf_mark m;
+  ertmp_result res;
+
+  ertmp_amf_dec_mark (dec, &m);
+  dec->limit_hit = ERTMP_LIMIT_NONE;
+  res = decode (dec, &tmp, &v);
+  if (res != ERTMP_OK) {
+    ertmp_amf_dec_rollback (dec, &m);
+    return res;
+  }
+  *r = tmp;
+  *out = v;
+  return ERTMP_OK;
+}
+
+ertmp_result
 ertmp_amf_dec_count (ertmp_amf_decoder * dec, guint32 values, gsize bytes)
 {
   if (values > dec->limits.amf_max_values -

@@ -1,4 +1,5 @@
-/* gst-ertmp: AMF decoder state shared by the AMF0 and AMF3 codecs (private)
+/* gst-ertmp: AMF decoder state and codec helpers shared by the AMF0 and AMF3
+ * codecs (private)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Budgets.  Every decoded value counts against amf_max_values.  A reference
@@ -85,6 +86,23 @@ typedef struct
   gsize bytes;
   guint depth, peak;
 } ertmp_amf_open;
+
+/* One value at the reader, no mark/rollback: decode_value of either codec */
+typedef ertmp_result (*ertmp_amf_decode_fn) (ertmp_amf_decoder * dec,
+    ertmp_reader * r, ertmp_amf_value ** out);
+/* One value appended to @out, not truncated on failure */
+typedef ertmp_result (*ertmp_amf_encode_fn) (GByteArray * out,
+    const ertmp_amf_value * v);
+
+/* A public decode call around @decode: on OK the reader is past the value
+ * and *out holds it; otherwise the reader, *out and the tables are as they
+ * were */
+ertmp_result ertmp_amf_dec_run (ertmp_amf_decoder * dec, ertmp_reader * r,
+    ertmp_amf_value ** out, ertmp_amf_decode_fn decode);
+/* A public encode call around @encode: on failure @out is truncated back to
+ * its length before the call */
+ertmp_result ertmp_amf_enc_run (GByteArray * out,
+    const ertmp_amf_value * value, ertmp_amf_encode_fn encode);
 
 void ertmp_amf_dec_mark (const ertmp_amf_decoder * dec, ertmp_amf_mark * m);
 void ertmp_amf_dec_rollback (ertmp_amf_decoder * dec, const ertmp_amf_mark * m);

@@ -3,7 +3,7 @@
  */
 #include "ertmp_amf0.h"
 #include "ertmp_amf3.h"
-#include "test_util.h"
+#include "amf_test_util.h"
 
 #include <math.h>
 
@@ -288,13 +288,7 @@ values_to_string (GPtrArray * values)
 static GByteArray *
 encode_all (GPtrArray * values)
 {
-  GByteArray *out = g_byte_array_new ();
-  guint i;
-
-  for (i = 0; i < values->len; i++)
-    ck_assert_int_eq (ertmp_amf0_encode (out, g_ptr_array_index (values, i)),
-        ERTMP_OK);
-  return out;
+  return amf_test_encode_all (ertmp_amf0_encode, values);
 }
 
 static ertmp_result
@@ -352,42 +346,10 @@ check_value (const gchar * hex, const gchar * text, const gchar * reencoded)
   return v;
 }
 
-/* Stream decode of a message cut at every length: the last call returns
- * NEED_MORE and leaves the reader where it was; going on with the whole
- * input and the same decoder then gives the same values (the failed call
- * left the reference tables as they were). */
 static void
 check_prefixes (const guint8 * data, gsize len, GPtrArray * full)
 {
-  gsize n;
-
-  for (n = 0; n < len; n++) {
-    ertmp_amf_decoder *dec = ertmp_amf_decoder_new (NULL);
-    ertmp_amf_value *v = NULL, *sentinel = (ertmp_amf_value *) &n;
-    ertmp_reader r;
-    guint i = 0;
-    gsize pos;
-
-    ertmp_reader_init (&r, data, n);
-    while (ertmp_amf0_decode (dec, &r, &v) == ERTMP_OK) {
-      ck_assert (ertmp_amf_equal (v, g_ptr_array_index (full, i++)));
-      ertmp_amf_value_unref (v);
-    }
-    v = sentinel;
-    pos = r.pos;
-    ck_assert_int_eq (ertmp_amf0_decode (dec, &r, &v), ERTMP_NEED_MORE);
-    ck_assert_uint_eq (r.pos, pos);
-    ck_assert_ptr_eq (v, sentinel);
-    /* more bytes arrive */
-    r.len = len;
-    while (ertmp_reader_remaining (&r) > 0) {
-      ck_assert_int_eq (ertmp_amf0_decode (dec, &r, &v), ERTMP_OK);
-      ck_assert (ertmp_amf_equal (v, g_ptr_array_index (full, i++)));
-      ertmp_amf_value_unref (v);
-    }
-    ck_assert_uint_eq (i, full->len);
-    ertmp_amf_decoder_free (dec);
-  }
+  amf_test_check_prefixes (ertmp_amf0_decode, NULL, NULL, data, len, full);
 }
 
 /* ---- command payloads ------------------------------------------------ */
@@ -866,22 +828,6 @@ END_TEST
 
 /* ---- limits ------------------------------------------------------------ */
 
-/* @lead, @n times @open, then @leaf, then @n times @close (hex) */
-static gchar *
-nested_hex (const gchar * lead, const gchar * open, guint n, const gchar * leaf,
-    const gchar * close)
-{
-  GString *s = g_string_new (lead);
-  guint i;
-
-  for (i = 0; i < n; i++)
-    g_string_append_printf (s, " %s", open);
-  g_string_append_printf (s, " %s", leaf);
-  for (i = 0; i < n; i++)
-    g_string_append_printf (s, " %s", close);
-  return g_string_free (s, FALSE);
-}
-
 static const struct
 {
   const gchar *lead, *open, *leaf, *close;
@@ -928,8 +874,8 @@ static ertmp_result
 decode_nested (guint i, guint n, const ertmp_limits * limits,
     ertmp_limit_id * hit)
 {
-  return decode_forged (nested_hex (nestings[i].lead, nestings[i].open, n,
-                            nestings[i].leaf, nestings[i].close),
+  return decode_forged (amf_test_nested_hex (nestings[i].lead, nestings[i].open,
+                            n, nestings[i].leaf, nestings[i].close),
       limits, hit);
 }
 
@@ -969,9 +915,9 @@ START_TEST (test_depth_through_references)
 
   for (extra = 0; extra <= 1; extra++) {
     /* #0 .. #15, then 16 + extra levels around a reference to #0 */
-    gchar *first = nested_hex ("", "0a 00 00 00 01", 16, "05", "");
-    gchar *hex =
-        nested_hex (first, "0a 00 00 00 01", 16 + extra, "07 00 00", "");
+    gchar *first = amf_test_nested_hex ("", "0a 00 00 00 01", 16, "05", "");
+    gchar *hex = amf_test_nested_hex (first, "0a 00 00 00 01", 16 + extra,
+        "07 00 00", "");
     GByteArray *b = test_hex (hex);
 
     ck_assert_int_eq (decode_message (NULL, b->data, b->len, &values, &hit),
@@ -994,10 +940,11 @@ START_TEST (test_depth_across_switch)
   guint extra;
 
   for (extra = 0; extra <= 1; extra++) {
-    gchar *inner = nested_hex ("11", "09 03 01", 16 + extra, "01", "");
+    gchar *inner =
+        amf_test_nested_hex ("11", "09 03 01", 16 + extra, "01", "");
 
-    ck_assert_int_eq (decode_forged (nested_hex ("", "03 00 01 61", 16, inner,
-                                         "00 00 09"),
+    ck_assert_int_eq (decode_forged (amf_test_nested_hex ("", "03 00 01 61", 16,
+                                         inner, "00 00 09"),
                           NULL, &hit),
         extra ? ERTMP_LIMIT : ERTMP_OK);
     g_free (inner);
@@ -1102,20 +1049,6 @@ END_TEST
 
 /* ---- encoding ---------------------------------------------------------- */
 
-/* Sets ERTMP_AMF_FLAG_AMF3 on a tree, as the decoder does for 0x11 values */
-static ertmp_amf_value *
-mark3 (ertmp_amf_value * v)
-{
-  guint i;
-
-  v->flags |= ERTMP_AMF_FLAG_AMF3;
-  for (i = 0; i < ertmp_amf_n_props (v); i++)
-    mark3 (g_array_index (v->props, ertmp_amf_prop, i).value);
-  for (i = 0; v->items && i < v->items->len; i++)
-    mark3 (g_ptr_array_index (v->items, i));
-  return v;
-}
-
 static GPtrArray *
 every_type (void)
 {
@@ -1158,21 +1091,22 @@ every_type (void)
   ertmp_amf_append (v, ertmp_amf_new (ERTMP_AMF_ARRAY));
   g_ptr_array_add (a, v);
   /* AMF3 only: written behind 0x11 */
-  g_ptr_array_add (a, mark3 (ertmp_amf_new_integer (-5)));
+  g_ptr_array_add (a, amf_test_mark3 (ertmp_amf_new_integer (-5)));
   g_ptr_array_add (a,
-      mark3 (ertmp_amf_new_byte_array ((const guint8 *) "\x01\x02\x03", 3)));
+      amf_test_mark3 (
+          ertmp_amf_new_byte_array ((const guint8 *) "\x01\x02\x03", 3)));
   v = ertmp_amf_new (ERTMP_AMF_VECTOR_INT);
   v->vector = g_array_new (FALSE, FALSE, sizeof (gint32));
   g_array_append_vals (v->vector, ints, 2);
-  g_ptr_array_add (a, mark3 (v));
+  g_ptr_array_add (a, amf_test_mark3 (v));
   v = ertmp_amf_new (ERTMP_AMF_DICTIONARY);
   ertmp_amf_append (v, ertmp_amf_new_string ("k", -1));
   ertmp_amf_append (v, ertmp_amf_new_number (1));
-  g_ptr_array_add (a, mark3 (v));
+  g_ptr_array_add (a, amf_test_mark3 (v));
   v = ertmp_amf_new (ERTMP_AMF_ARRAY);
   ertmp_amf_add_number (v, "assoc", 1);
   ertmp_amf_append (v, ertmp_amf_new (ERTMP_AMF_NULL));
-  g_ptr_array_add (a, mark3 (v));
+  g_ptr_array_add (a, amf_test_mark3 (v));
   g_free (big);
   return a;
 }
@@ -1186,14 +1120,7 @@ START_TEST (test_roundtrip)
 
   ck_assert_int_eq (ertmp_amf0_decode_message (dec, out->data, out->len, &back),
       ERTMP_OK);
-  ck_assert_uint_eq (back->len, values->len);
-  for (i = 0; i < values->len; i++) {
-    gchar *t = ertmp_amf_to_string (g_ptr_array_index (values, i));
-    ck_assert_msg (ertmp_amf_equal (g_ptr_array_index (values, i),
-                       g_ptr_array_index (back, i)),
-        "value %u: %.60s", i, t);
-    g_free (t);
-  }
+  amf_test_check_equal (values, back);
   g_ptr_array_unref (back);
   /* every value alone: the 70000-byte string becomes a Long string, the
    * AMF3-only types go behind 0x11 */
@@ -1231,7 +1158,7 @@ START_TEST (test_encode_refused)
   ck_assert_uint_eq (out->len, 2);
   ertmp_amf_value_unref (v);
   /* an AMF3 dynamic member without a name */
-  v = mark3 (ertmp_amf_new (ERTMP_AMF_OBJECT));
+  v = amf_test_mark3 (ertmp_amf_new (ERTMP_AMF_OBJECT));
   ertmp_amf_add_number (v, "", 1);
   ck_assert_int_eq (ertmp_amf0_encode (out, v), ERTMP_UNSUPPORTED);
   ck_assert_uint_eq (out->len, 2);

@@ -3,7 +3,7 @@
  */
 #include "ertmp_amf0.h"
 #include "ertmp_amf3.h"
-#include "test_util.h"
+#include "amf_test_util.h"
 
 /* ---- helpers --------------------------------------------------------- */
 
@@ -55,39 +55,11 @@ decode_all (ertmp_amf_decoder * dec, GByteArray * b)
   return values;
 }
 
-/* Stream decode of @b cut at every length: the failing call returns
- * NEED_MORE and leaves the reader; continuing with the whole input and the
- * same decoder gives @full (the tables were left as they were). */
 static void
 check_prefixes (GByteArray * b, GPtrArray * full, gboolean ext)
 {
-  gsize n, pos;
-
-  for (n = 0; n < b->len; n++) {
-    ertmp_amf_decoder *dec = new_decoder (NULL, ext);
-    ertmp_amf_value *v, *sentinel = (ertmp_amf_value *) &n;
-    ertmp_reader r;
-    guint i = 0;
-
-    ertmp_reader_init (&r, b->data, n);
-    while (ertmp_amf3_decode (dec, &r, &v) == ERTMP_OK) {
-      ck_assert (ertmp_amf_equal (v, g_ptr_array_index (full, i++)));
-      ertmp_amf_value_unref (v);
-    }
-    pos = r.pos;
-    v = sentinel;
-    ck_assert_int_eq (ertmp_amf3_decode (dec, &r, &v), ERTMP_NEED_MORE);
-    ck_assert_uint_eq (r.pos, pos);
-    ck_assert_ptr_eq (v, sentinel);
-    r.len = b->len;
-    while (ertmp_reader_remaining (&r) > 0) {
-      ck_assert_int_eq (ertmp_amf3_decode (dec, &r, &v), ERTMP_OK);
-      ck_assert (ertmp_amf_equal (v, g_ptr_array_index (full, i++)));
-      ertmp_amf_value_unref (v);
-    }
-    ck_assert_uint_eq (i, full->len);
-    ertmp_amf_decoder_free (dec);
-  }
+  amf_test_check_prefixes (ertmp_amf3_decode, ext ? foo_resolver : NULL,
+      &resolver_calls, b->data, b->len, full);
 }
 
 /* Decodes the values of @hex; checks their printed form ("a, b"), the
@@ -500,21 +472,6 @@ END_TEST
 
 /* ---- limits ------------------------------------------------------------ */
 
-static gchar *
-nested_hex (const gchar * open, guint n, const gchar * leaf,
-    const gchar * close)
-{
-  GString *s = g_string_new (NULL);
-  guint i;
-
-  for (i = 0; i < n; i++)
-    g_string_append_printf (s, " %s", open);
-  g_string_append_printf (s, " %s", leaf);
-  for (i = 0; i < n; i++)
-    g_string_append_printf (s, " %s", close);
-  return g_string_free (s, FALSE);
-}
-
 static const struct
 {
   const gchar *open, *close;
@@ -531,7 +488,8 @@ static ertmp_result
 decode_nested (guint i, guint n, const ertmp_limits * limits,
     ertmp_limit_id * hit)
 {
-  gchar *hex = nested_hex (nestings[i].open, n, "01", nestings[i].close);
+  gchar *hex =
+      amf_test_nested_hex (NULL, nestings[i].open, n, "01", nestings[i].close);
   ertmp_result res = decode_one (limits, hex, FALSE, hit);
 
   g_free (hex);
@@ -565,8 +523,9 @@ START_TEST (test_depth_through_references)
   guint extra;
 
   for (extra = 0; extra <= 1; extra++) {
-    gchar *first = nested_hex ("09 03 01", 16, "01", "");
-    gchar *second = nested_hex ("09 03 01", 16 + extra, "09 00", "");
+    gchar *first = amf_test_nested_hex (NULL, "09 03 01", 16, "01", "");
+    gchar *second =
+        amf_test_nested_hex (NULL, "09 03 01", 16 + extra, "09 00", "");
     gchar *hex = g_strconcat (first, second, NULL);
     GByteArray *b = test_hex (hex);
     ertmp_amf_decoder *dec = new_decoder (NULL, FALSE);
@@ -647,19 +606,6 @@ END_TEST
 /* ---- encoding ---------------------------------------------------------- */
 
 static ertmp_amf_value *
-mark3 (ertmp_amf_value * v)
-{
-  guint i;
-
-  v->flags |= ERTMP_AMF_FLAG_AMF3;
-  for (i = 0; i < ertmp_amf_n_props (v); i++)
-    mark3 (g_array_index (v->props, ertmp_amf_prop, i).value);
-  for (i = 0; v->items && i < v->items->len; i++)
-    mark3 (g_ptr_array_index (v->items, i));
-  return v;
-}
-
-static ertmp_amf_value *
 new_vector (ertmp_amf_type type, gconstpointer data, guint n, guint size)
 {
   ertmp_amf_value *v = ertmp_amf_new (type);
@@ -738,40 +684,25 @@ every_type (void)
   v->data_len = 2;
   g_ptr_array_add (a, v);
   for (i = 0; i < a->len; i++)
-    mark3 (g_ptr_array_index (a, i));
+    amf_test_mark3 (g_ptr_array_index (a, i));
   return a;
 }
 
 START_TEST (test_roundtrip)
 {
   GPtrArray *values = every_type (), *back;
-  GByteArray *out = g_byte_array_new ();
+  GByteArray *out = amf_test_encode_all (ertmp_amf3_encode, values);
   ertmp_amf_decoder *dec = new_decoder (NULL, TRUE);
-  guint i;
 
-  for (i = 0; i < values->len; i++)
-    ck_assert_int_eq (ertmp_amf3_encode (out, g_ptr_array_index (values, i)),
-        ERTMP_OK);
   back = decode_all (dec, out);
-  ck_assert_uint_eq (back->len, values->len);
-  for (i = 0; i < values->len; i++) {
-    gchar *t = ertmp_amf_to_string (g_ptr_array_index (values, i));
-    ck_assert_msg (ertmp_amf_equal (g_ptr_array_index (values, i),
-                       g_ptr_array_index (back, i)),
-        "value %u: %s", i, t);
-    g_free (t);
-  }
-  /* and behind 0x11 in AMF0 */
-  g_byte_array_set_size (out, 0);
-  for (i = 0; i < values->len; i++)
-    ck_assert_int_eq (ertmp_amf0_encode (out, g_ptr_array_index (values, i)),
-        ERTMP_OK);
+  amf_test_check_equal (values, back);
   g_ptr_array_unref (back);
+  g_byte_array_unref (out);
+  /* and behind 0x11 in AMF0 */
+  out = amf_test_encode_all (ertmp_amf0_encode, values);
   ck_assert_int_eq (ertmp_amf0_decode_message (dec, out->data, out->len, &back),
       ERTMP_OK);
-  for (i = 0; i < values->len; i++)
-    ck_assert (ertmp_amf_equal (g_ptr_array_index (values, i),
-        g_ptr_array_index (back, i)));
+  amf_test_check_equal (values, back);
   g_ptr_array_unref (back);
   ertmp_amf_decoder_free (dec);
   g_byte_array_unref (out);
