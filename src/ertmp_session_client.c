@@ -189,15 +189,13 @@ on_connect_result (ertmp_session * s, const ertmp_session_cmd * cmd)
 static ertmp_result
 on_create_result (ertmp_session * s, const ertmp_session_cmd * cmd)
 {
-  const ertmp_amf_value * v = ertmp_session_cmd_arg (cmd, 1);
   GByteArray * body;
-  gdouble msid;
+  guint32 msid;
 
-  if (v == NULL || !ertmp_amf_get_number (v, &msid) || msid < 1 ||
-      msid > G_MAXUINT32)
+  if (!ertmp_session_cmd_arg_msid (cmd, 1, &msid) || msid == 0)
     return ertmp_session_fail (s, ERTMP_MALFORMED,
         "createStream _result: stream id is not a number >= 1");
-  s->publish_msid = (guint32) msid;
+  s->publish_msid = msid;
   s->txn_publish = s->next_txn++;
   body = ertmp_session_cmd_begin ("publish", s->txn_publish);
   ertmp_amf0_put_null (body);

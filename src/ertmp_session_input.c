@@ -334,6 +334,21 @@ ertmp_session_cmd_arg_string (const ertmp_session_cmd * cmd, guint i)
   return v ? ertmp_amf_get_string (v) : NULL;
 }
 
+gboolean
+ertmp_session_cmd_arg_msid (
+    const ertmp_session_cmd * cmd, guint i, guint32 * msid)
+{
+  const ertmp_amf_value * v = ertmp_session_cmd_arg (cmd, i);
+  gdouble d;
+
+  /* written so that NaN fails too: casting it would be undefined */
+  if (v == NULL || !ertmp_amf_get_number (v, &d) ||
+      !(d >= 0 && d <= G_MAXUINT32))
+    return FALSE;
+  *msid = (guint32) d;
+  return TRUE;
+}
+
 static ertmp_result
 on_command (ertmp_session * s, const ertmp_chunk_message * msg)
 {

@@ -187,6 +187,10 @@ const ertmp_amf_value * ertmp_session_cmd_arg (
     const ertmp_session_cmd * cmd, guint i);
 const gchar * ertmp_session_cmd_arg_string (
     const ertmp_session_cmd * cmd, guint i);
+/* Argument @i as a message stream id: FALSE unless it is a number from 0
+ * to G_MAXUINT32 (a fraction is dropped) */
+gboolean ertmp_session_cmd_arg_msid (
+    const ertmp_session_cmd * cmd, guint i, guint32 * msid);
 /* OBJECT or ECMA_ARRAY (command objects arrive as either, rtmp.md 7.1) */
 gboolean ertmp_session_is_object (const ertmp_amf_value * v);
 

@@ -272,15 +272,13 @@ on_fc_unpublish (ertmp_session * s, const ertmp_session_cmd * cmd)
 static ertmp_result
 on_delete_stream (ertmp_session * s, const ertmp_session_cmd * cmd)
 {
-  const ertmp_amf_value * v = ertmp_session_cmd_arg (cmd, 1);
   ertmp_session_stream * st;
-  gdouble msid;
+  guint32 msid;
 
-  if (v == NULL || !ertmp_amf_get_number (v, &msid) || msid < 0 ||
-      msid > G_MAXUINT32)
+  if (!ertmp_session_cmd_arg_msid (cmd, 1, &msid))
     return ertmp_session_fail (
         s, ERTMP_MALFORMED, "deleteStream: stream id is not a number");
-  st = find_stream (s, (guint32) msid);
+  st = find_stream (s, msid);
   if (st == NULL)
     return ERTMP_OK;
   end_stream (s, st, "deleteStream");

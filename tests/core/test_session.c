@@ -8,6 +8,8 @@
  */
 #include "test_util.h"
 
+#include <math.h>
+
 #include "ertmp_session.h"
 #include "ertmp_amf0.h"
 #include "ertmp_chunk.h"
@@ -829,6 +831,15 @@ START_TEST (test_server_unpublish)
   b = cmd ("deleteStream", 0);
   ertmp_amf0_put_null (b);
   ertmp_amf0_put_string (b, "1");
+  ck_assert_int_eq (h_cmd (h, 0, b), ERTMP_MALFORMED);
+  ck_error (h, ERTMP_MALFORMED, "deleteStream: stream id is not a number");
+  h_free (h);
+
+  /* a NaN stream id is not a stream id (casting it would be undefined) */
+  h = server_publishing (TRUE);
+  b = cmd ("deleteStream", 0);
+  ertmp_amf0_put_null (b);
+  ertmp_amf0_put_number (b, NAN);
   ck_assert_int_eq (h_cmd (h, 0, b), ERTMP_MALFORMED);
   ck_error (h, ERTMP_MALFORMED, "deleteStream: stream id is not a number");
   h_free (h);
