@@ -369,15 +369,16 @@ on_command (ertmp_session * s, const ertmp_chunk_message * msg)
         res == ERTMP_NEED_MORE ? ERTMP_MALFORMED : res,
         "command message of %" G_GSIZE_FORMAT " bytes: bad AMF0 (%s)", msg->len,
         ertmp_result_name (res));
+  /* a missing or non-number transaction id means 0, "no reply expected"
+   * (rtmp.md 7.1): FFmpeg's -listen server sends a bare "onFCPublish" */
+  if (cmd.values->len < 2 ||
+      !ertmp_amf_get_number (g_ptr_array_index (cmd.values, 1), &cmd.txn))
+    cmd.txn = 0;
   if (cmd.values->len < 1 ||
       (cmd.name = ertmp_amf_get_string (g_ptr_array_index (cmd.values, 0))) ==
           NULL) {
     res = ertmp_session_fail (
         s, ERTMP_MALFORMED, "command message: name is not a string");
-  } else if (cmd.values->len < 2 ||
-      !ertmp_amf_get_number (g_ptr_array_index (cmd.values, 1), &cmd.txn)) {
-    res = ertmp_session_fail (
-        s, ERTMP_MALFORMED, "%s: transaction id is not a number", cmd.name);
   } else if (s->role == ERTMP_SESSION_SERVER) {
     res = ertmp_session_server_command (s, &cmd);
   } else {

@@ -255,29 +255,51 @@ end_stream (ertmp_session * s, ertmp_session_stream * st, const gchar * command)
   return TRUE;
 }
 
+/* Ends every stream published under @name; frees them too when @free */
+static void
+end_streams_named (ertmp_session * s, const gchar * name,
+    const gchar * command, gboolean free_them)
+{
+  guint i;
+
+  for (i = 0; i < s->limits.max_streams && name != NULL; i++) {
+    ertmp_session_stream * st = &s->streams[i];
+
+    if (st->state == ERTMP_STREAM_FREE || g_strcmp0 (st->name, name) != 0)
+      continue;
+    end_stream (s, st, command);
+    if (free_them) {
+      g_clear_pointer (&st->name, g_free);
+      st->state = ERTMP_STREAM_FREE;
+    }
+  }
+}
+
 static ertmp_result
 on_fc_unpublish (ertmp_session * s, const ertmp_session_cmd * cmd)
 {
   const gchar * name = ertmp_session_cmd_arg_string (cmd, 1);
-  guint i;
 
   send_void_result (s, cmd->txn);
   send_fc_status (s, "onFCUnpublish", "NetStream.Unpublish.Success", name);
-  for (i = 0; i < s->limits.max_streams && name != NULL; i++)
-    if (g_strcmp0 (s->streams[i].name, name) == 0)
-      end_stream (s, &s->streams[i], "FCUnpublish");
+  end_streams_named (s, name, "FCUnpublish", FALSE);
   return ERTMP_OK;
 }
 
+/* A teardown command never fails the session (rtmp.md 8.4): GStreamer
+ * 1.22 rtmp2 sends the stream name in place of the id, and anything else
+ * that is not a stream id is ignored. */
 static ertmp_result
 on_delete_stream (ertmp_session * s, const ertmp_session_cmd * cmd)
 {
   ertmp_session_stream * st;
   guint32 msid;
 
-  if (!ertmp_session_cmd_arg_msid (cmd, 1, &msid))
-    return ertmp_session_fail (
-        s, ERTMP_MALFORMED, "deleteStream: stream id is not a number");
+  if (!ertmp_session_cmd_arg_msid (cmd, 1, &msid)) {
+    end_streams_named (
+        s, ertmp_session_cmd_arg_string (cmd, 1), "deleteStream", TRUE);
+    return ERTMP_OK;
+  }
   st = find_stream (s, msid);
   if (st == NULL)
     return ERTMP_OK;
