@@ -19,42 +19,6 @@
 #define PROP_AUDIO_MAP "audioFourCcInfoMap"
 #define PROP_CAPS_EX "capsEx"
 
-/* ---- FourCC helpers ------------------------------------------------ */
-
-guint32
-ertmp_fourcc_from_string (const gchar * str, gsize len)
-{
-  guint32 fourcc;
-
-  g_return_val_if_fail (str != NULL || len == 0, 0);
-
-  if (len == 1 && str[0] == '*')
-    return ERTMP_FOURCC_ANY;
-  if (len != 4)
-    return 0;
-  fourcc = ERTMP_FOURCC (str[0], str[1], str[2], str[3]);
-  /* "\0\0\0*" must not pass for "*" */
-  return fourcc == ERTMP_FOURCC_ANY ? 0 : fourcc;
-}
-
-const gchar *
-ertmp_fourcc_to_string (guint32 fourcc, gchar buf[5])
-{
-  g_return_val_if_fail (buf != NULL, NULL);
-
-  if (fourcc == ERTMP_FOURCC_ANY) {
-    buf[0] = '*';
-    buf[1] = '\0';
-    return buf;
-  }
-  buf[0] = (gchar) (fourcc >> 24);
-  buf[1] = (gchar) (fourcc >> 16);
-  buf[2] = (gchar) (fourcc >> 8);
-  buf[3] = (gchar) fourcc;
-  buf[4] = '\0';
-  return buf;
-}
-
 /* ---- the struct ---------------------------------------------------- */
 
 void

@@ -9,14 +9,12 @@
 
 #include <glib.h>
 #include "ertmp_amf.h"
+#include "ertmp_codec.h"
 
 G_BEGIN_DECLS
 
-#define ERTMP_FOURCC(a, b, c, d) \
-  (((guint32) (guint8) (a) << 24) | ((guint32) (guint8) (b) << 16) | \
-   ((guint32) (guint8) (c) << 8) | (guint32) (guint8) (d))
-/* the "*" entry (any codec) */
-#define ERTMP_FOURCC_ANY ERTMP_FOURCC (0, 0, 0, '*')
+/* ERTMP_FOURCC, ERTMP_FOURCC_ANY and the FourCC string helpers live in
+ * ertmp_codec.h. */
 
 /* FourCcInfoMask */
 #define ERTMP_FOURCC_CAN_DECODE 0x01u
@@ -75,11 +73,6 @@ void ertmp_caps_write (const ertmp_caps * caps, ertmp_amf_value * obj);
  * the per-codec entries (ertmp.md 9). */
 gboolean ertmp_caps_lists (const ertmp_caps * caps, gboolean video,
     guint32 fourcc, guint32 mask);
-
-/* "hvc1" -> FourCC; "*" -> ERTMP_FOURCC_ANY; 0 when not 4 bytes */
-guint32 ertmp_fourcc_from_string (const gchar * str, gsize len);
-/* FourCC -> 4-character string ("*" for ANY) into @buf */
-const gchar *ertmp_fourcc_to_string (guint32 fourcc, gchar buf[5]);
 
 G_END_DECLS
 

@@ -15,6 +15,9 @@ ertmp_limits_init (ertmp_limits * limits)
   limits->amf_max_values = ERTMP_LIMIT_DEFAULT_AMF_MAX_VALUES;
   limits->max_output_bytes = ERTMP_LIMIT_DEFAULT_MAX_OUTPUT_BYTES;
   limits->max_streams = ERTMP_LIMIT_DEFAULT_MAX_STREAMS;
+  limits->max_flv_tag_size = ERTMP_LIMIT_DEFAULT_MAX_FLV_TAG_SIZE;
+  limits->flv_resync_window = ERTMP_LIMIT_DEFAULT_FLV_RESYNC_WINDOW;
+  limits->max_tracks = ERTMP_LIMIT_DEFAULT_MAX_TRACKS;
 }
 
 static const struct
@@ -33,6 +36,9 @@ static const struct
       "values"},
   [ERTMP_LIMIT_MAX_OUTPUT_BYTES] = {"maximum unsent output", "bytes"},
   [ERTMP_LIMIT_MAX_STREAMS] = {"maximum streams per connection", "streams"},
+  [ERTMP_LIMIT_MAX_FLV_TAG_SIZE] = {"maximum FLV tag size", "bytes"},
+  [ERTMP_LIMIT_FLV_RESYNC_WINDOW] = {"FLV resync window", "bytes"},
+  [ERTMP_LIMIT_MAX_TRACKS] = {"maximum tracks per media message", "tracks"},
 };
 
 guint32
@@ -55,6 +61,12 @@ ertmp_limits_get (const ertmp_limits * limits, ertmp_limit_id id)
       return limits->max_output_bytes;
     case ERTMP_LIMIT_MAX_STREAMS:
       return limits->max_streams;
+    case ERTMP_LIMIT_MAX_FLV_TAG_SIZE:
+      return limits->max_flv_tag_size;
+    case ERTMP_LIMIT_FLV_RESYNC_WINDOW:
+      return limits->flv_resync_window;
+    case ERTMP_LIMIT_MAX_TRACKS:
+      return limits->max_tracks;
     case ERTMP_LIMIT_NONE:
       break;
   }

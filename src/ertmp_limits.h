@@ -32,9 +32,18 @@ G_BEGIN_DECLS
 #define ERTMP_LIMIT_DEFAULT_MAX_OUTPUT_BYTES (64u * 1024u * 1024u)
 /* streams; ours: createStream calls honoured on one connection */
 #define ERTMP_LIMIT_DEFAULT_MAX_STREAMS 8u
+/* tracks; ours: trackId is a UI8 (ertmp.md 5), so a message that names each
+ * track once holds at most 256; bounds the work one media message causes */
+#define ERTMP_LIMIT_DEFAULT_MAX_TRACKS 256u
 /* chunk size bounds; spec: Set Chunk Size is 1..0x7FFFFFFF (rtmp.md 3.6) */
 #define ERTMP_LIMIT_CHUNK_SIZE_MIN 1u
 #define ERTMP_LIMIT_CHUNK_SIZE_MAX 0x7FFFFFFFu
+/* bytes; spec: the FLV tag DataSize field is 24 bits (flv.md 3) */
+#define ERTMP_LIMIT_DEFAULT_MAX_FLV_TAG_SIZE 0xFFFFFFu
+/* bytes; ours: after a broken tag header, an FLV reader gives up unless a
+ * valid tag ends within this many bytes (room for a largest tag); also the
+ * most a file header's DataOffset may skip */
+#define ERTMP_LIMIT_DEFAULT_FLV_RESYNC_WINDOW (16u * 1024u * 1024u)
 
 typedef enum
 {
@@ -46,6 +55,9 @@ typedef enum
   ERTMP_LIMIT_AMF_MAX_VALUES,
   ERTMP_LIMIT_MAX_OUTPUT_BYTES,
   ERTMP_LIMIT_MAX_STREAMS,
+  ERTMP_LIMIT_MAX_TRACKS,
+  ERTMP_LIMIT_MAX_FLV_TAG_SIZE,
+  ERTMP_LIMIT_FLV_RESYNC_WINDOW,
 } ertmp_limit_id;
 
 typedef struct
@@ -57,6 +69,9 @@ typedef struct
   guint32 amf_max_values;       /* values per decode */
   guint32 max_output_bytes;     /* bytes */
   guint32 max_streams;          /* message streams */
+  guint32 max_flv_tag_size;     /* bytes */
+  guint32 flv_resync_window;    /* bytes */
+  guint32 max_tracks;           /* tracks per audio/video message */
 } ertmp_limits;
 
 /* Fills @limits with the defaults above. */

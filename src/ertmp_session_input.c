@@ -7,6 +7,7 @@
  * client part.
  */
 #include "ertmp_session_private.h"
+#include "ertmp_time.h"
 
 #include <string.h>
 
@@ -38,11 +39,9 @@ unwrap (ertmp_session * s, guint32 msid, guint32 ts)
     c = oldest;
     c->used = TRUE;
     c->msid = msid;
-    c->last32 = ts;
     c->last64 = ts;
   } else {
-    c->last64 += (gint32) (ts - c->last32);
-    c->last32 = ts;
+    c->last64 = ertmp_timestamp_unwrap (c->last64, ts);
   }
   c->touched = s->clock_tick;
   return c->last64;

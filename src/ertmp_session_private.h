@@ -41,7 +41,6 @@ typedef struct
 {
   guint32 msid;
   gboolean used;
-  guint32 last32;
   gint64 last64;
   guint64 touched;
 } ertmp_session_clock;
