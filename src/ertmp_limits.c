@@ -68,6 +68,7 @@ ertmp_limits_get (const ertmp_limits * limits, ertmp_limit_id id)
     case ERTMP_LIMIT_MAX_TRACKS:
       return limits->max_tracks;
     case ERTMP_LIMIT_NONE:
+    case ERTMP_LIMIT_N_IDS:
       break;
   }
   return 0;

@@ -58,6 +58,7 @@ typedef enum
   ERTMP_LIMIT_MAX_TRACKS,
   ERTMP_LIMIT_MAX_FLV_TAG_SIZE,
   ERTMP_LIMIT_FLV_RESYNC_WINDOW,
+  ERTMP_LIMIT_N_IDS,            /* count, not a limit */
 } ertmp_limit_id;
 
 typedef struct

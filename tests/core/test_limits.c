@@ -28,7 +28,7 @@ START_TEST (test_describe)
 
   ertmp_limits_init (&l);
   l.max_message_size = 1000;
-  for (id = ERTMP_LIMIT_MAX_MESSAGE_SIZE; id <= ERTMP_LIMIT_MAX_STREAMS; id++) {
+  for (id = ERTMP_LIMIT_MAX_MESSAGE_SIZE; id < ERTMP_LIMIT_N_IDS; id++) {
     gchar *d = ertmp_limits_describe (&l, id);
     gchar *value = g_strdup_printf (" %u ", ertmp_limits_get (&l, id));
 
