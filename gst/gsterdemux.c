@@ -1,0 +1,511 @@
+/* gst-ertmp: erdemux, legacy and Enhanced FLV -> elementary streams
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-erdemux
+ * @title: erdemux
+ *
+ * Demultiplexes legacy and Enhanced (E-RTMP v1/v2) FLV, from a file or
+ * live from an RTMP ingest element, into elementary streams: H.264, H.265,
+ * AV1, VP9, VP8, H.266, AAC, MP3, Opus, FLAC, AC-3, E-AC-3 and the legacy
+ * FLV codecs, with multitrack (`video_%u`, `audio_%u`) and nanosecond
+ * timestamps (ModEx).
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 filesrc location=in.flv ! erdemux name=d \
+ *   d.video ! av1parse ! av1dec ! autovideosink \
+ *   d.audio ! opusparse ! opusdec ! autoaudiosink
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gsterdemux.h"
+#include "gstertmpcaps.h"
+#include "gstertmpelements.h"
+
+GST_DEBUG_CATEGORY (gst_er_demux_debug);
+#define GST_CAT_DEFAULT gst_er_demux_debug
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-flv"));
+
+G_DEFINE_TYPE (GstErDemux, gst_er_demux, GST_TYPE_ELEMENT);
+GST_ELEMENT_REGISTER_DEFINE (erdemux, "erdemux", GST_RANK_SECONDARY,
+    GST_TYPE_ER_DEMUX);
+
+static GstFlowReturn gst_er_demux_chain (GstPad * pad, GstObject * parent,
+    GstBuffer * buf);
+static gboolean gst_er_demux_sink_event (GstPad * pad, GstObject * parent,
+    GstEvent * event);
+static GstStateChangeReturn gst_er_demux_change_state (GstElement * element,
+    GstStateChange transition);
+static void gst_er_demux_finalize (GObject * object);
+
+static void
+add_src_templates (GstElementClass * element_class, ertmp_codec_kind kind,
+    const gchar * name)
+{
+  GstCaps *caps = gst_ertmp_caps_template (kind, GST_ERTMP_CAPS_DEMUX);
+  gchar *multi = g_strdup_printf ("%s_%%u", name);
+
+  gst_element_class_add_pad_template (element_class,
+      gst_pad_template_new (name, GST_PAD_SRC, GST_PAD_SOMETIMES, caps));
+  gst_element_class_add_pad_template (element_class,
+      gst_pad_template_new (multi, GST_PAD_SRC, GST_PAD_SOMETIMES, caps));
+  gst_caps_unref (caps);
+  g_free (multi);
+}
+
+static void
+gst_er_demux_class_init (GstErDemuxClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (gst_er_demux_debug, "erdemux", 0,
+      "Enhanced FLV demuxer");
+
+  gobject_class->finalize = gst_er_demux_finalize;
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_er_demux_change_state);
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  add_src_templates (element_class, ERTMP_CODEC_KIND_VIDEO, "video");
+  add_src_templates (element_class, ERTMP_CODEC_KIND_AUDIO, "audio");
+  gst_element_class_set_static_metadata (element_class,
+      "Enhanced FLV demuxer", "Codec/Demuxer",
+      "Demuxes legacy and Enhanced (E-RTMP v1/v2) FLV into elementary "
+      "streams: multitrack, FourCC codecs (HEVC, AV1, VP9, VP8, VVC, Opus, "
+      "FLAC, AC-3, E-AC-3), HDR metadata and nanosecond timestamps",
+      "gst-ertmp developers");
+}
+
+static void
+gst_er_demux_init (GstErDemux * demux)
+{
+  demux->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_chain_function (demux->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_er_demux_chain));
+  gst_pad_set_event_function (demux->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_er_demux_sink_event));
+  gst_element_add_pad (GST_ELEMENT (demux), demux->sinkpad);
+
+  demux->flowcombiner = gst_flow_combiner_new ();
+  ertmp_limits_init (&demux->limits);
+  demux->amf = ertmp_amf_decoder_new (&demux->limits);
+  demux->duration = GST_CLOCK_TIME_NONE;
+}
+
+static void
+clear_streamheader (GstErDemux * demux)
+{
+  if (G_IS_VALUE (&demux->streamheader))
+    g_value_unset (&demux->streamheader);
+  demux->skip_headers = 0;
+}
+
+/* Back to a stream that has not begun; pads stay unless @remove_pads. */
+static void
+reset (GstErDemux * demux, gboolean remove_pads)
+{
+  g_clear_pointer (&demux->reader, ertmp_flv_reader_free);
+  demux->have_time = FALSE;
+  demux->have_data = FALSE;
+  demux->header_seen = FALSE;
+  if (!remove_pads) {
+    gst_er_demux_set_discont (demux, FALSE);
+    return;
+  }
+  gst_er_demux_free_tracks (demux);
+  gst_flow_combiner_clear (demux->flowcombiner);
+  demux->no_more_pads = FALSE;
+  demux->n_pads = 0;
+  gst_clear_tag_list (&demux->global_tags);
+  demux->duration = GST_CLOCK_TIME_NONE;
+  demux->warnings_held = 0;
+  demux->warned_once = FALSE;
+  clear_streamheader (demux);
+}
+
+static void
+gst_er_demux_finalize (GObject * object)
+{
+  GstErDemux *demux = GST_ER_DEMUX (object);
+
+  reset (demux, TRUE);
+  gst_flow_combiner_free (demux->flowcombiner);
+  ertmp_amf_decoder_free (demux->amf);
+
+  G_OBJECT_CLASS (gst_er_demux_parent_class)->finalize (object);
+}
+
+static GstStateChangeReturn
+gst_er_demux_change_state (GstElement * element, GstStateChange transition)
+{
+  GstErDemux *demux = GST_ER_DEMUX (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    reset (demux, TRUE);
+    demux->group_id = gst_util_group_id_next ();
+  }
+  ret = GST_ELEMENT_CLASS (gst_er_demux_parent_class)->change_state (element,
+      transition);
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    reset (demux, TRUE);
+  return ret;
+}
+
+/* ---- the one place results become bus messages ------------------------ */
+
+void
+gst_er_demux_report (GstErDemux * demux, ertmp_result res,
+    GstErDemuxTrack * track, gboolean fatal, const gchar * fault)
+{
+  gchar *who = track ? gst_er_demux_track_name (track) : g_strdup ("stream");
+  guint *held = track ? &track->warnings_held : &demux->warnings_held;
+  gint64 *last = track ? &track->last_warning_ms : &demux->last_warning_ms;
+  gboolean *once = track ? &track->warned_once : &demux->warned_once;
+
+  if (fatal) {
+    GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+        ("Cannot read the FLV stream: %s.", fault),
+        ("%s (%s)", who, ertmp_result_name (res)));
+  } else if (!*once || demux->last_ms < *last ||
+      demux->last_ms - *last >= GST_ER_DEMUX_WARNING_INTERVAL_MS) {
+    GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
+        ("FLV %s: %s.", who, fault),
+        ("%s; %u similar warnings of this track not posted before",
+            ertmp_result_name (res), *held));
+    *once = TRUE;
+    *held = 0;
+    *last = demux->last_ms;
+  } else {
+    GST_WARNING_OBJECT (demux, "%s: %s (%s)", who, fault,
+        ertmp_result_name (res));
+    (*held)++;
+  }
+  g_free (who);
+}
+
+/* ---- tags ----------------------------------------------------------- */
+
+static gint64
+tag_time (GstErDemux * demux, guint32 timestamp)
+{
+  if (!demux->have_time) {
+    demux->have_time = TRUE;
+    demux->last_ms = timestamp;
+    demux->first_ms = timestamp;
+  }
+  demux->last_ms = ertmp_timestamp_unwrap (demux->last_ms, timestamp);
+  return demux->last_ms;
+}
+
+static void
+report_tag (GstErDemux * demux, ertmp_result res, const ertmp_flv_tag * tag,
+    const gchar * what)
+{
+  gchar *fault = g_strdup_printf ("%s tag at byte %" G_GUINT64_FORMAT
+      " %s; tag skipped", tag->header.type == ERTMP_FLV_TAG_VIDEO ?
+      "video" : "audio", tag->offset, what);
+
+  gst_er_demux_report (demux, res, NULL, FALSE, fault);
+  g_free (fault);
+}
+
+static GstFlowReturn
+handle_media (GstErDemux * demux, const ertmp_flv_tag * tag,
+    GstErDemuxPayload * payload)
+{
+  ertmp_codec_kind kind = tag->header.type;
+  GstFlowReturn ret = GST_FLOW_OK, r;
+  ertmp_media_track track;
+  ertmp_media_tag mtag;
+  ertmp_result res;
+  gboolean truncated = FALSE;
+  gint64 ms;
+
+  ms = tag_time (demux, tag->header.timestamp);
+  if (tag->header.filter) {
+    report_tag (demux, ERTMP_UNSUPPORTED, tag, "is encrypted");
+    return GST_FLOW_OK;
+  }
+  res = ertmp_media_parse (kind, payload->data, payload->len, &demux->limits,
+      &mtag);
+  if (res == ERTMP_UNSUPPORTED) {
+    GST_DEBUG_OBJECT (demux, "skipping tag with a reserved packet type at %"
+        G_GUINT64_FORMAT, tag->offset);
+    return GST_FLOW_OK;
+  }
+  if (res != ERTMP_OK) {
+    report_tag (demux, res, tag, "has a malformed header");
+    return GST_FLOW_OK;
+  }
+  while (ertmp_media_next_track (&mtag, &track)) {
+    r = gst_er_demux_handle_track (demux, &mtag.hdr, &track, payload, ms);
+    if (ret == GST_FLOW_OK)
+      ret = r;
+    truncated |= track.truncated;
+  }
+  /* a truncated track was reported as such */
+  if (mtag.status == ERTMP_LIMIT)
+    report_tag (demux, mtag.status, tag, "holds too many tracks");
+  else if (mtag.status != ERTMP_OK && !truncated)
+    report_tag (demux, mtag.status, tag, "has a damaged track");
+  gst_er_demux_check_no_more_pads (demux, FALSE);
+  return ret;
+}
+
+static GstFlowReturn
+handle_tag (GstErDemux * demux, const ertmp_flv_tag * tag, GstBuffer * buf,
+    const guint8 * data, gsize size)
+{
+  GstErDemuxPayload payload = { tag->payload, tag->header.size, NULL, 0,
+    demux->reader
+  };
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  if (tag->skipped > 0 || tag->prev_size_mismatch) {
+    gst_er_demux_report (demux, ERTMP_MALFORMED, NULL, FALSE,
+        ertmp_flv_reader_describe (demux->reader));
+    if (tag->skipped > 0)
+      gst_er_demux_set_discont (demux, FALSE);
+  }
+  if (tag->payload >= data && tag->payload < data + size) {
+    payload.buf = gst_buffer_ref (buf);
+    payload.offset = tag->payload - data;
+  }
+  switch (tag->header.type) {
+    case ERTMP_FLV_TAG_AUDIO:
+    case ERTMP_FLV_TAG_VIDEO:
+      ret = handle_media (demux, tag, &payload);
+      break;
+    case ERTMP_FLV_TAG_SCRIPT:
+      gst_er_demux_handle_script (demux, payload.data, payload.len);
+      break;
+    default:
+      GST_DEBUG_OBJECT (demux, "skipping script tag type %u",
+          tag->header.type);
+      break;
+  }
+  gst_clear_buffer (&payload.buf);
+  return ret;
+}
+
+GstBuffer *
+gst_er_demux_payload_region (GstErDemuxPayload * p, const guint8 * data,
+    gsize len)
+{
+  if (p->buf == NULL) {
+    GBytes *bytes = ertmp_flv_reader_take_payload (p->reader);
+
+    p->buf = gst_buffer_new_wrapped_bytes (bytes);
+    p->offset = 0;
+    g_bytes_unref (bytes);
+  }
+  return gst_buffer_copy_region (p->buf, GST_BUFFER_COPY_MEMORY,
+      p->offset + (data - p->data), len);
+}
+
+static GstFlowReturn
+feed (GstErDemux * demux, GstBuffer * buf, const guint8 * data, gsize size)
+{
+  GstFlowReturn ret = GST_FLOW_OK;
+  ertmp_flv_header header;
+  ertmp_flv_tag tag;
+  ertmp_result res;
+  gsize pos = 0, consumed;
+
+  if (demux->reader == NULL)
+    demux->reader = ertmp_flv_reader_new (&demux->limits);
+  demux->have_data = TRUE;
+  while (ret == GST_FLOW_OK && pos < size) {
+    res = ertmp_flv_reader_read (demux->reader, data + pos, size - pos,
+        &consumed, &tag);
+    pos += consumed;
+    if (!demux->header_seen &&
+        ertmp_flv_reader_get_header (demux->reader, &header)) {
+      demux->header_seen = TRUE;
+      gst_er_demux_handle_flv_header (demux, &header);
+    }
+    if (res == ERTMP_NEED_MORE)
+      break;
+    if (res != ERTMP_OK) {
+      gst_er_demux_report (demux, res, NULL, TRUE,
+          ertmp_flv_reader_describe (demux->reader));
+      return GST_FLOW_ERROR;
+    }
+    ret = handle_tag (demux, &tag, buf, data, size);
+  }
+  return ret;
+}
+
+/* In-band copies of the streamheader the caps brought: skipped. */
+static gboolean
+is_known_header (GstErDemux * demux, GstBuffer * buf)
+{
+  const GValue *v;
+  GstBuffer *header;
+
+  if (!G_IS_VALUE (&demux->streamheader) ||
+      demux->skip_headers >= gst_value_array_get_size (&demux->streamheader))
+    return FALSE;
+  v = gst_value_array_get_value (&demux->streamheader, demux->skip_headers);
+  header = gst_value_get_buffer (v);
+  if (gst_buffer_get_size (buf) == gst_buffer_get_size (header)) {
+    GstMapInfo map;
+    gboolean same;
+
+    if (!gst_buffer_map (header, &map, GST_MAP_READ))
+      return FALSE;
+    same = gst_buffer_memcmp (buf, 0, map.data, map.size) == 0;
+    gst_buffer_unmap (header, &map);
+    if (same) {
+      demux->skip_headers++;
+      return TRUE;
+    }
+  }
+  demux->skip_headers = G_MAXUINT;
+  return FALSE;
+}
+
+static GstFlowReturn
+push_input (GstErDemux * demux, GstBuffer * buf)
+{
+  GstFlowReturn ret;
+  GstMapInfo map;
+
+  if (GST_BUFFER_IS_DISCONT (buf) && demux->have_data)
+    gst_er_demux_set_discont (demux, FALSE);
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    GST_ELEMENT_ERROR (demux, RESOURCE, READ, (NULL),
+        ("cannot map an input buffer"));
+    return GST_FLOW_ERROR;
+  }
+  ret = feed (demux, buf, map.data, map.size);
+  gst_buffer_unmap (buf, &map);
+  return ret;
+}
+
+static GstFlowReturn
+gst_er_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  GstErDemux *demux = GST_ER_DEMUX (parent);
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  if (!is_known_header (demux, buf))
+    ret = push_input (demux, buf);
+  gst_buffer_unref (buf);
+  return ret;
+}
+
+/* The first streamheader (before any data) is read like data; a later
+ * different one is only remembered: the in-band tags carry the changes. */
+static gboolean
+handle_caps (GstErDemux * demux, GstCaps * caps)
+{
+  const GValue *sh = NULL;
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint i;
+
+  if (gst_caps_get_size (caps) > 0)
+    sh = gst_structure_get_value (gst_caps_get_structure (caps, 0),
+        "streamheader");
+  if (sh == NULL || !GST_VALUE_HOLDS_ARRAY (sh))
+    return TRUE;
+  if (G_IS_VALUE (&demux->streamheader) &&
+      gst_value_compare (sh, &demux->streamheader) == GST_VALUE_EQUAL)
+    return TRUE;
+  clear_streamheader (demux);
+  g_value_init (&demux->streamheader, GST_TYPE_ARRAY);
+  g_value_copy (sh, &demux->streamheader);
+  if (demux->have_data) {
+    demux->skip_headers = G_MAXUINT;
+    return TRUE;
+  }
+  for (i = 0; i < gst_value_array_get_size (sh) && ret == GST_FLOW_OK; i++) {
+    const GValue *v = gst_value_array_get_value (sh, i);
+
+    if (G_VALUE_HOLDS (v, GST_TYPE_BUFFER))
+      ret = push_input (demux, gst_value_get_buffer (v));
+  }
+  return ret == GST_FLOW_OK;
+}
+
+static void
+handle_eos (GstErDemux * demux)
+{
+  guint64 offset;
+  gchar *fault;
+
+  if (demux->reader != NULL &&
+      ertmp_flv_reader_pending (demux->reader, &offset)) {
+    fault = g_strdup_printf ("the stream ends inside the item at byte %"
+        G_GUINT64_FORMAT " (truncated)", offset);
+    gst_er_demux_report (demux, ERTMP_NEED_MORE, NULL, FALSE, fault);
+    g_free (fault);
+  }
+  gst_er_demux_check_no_more_pads (demux, TRUE);
+  if (demux->n_pads == 0) {
+    GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
+        ("The FLV stream holds no audio or video track that can be "
+            "played."), (NULL));
+    return;
+  }
+  gst_er_demux_push_event (demux, gst_event_new_eos ());
+}
+
+static void
+handle_flush_stop (GstErDemux * demux)
+{
+  gst_flow_combiner_reset (demux->flowcombiner);
+  demux->restart = TRUE;
+  gst_er_demux_set_discont (demux, TRUE);
+}
+
+static gboolean
+gst_er_demux_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstErDemux *demux = GST_ER_DEMUX (parent);
+  gboolean ret = TRUE;
+  GstCaps *caps;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CAPS:
+      gst_event_parse_caps (event, &caps);
+      ret = handle_caps (demux, caps);
+      gst_event_unref (event);
+      break;
+    case GST_EVENT_SEGMENT:{
+      const GstSegment *segment;
+
+      /* our own TIME segment goes out; a flush that restarts the bytes at
+       * 0 is a new file */
+      gst_event_parse_segment (event, &segment);
+      if (demux->restart && segment->format == GST_FORMAT_BYTES &&
+          segment->start == 0)
+        reset (demux, FALSE);
+      demux->restart = FALSE;
+      gst_event_unref (event);
+      break;
+    }
+    case GST_EVENT_STREAM_START:
+      gst_event_unref (event);
+      break;
+    case GST_EVENT_EOS:
+      handle_eos (demux);
+      gst_event_unref (event);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      handle_flush_stop (demux);
+      ret = gst_pad_event_default (pad, parent, event);
+      break;
+    default:
+      ret = gst_pad_event_default (pad, parent, event);
+      break;
+  }
+  return ret;
+}

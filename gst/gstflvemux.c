@@ -1,0 +1,573 @@
+/* gst-ertmp: flvemux, elementary streams -> legacy or Enhanced FLV tags
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-flvemux
+ * @title: flvemux
+ *
+ * Muxes elementary streams into an FLV file or stream with the Enhanced
+ * RTMP (E-RTMP v2) extensions: H.265, AV1, VP9, VP8, H.266, Opus, FLAC,
+ * AC-3 and E-AC-3 in FourCC form, multitrack audio and video, HDR colour
+ * metadata and nanosecond timestamp offsets.  Every output buffer holds
+ * exactly one FLV tag followed by its PreviousTagSize; the first holds the
+ * FLV file header.
+ *
+ * The `video` and `audio` pads carry track 0; `video_%u` and `audio_%u`
+ * (1..255) add tracks, written as Multitrack OneTrack tags and described in
+ * onMetaData's videoTrackIdInfoMap / audioTrackIdInfoMap.  H.264, AAC and
+ * MP3 on track 0 use the legacy FLV headers that every server and player
+ * reads, unless #flvemux:enhanced-legacy-codecs is set.
+ *
+ * ## Examples
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=300 ! x265enc ! h265parse !
+ *     flvemux name=m ! filesink location=hevc.flv
+ *     audiotestsrc num-buffers=300 ! opusenc ! m.audio
+ * ]|
+ * |[
+ * gst-launch-1.0 videotestsrc ! x264enc ! h264parse ! flvemux name=m !
+ *     rtmp2sink location=rtmp://server/live/key
+ *     audiotestsrc ! avenc_aac ! m.audio  audiotestsrc ! opusenc ! m.audio_1
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gstflvemux.h"
+#include "gstertmpcaps.h"
+#include "gstertmpelements.h"
+
+GST_DEBUG_CATEGORY (gst_ertmp_flv_emux_debug);
+#define GST_CAT_DEFAULT gst_ertmp_flv_emux_debug
+
+#define DEFAULT_STREAMABLE TRUE
+#define DEFAULT_ENHANCED_LEGACY_CODECS FALSE
+#define DEFAULT_TIMESTAMP_OFFSET_NANO FALSE
+#define DEFAULT_ENCODER "gst-ertmp " VERSION " flvemux"
+#define MAX_TRACK_ID 255
+
+enum
+{
+  PROP_0,
+  PROP_STREAMABLE,
+  PROP_ENHANCED_LEGACY_CODECS,
+  PROP_TIMESTAMP_OFFSET_NANO,
+  PROP_ENCODER,
+  PROP_STATS,
+};
+
+enum
+{
+  PROP_PAD_0,
+  PROP_PAD_TRACK_ID,
+};
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-flv"));
+
+G_DEFINE_TYPE (GstErtmpFlvEMuxPad, gst_ertmp_flv_emux_pad,
+    GST_TYPE_AGGREGATOR_PAD);
+
+static void
+gst_ertmp_flv_emux_pad_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstErtmpFlvEMuxPad *pad = GST_ERTMP_FLV_EMUX_PAD (object);
+
+  switch (prop_id) {
+    case PROP_PAD_TRACK_ID:
+      g_value_set_uint (value, pad->track_id);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_ertmp_flv_emux_pad_finalize (GObject * object)
+{
+  GstErtmpFlvEMuxPad *pad = GST_ERTMP_FLV_EMUX_PAD (object);
+
+  gst_ertmp_flv_emux_track_clear (&pad->track);
+  g_ptr_array_unref (pad->config_tags);
+  gst_clear_buffer (&pad->color_tag);
+  G_OBJECT_CLASS (gst_ertmp_flv_emux_pad_parent_class)->finalize (object);
+}
+
+static void
+gst_ertmp_flv_emux_pad_class_init (GstErtmpFlvEMuxPadClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  gobject_class->get_property = gst_ertmp_flv_emux_pad_get_property;
+  gobject_class->finalize = gst_ertmp_flv_emux_pad_finalize;
+  g_object_class_install_property (gobject_class, PROP_PAD_TRACK_ID,
+      g_param_spec_uint ("track-id", "Track id",
+          "E-RTMP track id of this pad: 0 for 'video' and 'audio', N for "
+          "'video_N' and 'audio_N'", 0, MAX_TRACK_ID, 0,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+static void
+gst_ertmp_flv_emux_pad_init (GstErtmpFlvEMuxPad * pad)
+{
+  pad->config_tags = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) gst_buffer_unref);
+}
+
+G_DEFINE_TYPE (GstErtmpFlvEMux, gst_ertmp_flv_emux, GST_TYPE_AGGREGATOR);
+GST_ELEMENT_REGISTER_DEFINE (flvemux, "flvemux", GST_RANK_PRIMARY,
+    GST_TYPE_ERTMP_FLV_EMUX);
+
+/* ---- pads ------------------------------------------------------------ */
+
+static gboolean
+track_taken (GstErtmpFlvEMux * mux, gboolean video, guint id)
+{
+  GList *l;
+
+  for (l = GST_ELEMENT (mux)->sinkpads; l != NULL; l = l->next) {
+    GstErtmpFlvEMuxPad *pad = l->data;
+
+    if (pad->video == video && pad->track_id == id)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* The track id a request for @templ named @req_name gets; -1: refused */
+static gint
+request_track_id (GstErtmpFlvEMux * mux, const gchar * templ,
+    const gchar * req_name, gboolean video)
+{
+  guint64 id = 0;
+  gchar *end = NULL;
+
+  if (strchr (templ, '%') != NULL && req_name != NULL) {
+    /* "video_N" / "audio_N": both prefixes are 6 characters */
+    if (strlen (req_name) > 6)
+      id = g_ascii_strtoull (req_name + 6, &end, 10);
+    if (end == NULL || *end != '\0' || id == 0 || id > MAX_TRACK_ID)
+      return -1;
+  } else if (strchr (templ, '%') != NULL) {
+    id = 1;
+    while (id <= MAX_TRACK_ID && track_taken (mux, video, id))
+      id++;
+    if (id > MAX_TRACK_ID)
+      return -1;
+  }
+  return track_taken (mux, video, id) ? -1 : (gint) id;
+}
+
+static GstAggregatorPad *
+gst_ertmp_flv_emux_create_new_pad (GstAggregator * agg,
+    GstPadTemplate * templ, const gchar * req_name, const GstCaps * caps)
+{
+  GstErtmpFlvEMux *mux = GST_ERTMP_FLV_EMUX (agg);
+  const gchar *tname = GST_PAD_TEMPLATE_NAME_TEMPLATE (templ);
+  gboolean video = g_str_has_prefix (tname, "video");
+  GstAggregatorPad *apad;
+  gchar *name;
+  gint id;
+
+  GST_OBJECT_LOCK (mux);
+  id = request_track_id (mux, tname, req_name, video);
+  GST_OBJECT_UNLOCK (mux);
+  if (id < 0) {
+    GST_WARNING_OBJECT (mux, "refusing pad %s (%s): track taken or id not "
+        "in 1..%d", GST_STR_NULL (req_name), tname, MAX_TRACK_ID);
+    return NULL;
+  }
+  /* not the parent's create_new_pad: it names every pad sink_%u */
+  name = id == 0 ? g_strdup (video ? "video" : "audio") :
+      g_strdup_printf ("%s_%d", video ? "video" : "audio", id);
+  apad = g_object_new (GST_TYPE_ERTMP_FLV_EMUX_PAD, "name", name,
+      "direction", GST_PAD_SINK, "template", templ, NULL);
+  g_free (name);
+  GST_ERTMP_FLV_EMUX_PAD (apad)->video = video;
+  GST_ERTMP_FLV_EMUX_PAD (apad)->track_id = id;
+  return apad;
+}
+
+/* ---- events ---------------------------------------------------------- */
+
+static gboolean
+pad_set_caps (GstErtmpFlvEMux * mux, GstErtmpFlvEMuxPad * pad,
+    GstCaps * caps)
+{
+  GstErtmpFlvEMuxTrack track;
+  gboolean fourcc_legacy;
+  gchar *why = NULL;
+
+  GST_OBJECT_LOCK (mux);
+  fourcc_legacy = mux->fourcc_legacy;
+  GST_OBJECT_UNLOCK (mux);
+  if (!gst_ertmp_flv_emux_track_from_caps (&track, caps, pad->track_id,
+          fourcc_legacy, &why)) {
+    GST_ELEMENT_ERROR (mux, CORE, NEGOTIATION,
+        ("Pad %s: %s.", GST_PAD_NAME (pad), why),
+        ("refused caps %" GST_PTR_FORMAT, caps));
+    g_free (why);
+    return FALSE;
+  }
+  if (!pad->configured ||
+      gst_ertmp_flv_emux_track_config_changed (&pad->track, &track))
+    pad->send_config = TRUE;
+  if (!pad->configured ||
+      gst_ertmp_flv_emux_track_color_changed (&pad->track, &track))
+    pad->send_color = TRUE;
+  GST_DEBUG_OBJECT (pad, "%s %s, config %s: %" GST_PTR_FORMAT,
+      ertmp_codec_name (track.codec), track.enhanced ? "enhanced" : "legacy",
+      pad->send_config ? "changed" : "unchanged", caps);
+  gst_ertmp_flv_emux_track_clear (&pad->track);
+  pad->track = track;
+  pad->configured = TRUE;
+  return TRUE;
+}
+
+static gboolean
+gst_ertmp_flv_emux_sink_event (GstAggregator * agg, GstAggregatorPad * apad,
+    GstEvent * event)
+{
+  GstErtmpFlvEMux *mux = GST_ERTMP_FLV_EMUX (agg);
+  GstErtmpFlvEMuxPad *pad = GST_ERTMP_FLV_EMUX_PAD (apad);
+  GstCaps *caps;
+  GstTagList *tags;
+  guint bitrate;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CAPS:
+      gst_event_parse_caps (event, &caps);
+      if (!pad_set_caps (mux, pad, caps)) {
+        gst_event_unref (event);
+        return FALSE;
+      }
+      break;
+    case GST_EVENT_TAG:
+      gst_event_parse_tag (event, &tags);
+      if (gst_tag_list_get_uint (tags, GST_TAG_NOMINAL_BITRATE, &bitrate) ||
+          gst_tag_list_get_uint (tags, GST_TAG_BITRATE, &bitrate))
+        pad->bitrate = bitrate;
+      break;
+    default:
+      break;
+  }
+  return GST_AGGREGATOR_CLASS (gst_ertmp_flv_emux_parent_class)->sink_event
+      (agg, apad, event);
+}
+
+/* ---- aggregation ----------------------------------------------------- */
+
+/* The pad whose queued buffer has the earliest DTS running time (ties: the
+ * first pad, video before audio as requested), with its buffer peeked. */
+static GstErtmpFlvEMuxPad *
+earliest_pad (GstErtmpFlvEMux * mux, GstClockTimeDiff * time)
+{
+  GstErtmpFlvEMuxPad *best = NULL;
+  GstClockTimeDiff dts, pts;
+  GList *l;
+
+  GST_OBJECT_LOCK (mux);
+  for (l = GST_ELEMENT (mux)->sinkpads; l != NULL; l = l->next) {
+    GstErtmpFlvEMuxPad *pad = l->data;
+    GstBuffer *buf = gst_aggregator_pad_peek_buffer (l->data);
+
+    if (buf == NULL)
+      continue;
+    if (!gst_ertmp_flv_emux_buffer_time (pad, buf, &dts, &pts))
+      dts = G_MININT64;         /* no time: out at once, then dropped */
+    if (best == NULL || dts < *time) {
+      best = pad;
+      *time = dts;
+    }
+    gst_buffer_unref (buf);
+  }
+  if (best != NULL)
+    gst_object_ref (best);
+  GST_OBJECT_UNLOCK (mux);
+  return best;
+}
+
+static GstFlowReturn
+gst_ertmp_flv_emux_aggregate (GstAggregator * agg, gboolean timeout)
+{
+  GstErtmpFlvEMux *mux = GST_ERTMP_FLV_EMUX (agg);
+  GstErtmpFlvEMuxPad *pad;
+  GstClockTimeDiff time = 0;
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  pad = earliest_pad (mux, &time);
+  if (pad == NULL) {
+    /* aggregate() without a buffer anywhere: every pad is at EOS, or a
+     * live timeout with nothing queued */
+    if (timeout)
+      return GST_FLOW_OK;
+    if (!mux->header_sent)
+      ret = gst_ertmp_flv_emux_write_header (mux);
+    if (ret == GST_FLOW_OK && !mux->eos_written)
+      ret = gst_ertmp_flv_emux_write_eos (mux);
+    return ret == GST_FLOW_OK ? GST_FLOW_EOS : ret;
+  }
+  if (!pad->configured) {
+    /* its caps were refused (and the error posted) */
+    gst_aggregator_pad_drop_buffer (GST_AGGREGATOR_PAD (pad));
+    gst_object_unref (pad);
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  if (!mux->header_sent)
+    ret = gst_ertmp_flv_emux_write_header (mux);
+  if (ret == GST_FLOW_OK)
+    ret = gst_ertmp_flv_emux_write_frame (mux, pad,
+        gst_aggregator_pad_pop_buffer (GST_AGGREGATOR_PAD (pad)));
+  gst_object_unref (pad);
+  return ret;
+}
+
+static GstClockTime
+gst_ertmp_flv_emux_get_next_time (GstAggregator * agg)
+{
+  GstErtmpFlvEMuxPad *pad;
+  GstClockTimeDiff time = 0;
+
+  pad = earliest_pad (GST_ERTMP_FLV_EMUX (agg), &time);
+  if (pad == NULL)
+    return GST_CLOCK_TIME_NONE;
+  gst_object_unref (pad);
+  return time > 0 ? (GstClockTime) time : 0;
+}
+
+/* Caps are set by the header writer, with the streamheader */
+static gboolean
+gst_ertmp_flv_emux_negotiate (GstAggregator * agg)
+{
+  return TRUE;
+}
+
+static void
+reset (GstErtmpFlvEMux * mux)
+{
+  GList *l;
+
+  mux->header_sent = FALSE;
+  mux->eos_written = FALSE;
+  mux->have_offset = FALSE;
+  mux->has_video = FALSE;
+  mux->ts_offset = 0;
+  mux->n_tags = mux->n_bytes = 0;
+  gst_buffer_replace (&mux->flv_header, NULL);
+  gst_buffer_replace (&mux->metadata, NULL);
+  GST_OBJECT_LOCK (mux);
+  for (l = GST_ELEMENT (mux)->sinkpads; l != NULL; l = l->next) {
+    GstErtmpFlvEMuxPad *pad = l->data;
+
+    pad->send_config = pad->send_color = pad->configured;
+    pad->sent_frame = FALSE;
+    pad->frames = pad->bytes = 0;
+    g_ptr_array_set_size (pad->config_tags, 0);
+    gst_clear_buffer (&pad->color_tag);
+  }
+  GST_OBJECT_UNLOCK (mux);
+}
+
+static gboolean
+gst_ertmp_flv_emux_start (GstAggregator * agg)
+{
+  reset (GST_ERTMP_FLV_EMUX (agg));
+  return TRUE;
+}
+
+static gboolean
+gst_ertmp_flv_emux_stop (GstAggregator * agg)
+{
+  reset (GST_ERTMP_FLV_EMUX (agg));
+  return TRUE;
+}
+
+/* ---- properties ------------------------------------------------------ */
+
+static GstStructure *
+get_stats (GstErtmpFlvEMux * mux)
+{
+  return gst_structure_new ("application/x-flvemux-stats",
+      "tags", G_TYPE_UINT64, mux->n_tags,
+      "bytes", G_TYPE_UINT64, mux->n_bytes,
+      "timestamp-offset", G_TYPE_UINT64, mux->ts_offset, NULL);
+}
+
+static void
+gst_ertmp_flv_emux_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstErtmpFlvEMux *mux = GST_ERTMP_FLV_EMUX (object);
+
+  GST_OBJECT_LOCK (mux);
+  switch (prop_id) {
+    case PROP_STREAMABLE:
+      mux->streamable = g_value_get_boolean (value);
+      break;
+    case PROP_ENHANCED_LEGACY_CODECS:
+      mux->fourcc_legacy = g_value_get_boolean (value);
+      break;
+    case PROP_TIMESTAMP_OFFSET_NANO:
+      mux->nano_offset = g_value_get_boolean (value);
+      break;
+    case PROP_ENCODER:
+      g_free (mux->encoder);
+      mux->encoder = g_value_dup_string (value);
+      if (mux->encoder == NULL)
+        mux->encoder = g_strdup ("");
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (mux);
+}
+
+static void
+gst_ertmp_flv_emux_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstErtmpFlvEMux *mux = GST_ERTMP_FLV_EMUX (object);
+
+  GST_OBJECT_LOCK (mux);
+  switch (prop_id) {
+    case PROP_STREAMABLE:
+      g_value_set_boolean (value, mux->streamable);
+      break;
+    case PROP_ENHANCED_LEGACY_CODECS:
+      g_value_set_boolean (value, mux->fourcc_legacy);
+      break;
+    case PROP_TIMESTAMP_OFFSET_NANO:
+      g_value_set_boolean (value, mux->nano_offset);
+      break;
+    case PROP_ENCODER:
+      g_value_set_string (value, mux->encoder);
+      break;
+    case PROP_STATS:
+      g_value_take_boxed (value, get_stats (mux));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (mux);
+}
+
+static void
+gst_ertmp_flv_emux_finalize (GObject * object)
+{
+  GstErtmpFlvEMux *mux = GST_ERTMP_FLV_EMUX (object);
+
+  gst_buffer_replace (&mux->flv_header, NULL);
+  gst_buffer_replace (&mux->metadata, NULL);
+  g_byte_array_unref (mux->scratch);
+  g_byte_array_unref (mux->scratch_head);
+  g_free (mux->encoder);
+  G_OBJECT_CLASS (gst_ertmp_flv_emux_parent_class)->finalize (object);
+}
+
+static void
+install_properties (GObjectClass * gobject_class)
+{
+  g_object_class_install_property (gobject_class, PROP_STREAMABLE,
+      g_param_spec_boolean ("streamable", "Streamable",
+          "Live/stream output: the FLV header, onMetaData and sequence "
+          "headers go into the caps' streamheader (for tcpserversink, "
+          "rtmp sinks, HLS); no duration is written",
+          DEFAULT_STREAMABLE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class,
+      PROP_ENHANCED_LEGACY_CODECS, g_param_spec_boolean
+      ("enhanced-legacy-codecs", "Enhanced legacy codecs",
+          "Write H.264 (avc1), AAC (mp4a) and MP3 (.mp3) on track 0 in "
+          "Enhanced FourCC form instead of the legacy FLV headers every "
+          "server and player reads (tracks > 0 always use FourCCs)",
+          DEFAULT_ENHANCED_LEGACY_CODECS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_TIMESTAMP_OFFSET_NANO,
+      g_param_spec_boolean ("timestamp-offset-nano",
+          "Timestamp offset nano",
+          "Write the sub-millisecond part of each Enhanced tag's timestamp "
+          "as a ModEx TimestampOffsetNano (E-RTMP v2), so that erdemux "
+          "restores nanosecond timestamps.  Off by default: some servers "
+          "drop the connection on ModEx packets",
+          DEFAULT_TIMESTAMP_OFFSET_NANO,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_ENCODER,
+      g_param_spec_string ("encoder", "Encoder",
+          "The 'encoder' value in onMetaData", DEFAULT_ENCODER,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Tags and bytes written, and the offset added to running times "
+          "so that no tag time is negative (ns)", GST_TYPE_STRUCTURE,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+static void
+add_sink_templates (GstElementClass * element_class, gboolean video)
+{
+  ertmp_codec_kind kind = video ? ERTMP_CODEC_KIND_VIDEO :
+      ERTMP_CODEC_KIND_AUDIO;
+  GstCaps *caps = gst_ertmp_caps_template (kind, GST_ERTMP_CAPS_MUX);
+
+  gst_element_class_add_pad_template (element_class,
+      gst_pad_template_new_with_gtype (video ? "video" : "audio",
+          GST_PAD_SINK, GST_PAD_REQUEST, caps, GST_TYPE_ERTMP_FLV_EMUX_PAD));
+  gst_element_class_add_pad_template (element_class,
+      gst_pad_template_new_with_gtype (video ? "video_%u" : "audio_%u",
+          GST_PAD_SINK, GST_PAD_REQUEST, caps, GST_TYPE_ERTMP_FLV_EMUX_PAD));
+  gst_caps_unref (caps);
+}
+
+static void
+gst_ertmp_flv_emux_class_init (GstErtmpFlvEMuxClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstAggregatorClass *agg_class = GST_AGGREGATOR_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (gst_ertmp_flv_emux_debug, "flvemux", 0,
+      "Enhanced FLV muxer");
+
+  gobject_class->set_property = gst_ertmp_flv_emux_set_property;
+  gobject_class->get_property = gst_ertmp_flv_emux_get_property;
+  gobject_class->finalize = gst_ertmp_flv_emux_finalize;
+  install_properties (gobject_class);
+
+  agg_class->create_new_pad = gst_ertmp_flv_emux_create_new_pad;
+  agg_class->sink_event = gst_ertmp_flv_emux_sink_event;
+  agg_class->aggregate = gst_ertmp_flv_emux_aggregate;
+  agg_class->get_next_time = gst_ertmp_flv_emux_get_next_time;
+  agg_class->negotiate = gst_ertmp_flv_emux_negotiate;
+  agg_class->start = gst_ertmp_flv_emux_start;
+  agg_class->stop = gst_ertmp_flv_emux_stop;
+
+  gst_element_class_add_static_pad_template_with_gtype (element_class,
+      &src_template, GST_TYPE_AGGREGATOR_PAD);
+  add_sink_templates (element_class, TRUE);
+  add_sink_templates (element_class, FALSE);
+  gst_element_class_set_static_metadata (element_class,
+      "Enhanced FLV muxer", "Codec/Muxer",
+      "Muxes video and audio into legacy or Enhanced (E-RTMP v2) FLV: "
+      "H.264, H.265, AV1, VP9, VP8, H.266, AAC, MP3, Opus, FLAC, AC-3, "
+      "E-AC-3, multitrack, HDR metadata, nanosecond timestamps",
+      "gst-ertmp developers");
+  gst_type_mark_as_plugin_api (GST_TYPE_ERTMP_FLV_EMUX_PAD, 0);
+}
+
+static void
+gst_ertmp_flv_emux_init (GstErtmpFlvEMux * mux)
+{
+  mux->streamable = DEFAULT_STREAMABLE;
+  mux->fourcc_legacy = DEFAULT_ENHANCED_LEGACY_CODECS;
+  mux->nano_offset = DEFAULT_TIMESTAMP_OFFSET_NANO;
+  mux->encoder = g_strdup (DEFAULT_ENCODER);
+  mux->scratch = g_byte_array_new ();
+  mux->scratch_head = g_byte_array_new ();
+}

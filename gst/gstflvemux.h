@@ -1,0 +1,123 @@
+/* gst-ertmp: flvemux, elementary streams -> legacy or Enhanced FLV tags
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __GST_ERTMP_FLV_EMUX_H__
+#define __GST_ERTMP_FLV_EMUX_H__
+
+#include <gst/gst.h>
+#include <gst/base/gstaggregator.h>
+
+#include "ertmp_codec.h"
+#include "ertmp_media.h"
+#include "ertmp_media_config.h"
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_ERTMP_FLV_EMUX_PAD (gst_ertmp_flv_emux_pad_get_type ())
+G_DECLARE_FINAL_TYPE (GstErtmpFlvEMuxPad, gst_ertmp_flv_emux_pad,
+    GST, ERTMP_FLV_EMUX_PAD, GstAggregatorPad);
+
+#define GST_TYPE_ERTMP_FLV_EMUX (gst_ertmp_flv_emux_get_type ())
+G_DECLARE_FINAL_TYPE (GstErtmpFlvEMux, gst_ertmp_flv_emux,
+    GST, ERTMP_FLV_EMUX, GstAggregator);
+
+/* What one track's caps say, in wire terms.  Built from caps by
+ * gst_ertmp_flv_emux_track_from_caps(); compared to find what changed. */
+typedef struct
+{
+  ertmp_codec codec;
+  gboolean enhanced;            /* FourCC form (else legacy header) */
+  guint8 sound_rate, sound_size, sound_type;    /* legacy audio byte 0 */
+  /* SequenceStart body; NULL when the codec has none, or (av01 without
+   * codec_data) until the first temporal unit supplies it */
+  GBytes *seq_start;
+  gboolean seq_from_data;       /* build seq_start from the first buffer */
+  gboolean has_channels;        /* MultichannelConfig (> 2 channels) */
+  ertmp_media_channels channels;
+  gboolean has_color;           /* colorInfo Metadata */
+  ertmp_media_color_info color;
+  /* onMetaData */
+  gint width, height;
+  gdouble framerate;
+  gint rate, n_channels, sample_bits;
+} GstErtmpFlvEMuxTrack;
+
+struct _GstErtmpFlvEMuxPad
+{
+  GstAggregatorPad parent;
+
+  gboolean video;
+  guint8 track_id;
+
+  /* streaming thread only */
+  gboolean configured;
+  GstErtmpFlvEMuxTrack track;
+  gboolean send_config;         /* SequenceStart (+ channels) before next */
+  gboolean send_color;          /* colorInfo before the next frame */
+  GPtrArray *config_tags;       /* the last config tags, for streamheader */
+  GstBuffer *color_tag;         /* the last colorInfo tag, likewise */
+  gboolean sent_frame;          /* SequenceEnd due at EOS */
+  gint64 last_ms;               /* tag time of the last frame */
+  guint bitrate;                /* bit/s from tags, 0 unknown */
+  guint64 frames;               /* stats */
+  guint64 bytes;
+};
+
+struct _GstErtmpFlvEMux
+{
+  GstAggregator parent;
+
+  /* properties (object lock) */
+  gboolean streamable;
+  gboolean fourcc_legacy;
+  gboolean nano_offset;
+  gchar *encoder;
+
+  /* streaming thread only */
+  gboolean header_sent;
+  gboolean eos_written;
+  gboolean have_offset;
+  GstClockTime ts_offset;       /* added so that no running time is < 0 */
+  GstBuffer *flv_header;        /* streamheader parts */
+  GstBuffer *metadata;
+  gboolean has_video;           /* a video pad at header time */
+  GByteArray *scratch;          /* media header being built */
+  GByteArray *scratch_head;     /* tag header + media header */
+  guint64 n_tags;               /* stats */
+  guint64 n_bytes;
+  GstClockTime duration;
+};
+
+/* gstflvemuxtrack.c: caps -> track.  FALSE with *why set (a message for the
+ * user) when the caps cannot be written. */
+gboolean gst_ertmp_flv_emux_track_from_caps (GstErtmpFlvEMuxTrack * track,
+    const GstCaps * caps, guint8 track_id, gboolean fourcc_legacy,
+    gchar ** why);
+void gst_ertmp_flv_emux_track_clear (GstErtmpFlvEMuxTrack * track);
+/* whether a SequenceStart / MultichannelConfig resend is due (@old may be
+ * the zeroed track of an unconfigured pad) */
+gboolean gst_ertmp_flv_emux_track_config_changed (
+    const GstErtmpFlvEMuxTrack * old, const GstErtmpFlvEMuxTrack * track);
+gboolean gst_ertmp_flv_emux_track_color_changed (
+    const GstErtmpFlvEMuxTrack * old, const GstErtmpFlvEMuxTrack * track);
+
+/* gstflvemuxwrite.c: output, one tag per buffer.  write_frame takes @buf
+ * (transfer full). */
+gboolean gst_ertmp_flv_emux_buffer_time (GstErtmpFlvEMuxPad * pad,
+    GstBuffer * buf, GstClockTimeDiff * dts, GstClockTimeDiff * pts);
+GstFlowReturn gst_ertmp_flv_emux_write_header (GstErtmpFlvEMux * mux);
+GstFlowReturn gst_ertmp_flv_emux_write_frame (GstErtmpFlvEMux * mux,
+    GstErtmpFlvEMuxPad * pad, GstBuffer * buf);
+GstFlowReturn gst_ertmp_flv_emux_write_eos (GstErtmpFlvEMux * mux);
+
+/* gstflvemuxav1.c: av1C from the Sequence Header OBU of a temporal unit
+ * (obu-stream); NULL when there is none */
+GBytes *gst_ertmp_flv_emux_av1c_from_tu (const guint8 * data, gsize len);
+
+/* gstflvemuxmeta.c: the onMetaData SCRIPTDATA body for the pads' tracks
+ * (transfer full) */
+GBytes *gst_ertmp_flv_emux_metadata (GstErtmpFlvEMux * mux);
+
+G_END_DECLS
+
+#endif /* __GST_ERTMP_FLV_EMUX_H__ */

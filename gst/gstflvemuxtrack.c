@@ -1,0 +1,505 @@
+/* gst-ertmp: flvemux, what a pad's caps mean on the wire
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The codec comes from the shared caps table (gstertmpcaps.h); this file
+ * adds what a muxer needs beyond it: the legacy-or-FourCC choice, the
+ * SequenceStart body (ertmp.md 2.5-2.8, 3.4), the legacy audio byte (flv.md
+ * 4), MultichannelConfig (ertmp.md 3.5) and colorInfo (ertmp.md 7).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <gst/audio/audio.h>
+#include <gst/video/video.h>
+#include <gst/pbutils/pbutils.h>
+
+#include "gstflvemux.h"
+#include "gstertmpcaps.h"
+
+#define FLAC_STREAMINFO_LEN 34
+
+void
+gst_ertmp_flv_emux_track_clear (GstErtmpFlvEMuxTrack * track)
+{
+  g_clear_pointer (&track->seq_start, g_bytes_unref);
+  memset (track, 0, sizeof (*track));
+}
+
+/* FourCC or legacy header (ertmp.md 14): codecs without a FourCC are
+ * legacy and track 0 only; AVC, AAC and MP3 are legacy on track 0 unless
+ * @fourcc_legacy; everything else is Enhanced. */
+static gboolean
+choose_form (GstErtmpFlvEMuxTrack * t, guint8 track_id,
+    gboolean fourcc_legacy, gchar ** why)
+{
+  const ertmp_codec_info *info;
+
+  if (t->codec == ERTMP_CODEC_MP3_8K && (track_id != 0 || fourcc_legacy))
+    t->codec = ERTMP_CODEC_MP3;
+  info = ertmp_codec_get (t->codec);
+  if (info->fourcc == 0 && track_id != 0) {
+    *why = g_strdup_printf ("%s has no FourCC and can only be written on "
+        "the default track (pad 'audio' or 'video'), not on track %u",
+        info->name, track_id);
+    return FALSE;
+  }
+  t->enhanced = info->fourcc != 0 &&
+      (track_id != 0 || fourcc_legacy ||
+      !(info->flags & ERTMP_CODEC_FLAG_LEGACY) ||
+      (info->flags & ERTMP_CODEC_FLAG_LEGACY_READ_ONLY));
+  return TRUE;
+}
+
+/* The legacy audio byte 0 fields (flv.md 4) */
+static gboolean
+set_sound_bits (GstErtmpFlvEMuxTrack * t, const GstStructure * s,
+    gchar ** why)
+{
+  const gchar *format = gst_structure_get_string (s, "format");
+
+  t->sound_size = !(format != NULL && strcmp (format, "U8") == 0);
+  t->sound_type = t->n_channels == 2;
+  if (!t->sound_size)
+    t->sample_bits = 8;
+  if (t->codec == ERTMP_CODEC_AAC) {
+    /* 0xAF: the AudioSpecificConfig says the rest (flv.md 4) */
+    t->sound_rate = 3;
+    t->sound_type = 1;
+    return TRUE;
+  }
+  switch (t->rate) {
+    case 5512:
+      t->sound_rate = 0;
+      return TRUE;
+    case 11025:
+      t->sound_rate = 1;
+      return TRUE;
+    case 22050:
+      t->sound_rate = 2;
+      return TRUE;
+    case 8000:
+    case 16000:                /* fixed-rate ids: the field is ignored */
+      t->sound_rate = 0;
+      if (t->codec != ERTMP_CODEC_MP3 && t->codec != ERTMP_CODEC_PCM_LE &&
+          t->codec != ERTMP_CODEC_ADPCM)
+        return TRUE;
+      break;
+    default:
+      /* 44.1 kHz, and what the field cannot say (AAC: the ASC does; MP3 at
+       * 48 kHz: FFmpeg writes 3 as well) */
+      t->sound_rate = 3;
+      if (t->rate == 44100 || t->codec == ERTMP_CODEC_MP3)
+        return TRUE;
+      break;
+  }
+  *why = g_strdup_printf ("legacy FLV audio cannot carry %s at %d Hz",
+      ertmp_codec_name (t->codec), t->rate);
+  return FALSE;
+}
+
+static GstBuffer *
+caps_buffer (const GstStructure * s, const gchar * field, guint index)
+{
+  const GValue *v = gst_structure_get_value (s, field);
+
+  if (v != NULL && GST_VALUE_HOLDS_ARRAY (v) &&
+      index < gst_value_array_get_size (v))
+    v = gst_value_array_get_value (v, index);
+  else if (index > 0)
+    return NULL;
+  return v != NULL && GST_VALUE_HOLDS_BUFFER (v) ?
+      gst_value_get_buffer (v) : NULL;
+}
+
+static GBytes *
+buffer_bytes (GstBuffer * buf)
+{
+  gsize size = gst_buffer_get_size (buf);
+  gpointer data = g_malloc (size);
+
+  gst_buffer_extract (buf, 0, data, size);
+  return g_bytes_new_take (data, size);
+}
+
+/* "fLaC" + the STREAMINFO block marked last (ertmp.md 3.4), from the first
+ * streamheader buffer: "fLaC" alone (then the block follows in the second),
+ * or the Ogg-FLAC mapping header 0x7F "FLAC" that flacenc writes */
+static GBytes *
+flac_seq_start (const GstStructure * s)
+{
+  GstBuffer *buf = caps_buffer (s, "streamheader", 0);
+  ertmp_media_flac flac;
+  GByteArray *out;
+  GBytes *hdr, *rest;
+  gsize len, skip = 0;
+  const guint8 *data;
+
+  if (buf == NULL)
+    return NULL;
+  hdr = buffer_bytes (buf);
+  data = g_bytes_get_data (hdr, &len);
+  if (len >= 13 && data[0] == 0x7f && memcmp (data + 1, "FLAC", 4) == 0)
+    skip = 9;
+  if (len == 4 && (buf = caps_buffer (s, "streamheader", 1)) != NULL) {
+    rest = buffer_bytes (buf);
+    g_bytes_unref (hdr);
+    hdr = rest;
+    data = g_bytes_get_data (hdr, &len);
+  }
+  if (ertmp_media_parse_flac (data + skip, len - skip, &flac) != ERTMP_OK) {
+    g_bytes_unref (hdr);
+    return NULL;
+  }
+  out = g_byte_array_sized_new (8 + FLAC_STREAMINFO_LEN);
+  g_byte_array_append (out, (const guint8 *) "fLaC\x80\x00\x00\x22", 8);
+  g_byte_array_append (out, flac.streaminfo, FLAC_STREAMINFO_LEN);
+  g_bytes_unref (hdr);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* OpusHead: the first streamheader buffer, else built from the caps */
+static GBytes *
+opus_seq_start (const GstCaps * caps, const GstStructure * s)
+{
+  GstBuffer *buf = caps_buffer (s, "streamheader", 0);
+  guint32 rate;
+  guint8 channels, family, streams, coupled, mapping[256];
+  GBytes *bytes;
+
+  if (buf != NULL && gst_buffer_get_size (buf) >= 19 &&
+      gst_buffer_memcmp (buf, 0, "OpusHead", 8) == 0)
+    return buffer_bytes (buf);
+  if (!gst_codec_utils_opus_parse_caps ((GstCaps *) caps, &rate, &channels,
+          &family, &streams, &coupled, mapping))
+    return NULL;
+  buf = gst_codec_utils_opus_create_header (rate, channels, family, streams,
+      coupled, mapping, 0, 0);
+  if (buf == NULL)
+    return NULL;
+  bytes = buffer_bytes (buf);
+  gst_buffer_unref (buf);
+  return bytes;
+}
+
+/* H.273 code points of the caps' colorimetry; FALSE when there is none */
+static gboolean
+colorimetry_iso (const GstStructure * s, guint * primaries,
+    guint * transfer, guint * matrix, gboolean * full_range)
+{
+  const gchar *str = gst_structure_get_string (s, "colorimetry");
+  GstVideoColorimetry cinfo;
+
+  if (str == NULL || !gst_video_colorimetry_from_string (&cinfo, str))
+    return FALSE;
+  *primaries = gst_video_color_primaries_to_iso (cinfo.primaries);
+  *transfer = gst_video_transfer_function_to_iso (cinfo.transfer);
+  *matrix = gst_video_color_matrix_to_iso (cinfo.matrix);
+  *full_range = cinfo.range == GST_VIDEO_COLOR_RANGE_0_255;
+  return TRUE;
+}
+
+static guint
+bit_depth (const GstStructure * s)
+{
+  guint depth = 0;
+
+  gst_structure_get_uint (s, "bit-depth-luma", &depth);
+  return depth;
+}
+
+/* vpcC (ertmp.md 2.8) from caps fields: profile, bit depth, chroma format
+ * and site, colorimetry; level 0 (unknown) */
+static GBytes *
+vpcc_seq_start (const GstStructure * s)
+{
+  ertmp_media_vpcc vpcc = { 0, };
+  const gchar *profile = gst_structure_get_string (s, "profile");
+  const gchar *chroma = gst_structure_get_string (s, "chroma-format");
+  const gchar *site = gst_structure_get_string (s, "chroma-site");
+  guint primaries = 2, transfer = 2, matrix = 2;
+  GByteArray *out = g_byte_array_new ();
+
+  if (profile != NULL && profile[0] >= '0' && profile[0] <= '3')
+    vpcc.profile = profile[0] - '0';
+  vpcc.bit_depth = bit_depth (s) ? MIN (bit_depth (s), 15) : 8;
+  vpcc.chroma_subsampling = site != NULL && strcmp (site, "mpeg2") == 0 ?
+      0 : 1;
+  if (g_strcmp0 (chroma, "4:2:2") == 0)
+    vpcc.chroma_subsampling = 2;
+  else if (g_strcmp0 (chroma, "4:4:4") == 0)
+    vpcc.chroma_subsampling = 3;
+  colorimetry_iso (s, &primaries, &transfer, &matrix, &vpcc.full_range);
+  vpcc.primaries = primaries;
+  vpcc.transfer = transfer;
+  vpcc.matrix = matrix;
+  ertmp_media_write_vpcc (out, &vpcc);
+  return g_byte_array_free_to_bytes (out);
+}
+
+static GBytes *
+vvcc_seq_start (const GstStructure * s)
+{
+  GstBuffer *buf = caps_buffer (s, "codec_data", 0);
+  const guint8 *data, *record;
+  gsize len, record_len;
+  GBytes *all, *bytes;
+
+  if (buf == NULL)
+    return NULL;
+  all = buffer_bytes (buf);
+  data = g_bytes_get_data (all, &len);
+  if (ertmp_media_vvcc_record (data, len, &record, &record_len) != ERTMP_OK) {
+    g_bytes_unref (all);
+    return NULL;
+  }
+  bytes = g_bytes_new_from_bytes (all, record - data, record_len);
+  g_bytes_unref (all);
+  return bytes;
+}
+
+/* The SequenceStart body; FALSE with *why when one is needed and missing */
+static gboolean
+set_seq_start (GstErtmpFlvEMuxTrack * t, const GstCaps * caps,
+    const GstStructure * s, gchar ** why)
+{
+  GstBuffer *codec_data = caps_buffer (s, "codec_data", 0);
+  const gchar *what = "codec_data";
+
+  switch (t->codec) {
+    case ERTMP_CODEC_AVC:
+    case ERTMP_CODEC_HEVC:
+    case ERTMP_CODEC_AAC:
+      t->seq_start = codec_data ? buffer_bytes (codec_data) : NULL;
+      break;
+    case ERTMP_CODEC_AV1:
+      t->seq_start = codec_data ? buffer_bytes (codec_data) : NULL;
+      t->seq_from_data = codec_data == NULL;
+      return TRUE;
+    case ERTMP_CODEC_VVC:
+      t->seq_start = vvcc_seq_start (s);
+      break;
+    case ERTMP_CODEC_VP9:
+    case ERTMP_CODEC_VP8:
+      t->seq_start = vpcc_seq_start (s);
+      break;
+    case ERTMP_CODEC_OPUS:
+      what = "an OpusHead streamheader or the Opus caps fields";
+      t->seq_start = opus_seq_start (caps, s);
+      break;
+    case ERTMP_CODEC_FLAC:
+      what = "a streamheader with STREAMINFO";
+      t->seq_start = flac_seq_start (s);
+      break;
+    default:
+      return TRUE;              /* no SequenceStart */
+  }
+  if (t->seq_start != NULL)
+    return TRUE;
+  *why = g_strdup_printf ("%s caps lack %s", ertmp_codec_name (t->codec),
+      what);
+  return FALSE;
+}
+
+/* GstAudioChannelPosition -> E-RTMP AudioChannel (ertmp.md 3.5) */
+static guint8
+speaker_of (GstAudioChannelPosition pos)
+{
+  static const struct
+  {
+    GstAudioChannelPosition pos;
+    guint8 speaker;
+  } map[] = {
+    {GST_AUDIO_CHANNEL_POSITION_FRONT_LEFT, 0},
+    {GST_AUDIO_CHANNEL_POSITION_FRONT_RIGHT, 1},
+    {GST_AUDIO_CHANNEL_POSITION_FRONT_CENTER, 2},
+    {GST_AUDIO_CHANNEL_POSITION_LFE1, 3},
+    {GST_AUDIO_CHANNEL_POSITION_REAR_LEFT, 4},
+    {GST_AUDIO_CHANNEL_POSITION_REAR_RIGHT, 5},
+    {GST_AUDIO_CHANNEL_POSITION_FRONT_LEFT_OF_CENTER, 6},
+    {GST_AUDIO_CHANNEL_POSITION_FRONT_RIGHT_OF_CENTER, 7},
+    {GST_AUDIO_CHANNEL_POSITION_REAR_CENTER, 8},
+    {GST_AUDIO_CHANNEL_POSITION_SIDE_LEFT, 9},
+    {GST_AUDIO_CHANNEL_POSITION_SIDE_RIGHT, 10},
+    {GST_AUDIO_CHANNEL_POSITION_TOP_CENTER, 11},
+    {GST_AUDIO_CHANNEL_POSITION_TOP_FRONT_LEFT, 12},
+    {GST_AUDIO_CHANNEL_POSITION_TOP_FRONT_CENTER, 13},
+    {GST_AUDIO_CHANNEL_POSITION_TOP_FRONT_RIGHT, 14},
+    {GST_AUDIO_CHANNEL_POSITION_TOP_REAR_LEFT, 15},
+    {GST_AUDIO_CHANNEL_POSITION_TOP_REAR_CENTER, 16},
+    {GST_AUDIO_CHANNEL_POSITION_TOP_REAR_RIGHT, 17},
+    {GST_AUDIO_CHANNEL_POSITION_LFE2, 18},
+    {GST_AUDIO_CHANNEL_POSITION_TOP_SIDE_LEFT, 19},
+    {GST_AUDIO_CHANNEL_POSITION_TOP_SIDE_RIGHT, 20},
+    {GST_AUDIO_CHANNEL_POSITION_BOTTOM_FRONT_CENTER, 21},
+    {GST_AUDIO_CHANNEL_POSITION_BOTTOM_FRONT_LEFT, 22},
+    {GST_AUDIO_CHANNEL_POSITION_BOTTOM_FRONT_RIGHT, 23},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (map); i++)
+    if (map[i].pos == pos)
+      return map[i].speaker;
+  return ERTMP_MEDIA_CHANNEL_UNKNOWN;
+}
+
+/* MultichannelConfig from channel-mask (or GStreamer's default layout):
+ * Native when every position has a speaker, else Custom, else only the
+ * count */
+static void
+set_channels (GstErtmpFlvEMuxTrack * t, const GstStructure * s)
+{
+  ertmp_media_channels *ch = &t->channels;
+  GstAudioChannelPosition pos[64];
+  guint64 mask = 0;
+  gint i;
+
+  t->has_channels = TRUE;
+  ch->channels = MIN (t->n_channels, 255);
+  if (!gst_structure_get (s, "channel-mask", GST_TYPE_BITMASK, &mask, NULL))
+    mask = gst_audio_channel_get_fallback_mask (t->n_channels);
+  if (t->n_channels > 64 || mask == 0 ||
+      !gst_audio_channel_positions_from_mask (t->n_channels, mask, pos)) {
+    ch->order = ERTMP_MEDIA_CHANNEL_ORDER_UNSPECIFIED;
+    return;
+  }
+  ch->order = ERTMP_MEDIA_CHANNEL_ORDER_NATIVE;
+  for (i = 0; i < t->n_channels; i++) {
+    ch->mapping[i] = speaker_of (pos[i]);
+    if (ch->mapping[i] == ERTMP_MEDIA_CHANNEL_UNKNOWN)
+      ch->order = ERTMP_MEDIA_CHANNEL_ORDER_CUSTOM;
+    else
+      ch->flags |= 1u << ch->mapping[i];
+  }
+  if (ch->order == ERTMP_MEDIA_CHANNEL_ORDER_CUSTOM)
+    ch->flags = 0;
+}
+
+static void
+set_mastering (ertmp_media_color_info * c,
+    const GstVideoMasteringDisplayInfo * m)
+{
+  c->red_x = m->display_primaries[0].x / 50000.0;
+  c->red_y = m->display_primaries[0].y / 50000.0;
+  c->green_x = m->display_primaries[1].x / 50000.0;
+  c->green_y = m->display_primaries[1].y / 50000.0;
+  c->blue_x = m->display_primaries[2].x / 50000.0;
+  c->blue_y = m->display_primaries[2].y / 50000.0;
+  c->white_x = m->white_point.x / 50000.0;
+  c->white_y = m->white_point.y / 50000.0;
+  c->max_luminance = m->max_display_mastering_luminance / 10000.0;
+  c->min_luminance = m->min_display_mastering_luminance / 10000.0;
+  c->present |= ERTMP_MEDIA_COLOR_RED_X | ERTMP_MEDIA_COLOR_RED_Y |
+      ERTMP_MEDIA_COLOR_GREEN_X | ERTMP_MEDIA_COLOR_GREEN_Y |
+      ERTMP_MEDIA_COLOR_BLUE_X | ERTMP_MEDIA_COLOR_BLUE_Y |
+      ERTMP_MEDIA_COLOR_WHITE_X | ERTMP_MEDIA_COLOR_WHITE_Y |
+      ERTMP_MEDIA_COLOR_MAX_LUMINANCE | ERTMP_MEDIA_COLOR_MIN_LUMINANCE;
+}
+
+/* colorInfo (ertmp.md 7) from colorimetry, bit-depth-luma,
+ * mastering-display-info and content-light-level */
+static void
+set_color (GstErtmpFlvEMuxTrack * t, const GstCaps * caps,
+    const GstStructure * s)
+{
+  ertmp_media_color_info *c = &t->color;
+  GstVideoMasteringDisplayInfo mdi;
+  GstVideoContentLightLevel cll;
+  guint primaries, transfer, matrix;
+  gboolean full;
+
+  if (colorimetry_iso (s, &primaries, &transfer, &matrix, &full)) {
+    c->primaries = primaries;
+    c->transfer = transfer;
+    c->matrix = matrix;
+    c->present |= ERTMP_MEDIA_COLOR_PRIMARIES | ERTMP_MEDIA_COLOR_TRANSFER |
+        ERTMP_MEDIA_COLOR_MATRIX;
+  }
+  if (c->present != 0 && bit_depth (s) > 0 && bit_depth (s) < 256) {
+    c->bit_depth = bit_depth (s);
+    c->present |= ERTMP_MEDIA_COLOR_BIT_DEPTH;
+  }
+  if (gst_video_mastering_display_info_from_caps (&mdi, caps))
+    set_mastering (c, &mdi);
+  if (gst_video_content_light_level_from_caps (&cll, caps)) {
+    c->max_cll = cll.max_content_light_level;
+    c->max_fall = cll.max_frame_average_light_level;
+    c->present |= ERTMP_MEDIA_COLOR_MAX_CLL | ERTMP_MEDIA_COLOR_MAX_FALL;
+  }
+  t->has_color = c->present != 0;
+}
+
+static void
+set_format (GstErtmpFlvEMuxTrack * t, const GstStructure * s)
+{
+  gint num = 0, den = 1;
+
+  gst_structure_get_int (s, "width", &t->width);
+  gst_structure_get_int (s, "height", &t->height);
+  if (gst_structure_get_fraction (s, "framerate", &num, &den) && den > 0)
+    gst_util_fraction_to_double (num, den, &t->framerate);
+  gst_structure_get_int (s, "rate", &t->rate);
+  gst_structure_get_int (s, "channels", &t->n_channels);
+}
+
+gboolean
+gst_ertmp_flv_emux_track_from_caps (GstErtmpFlvEMuxTrack * t,
+    const GstCaps * caps, guint8 track_id, gboolean fourcc_legacy,
+    gchar ** why)
+{
+  const GstStructure *s = gst_caps_get_structure (caps, 0);
+  const ertmp_codec_info *info;
+
+  memset (t, 0, sizeof (*t));
+  t->codec = gst_ertmp_caps_to_codec (s);
+  info = ertmp_codec_get (t->codec);
+  if (info == NULL) {
+    *why = g_strdup_printf ("no FLV codec for %" GST_PTR_FORMAT, caps);
+    return FALSE;
+  }
+  set_format (t, s);
+  if (!choose_form (t, track_id, fourcc_legacy, why) ||
+      !set_seq_start (t, caps, s, why))
+    goto fail;
+  if (info->kind == ERTMP_CODEC_KIND_AUDIO) {
+    t->sample_bits = 16;        /* compressed: 16 by convention */
+    if (!t->enhanced && !set_sound_bits (t, s, why))
+      goto fail;
+    if (t->enhanced && t->n_channels > 2)
+      set_channels (t, s);
+  } else if (t->enhanced) {
+    set_color (t, caps, s);
+  }
+  return TRUE;
+
+fail:
+  gst_ertmp_flv_emux_track_clear (t);
+  return FALSE;
+}
+
+static gboolean
+bytes_equal (GBytes * a, GBytes * b)
+{
+  return a == b || (a != NULL && b != NULL && g_bytes_equal (a, b));
+}
+
+gboolean
+gst_ertmp_flv_emux_track_config_changed (const GstErtmpFlvEMuxTrack * old,
+    const GstErtmpFlvEMuxTrack * t)
+{
+  return old->codec != t->codec || old->enhanced != t->enhanced ||
+      !bytes_equal (old->seq_start, t->seq_start) ||
+      old->seq_from_data != t->seq_from_data ||
+      old->has_channels != t->has_channels ||
+      (t->has_channels &&
+      memcmp (&old->channels, &t->channels, sizeof (t->channels)) != 0);
+}
+
+gboolean
+gst_ertmp_flv_emux_track_color_changed (const GstErtmpFlvEMuxTrack * old,
+    const GstErtmpFlvEMuxTrack * t)
+{
+  return old->has_color != t->has_color ||
+      memcmp (&old->color, &t->color, sizeof (t->color)) != 0;
+}
