@@ -54,8 +54,9 @@ static ertmp_result configure_legacy_audio (ertmp_codec codec,
 #define PCM "audio/x-raw, format=(string){ S16LE, U8 }, " \
   "layout=(string)interleaved"
 
-/* Table order matters for gst_ertmp_caps_to_codec(): fixed-rate legacy ids
- * before the general one. */
+/* Table order is pad template order: the general MP3 row before MP3_8K, so
+ * an encoder fixates to its own rate, not to 8 kHz.  gst_ertmp_caps_to_codec()
+ * does not depend on it: the narrowest accepting row wins. */
 static CapsRow caps_table[] = {
   /* video */
   {ERTMP_CODEC_AVC, SAME (H264), configure_codec_data},
@@ -80,9 +81,9 @@ static CapsRow caps_table[] = {
             "framed=(boolean)true"),
         CAPS ("audio/mpeg, mpegversion=(int){ 4, 2 }, "
             "stream-format=(string)raw"), configure_aac},
+  {ERTMP_CODEC_MP3, SAME (MP3), configure_legacy_audio},
   {ERTMP_CODEC_MP3_8K, CAPS (MP3), CAPS (MP3 ", rate=(int)8000"),
       configure_legacy_audio},
-  {ERTMP_CODEC_MP3, SAME (MP3), configure_legacy_audio},
   {ERTMP_CODEC_OPUS, SAME ("audio/x-opus"), configure_opus},
   {ERTMP_CODEC_FLAC, SAME ("audio/x-flac, framed=(boolean)true"),
       configure_flac},
@@ -145,25 +146,39 @@ gst_ertmp_caps_template (ertmp_codec_kind kind, GstErtmpCapsUse use)
   return all;
 }
 
+static gboolean
+accepts (GstCaps * accept, const GstStructure * s)
+{
+  guint i;
+
+  for (i = 0; i < gst_caps_get_size (accept); i++)
+    if (gst_structure_can_intersect (s, gst_caps_get_structure (accept, i)))
+      return TRUE;
+  return FALSE;
+}
+
 ertmp_codec
 gst_ertmp_caps_to_codec (const GstStructure * s)
 {
-  guint i, j;
+  ertmp_codec codec = ERTMP_CODEC_UNKNOWN;
+  GstCaps *best = NULL;
+  guint i;
 
   g_return_val_if_fail (s != NULL, ERTMP_CODEC_UNKNOWN);
 
   for (i = 0; i < G_N_ELEMENTS (caps_table); i++) {
     GstCaps *accept = gst_static_caps_get (&caps_table[i].accept);
-    gboolean match = FALSE;
 
-    for (j = 0; j < gst_caps_get_size (accept) && !match; j++)
-      match = gst_structure_can_intersect (s,
-          gst_caps_get_structure (accept, j));
+    /* a row narrower than the match so far (MP3_8K after MP3) wins */
+    if (accepts (accept, s) && (best == NULL ||
+            gst_caps_is_subset (accept, best))) {
+      gst_caps_replace (&best, accept);
+      codec = caps_table[i].codec;
+    }
     gst_caps_unref (accept);
-    if (match)
-      return caps_table[i].codec;
   }
-  return ERTMP_CODEC_UNKNOWN;
+  gst_clear_caps (&best);
+  return codec;
 }
 
 ertmp_result
@@ -260,6 +275,22 @@ set_colorimetry (GstCaps * caps, GstVideoColorRange range,
   if (str != NULL)
     gst_caps_set_simple (caps, "colorimetry", G_TYPE_STRING, str, NULL);
   g_free (str);
+}
+
+gboolean
+gst_ertmp_caps_get_colorimetry (const GstStructure * s, guint * primaries,
+    guint * transfer, guint * matrix, gboolean * full_range)
+{
+  const gchar *str = gst_structure_get_string (s, "colorimetry");
+  GstVideoColorimetry cinfo;
+
+  if (str == NULL || !gst_video_colorimetry_from_string (&cinfo, str))
+    return FALSE;
+  *primaries = gst_video_color_primaries_to_iso (cinfo.primaries);
+  *transfer = gst_video_transfer_function_to_iso (cinfo.transfer);
+  *matrix = gst_video_color_matrix_to_iso (cinfo.matrix);
+  *full_range = cinfo.range == GST_VIDEO_COLOR_RANGE_0_255;
+  return TRUE;
 }
 
 /* vpcC (ertmp.md 2.8): optional for vp09/vp08; VP9 caps fields as qtdemux
@@ -429,6 +460,12 @@ scaled (gdouble v, gdouble scale, guint32 max)
   return s >= max ? max : (guint32) s;
 }
 
+/* GstVideoMasteringDisplayInfo units (ertmp.md 7): primaries and white
+ * point in 0.00002, luminance in 0.0001 cd/m2; index 0 red, 1 green,
+ * 2 blue */
+#define PRIMARY_SCALE 50000.0
+#define LUMINANCE_SCALE 10000.0
+
 static void
 set_mastering (GstCaps * caps, const ertmp_media_color_info * c)
 {
@@ -439,18 +476,37 @@ set_mastering (GstCaps * caps, const ertmp_media_color_info * c)
   guint i;
 
   gst_video_mastering_display_info_init (&m);
-  /* GStreamer: 0.00002 units, index 0 red, 1 green, 2 blue (ertmp.md 7) */
   for (i = 0; i < 3; i++) {
-    m.display_primaries[i].x = scaled (xy[2 * i], 50000, G_MAXUINT16);
-    m.display_primaries[i].y = scaled (xy[2 * i + 1], 50000, G_MAXUINT16);
+    m.display_primaries[i].x = scaled (xy[2 * i], PRIMARY_SCALE,
+        G_MAXUINT16);
+    m.display_primaries[i].y = scaled (xy[2 * i + 1], PRIMARY_SCALE,
+        G_MAXUINT16);
   }
-  m.white_point.x = scaled (xy[6], 50000, G_MAXUINT16);
-  m.white_point.y = scaled (xy[7], 50000, G_MAXUINT16);
-  m.max_display_mastering_luminance = scaled (c->max_luminance, 10000,
-      G_MAXUINT32);
-  m.min_display_mastering_luminance = scaled (c->min_luminance, 10000,
-      G_MAXUINT32);
+  m.white_point.x = scaled (xy[6], PRIMARY_SCALE, G_MAXUINT16);
+  m.white_point.y = scaled (xy[7], PRIMARY_SCALE, G_MAXUINT16);
+  m.max_display_mastering_luminance = scaled (c->max_luminance,
+      LUMINANCE_SCALE, G_MAXUINT32);
+  m.min_display_mastering_luminance = scaled (c->min_luminance,
+      LUMINANCE_SCALE, G_MAXUINT32);
   gst_video_mastering_display_info_add_to_caps (&m, caps);
+}
+
+/* the inverse of set_mastering() */
+static void
+get_mastering (ertmp_media_color_info * c,
+    const GstVideoMasteringDisplayInfo * m)
+{
+  c->red_x = m->display_primaries[0].x / PRIMARY_SCALE;
+  c->red_y = m->display_primaries[0].y / PRIMARY_SCALE;
+  c->green_x = m->display_primaries[1].x / PRIMARY_SCALE;
+  c->green_y = m->display_primaries[1].y / PRIMARY_SCALE;
+  c->blue_x = m->display_primaries[2].x / PRIMARY_SCALE;
+  c->blue_y = m->display_primaries[2].y / PRIMARY_SCALE;
+  c->white_x = m->white_point.x / PRIMARY_SCALE;
+  c->white_y = m->white_point.y / PRIMARY_SCALE;
+  c->max_luminance = m->max_display_mastering_luminance / LUMINANCE_SCALE;
+  c->min_luminance = m->min_display_mastering_luminance / LUMINANCE_SCALE;
+  c->present |= MDCV_ALL;
 }
 
 void
@@ -483,7 +539,42 @@ gst_ertmp_caps_set_color_info (GstCaps * caps,
   }
 }
 
-/* AudioChannel index (ertmp.md 3.5) -> GStreamer position */
+gboolean
+gst_ertmp_caps_get_color_info (const GstCaps * caps,
+    ertmp_media_color_info * info)
+{
+  const GstStructure *s = gst_caps_get_structure (caps, 0);
+  GstVideoMasteringDisplayInfo mdi;
+  GstVideoContentLightLevel cll;
+  guint primaries, transfer, matrix, depth = 0;
+  gboolean full;
+
+  memset (info, 0, sizeof (*info));
+  if (gst_ertmp_caps_get_colorimetry (s, &primaries, &transfer, &matrix,
+          &full)) {
+    info->primaries = primaries;
+    info->transfer = transfer;
+    info->matrix = matrix;
+    info->present |= ERTMP_MEDIA_COLOR_PRIMARIES |
+        ERTMP_MEDIA_COLOR_TRANSFER | ERTMP_MEDIA_COLOR_MATRIX;
+  }
+  gst_structure_get_uint (s, "bit-depth-luma", &depth);
+  if (info->present != 0 && depth > 0 && depth < 256) {
+    info->bit_depth = depth;
+    info->present |= ERTMP_MEDIA_COLOR_BIT_DEPTH;
+  }
+  if (gst_video_mastering_display_info_from_caps (&mdi, caps))
+    get_mastering (info, &mdi);
+  if (gst_video_content_light_level_from_caps (&cll, caps)) {
+    info->max_cll = cll.max_content_light_level;
+    info->max_fall = cll.max_frame_average_light_level;
+    info->present |= ERTMP_MEDIA_COLOR_MAX_CLL | ERTMP_MEDIA_COLOR_MAX_FALL;
+  }
+  return info->present != 0;
+}
+
+/* AudioChannel index (ertmp.md 3.5) <-> GStreamer position: both
+ * directions read this one table */
 static const GstAudioChannelPosition speaker_positions[24] = {
   GST_AUDIO_CHANNEL_POSITION_FRONT_LEFT,
   GST_AUDIO_CHANNEL_POSITION_FRONT_RIGHT,
@@ -551,4 +642,48 @@ gst_ertmp_caps_set_channels (GstCaps * caps, const ertmp_media_channels * ch)
     return;
   gst_caps_set_simple (caps, "channels", G_TYPE_INT, (gint) ch->channels,
       "channel-mask", GST_TYPE_BITMASK, channel_mask (ch), NULL);
+}
+
+/* GStreamer position -> AudioChannel, ERTMP_MEDIA_CHANNEL_UNKNOWN when the
+ * spec has no speaker for it */
+static guint8
+speaker_of (GstAudioChannelPosition pos)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (speaker_positions); i++)
+    if (speaker_positions[i] == pos)
+      return i;
+  return ERTMP_MEDIA_CHANNEL_UNKNOWN;
+}
+
+void
+gst_ertmp_caps_get_channels (const GstStructure * s, ertmp_media_channels * ch)
+{
+  GstAudioChannelPosition pos[64];
+  guint64 mask = 0;
+  gint i, n = 0;
+
+  g_return_if_fail (s != NULL && ch != NULL);
+
+  memset (ch, 0, sizeof (*ch));
+  gst_structure_get_int (s, "channels", &n);
+  ch->channels = CLAMP (n, 0, 255);
+  if (!gst_structure_get (s, "channel-mask", GST_TYPE_BITMASK, &mask, NULL))
+    mask = gst_audio_channel_get_fallback_mask (n);
+  if (n > 64 || mask == 0 ||
+      !gst_audio_channel_positions_from_mask (n, mask, pos)) {
+    ch->order = ERTMP_MEDIA_CHANNEL_ORDER_UNSPECIFIED;
+    return;
+  }
+  ch->order = ERTMP_MEDIA_CHANNEL_ORDER_NATIVE;
+  for (i = 0; i < n; i++) {
+    ch->mapping[i] = speaker_of (pos[i]);
+    if (ch->mapping[i] == ERTMP_MEDIA_CHANNEL_UNKNOWN)
+      ch->order = ERTMP_MEDIA_CHANNEL_ORDER_CUSTOM;
+    else
+      ch->flags |= 1u << ch->mapping[i];
+  }
+  if (ch->order == ERTMP_MEDIA_CHANNEL_ORDER_CUSTOM)
+    ch->flags = 0;
 }

@@ -10,6 +10,7 @@
  *   gst_ertmp_caps_set_video_size / _set_color_info / _set_channels (caps)
  * Muxer:
  *   codec = gst_ertmp_caps_to_codec (gst_caps_get_structure (caps, 0));
+ *   gst_ertmp_caps_get_color_info / _get_channels (caps)
  *   templ = gst_ertmp_caps_template (ERTMP_CODEC_KIND_VIDEO,
  *       GST_ERTMP_CAPS_MUX);
  */
@@ -35,10 +36,11 @@ typedef enum
 GstCaps *gst_ertmp_caps_template (ertmp_codec_kind kind, GstErtmpCapsUse use);
 
 /* The codec a muxer writes for @s, ERTMP_CODEC_UNKNOWN when no row accepts
- * it.  Rows are tried in table order, so the fixed-rate legacy ids win
- * (MP3 at 8 kHz -> MP3_8K, Nellymoser 8/16 kHz mono -> NELLYMOSER_8K/16K;
- * PCM -> PCM_LE).  Only the structure's name and format fields are looked
- * at (stream-format, alignment, mpegversion, layer, format, rate, ...);
+ * it.  When several rows accept it the narrowest wins, else the first, so
+ * the fixed-rate legacy ids win (MP3 at 8 kHz -> MP3_8K, Nellymoser
+ * 8/16 kHz mono -> NELLYMOSER_8K/16K; PCM -> PCM_LE).  Only the
+ * structure's name and format fields are looked at (stream-format,
+ * alignment, mpegversion, layer, format, rate, ...);
  * codec_data presence is the muxer's business. */
 ertmp_codec gst_ertmp_caps_to_codec (const GstStructure * s);
 
@@ -68,11 +70,30 @@ void gst_ertmp_caps_set_video_size (GstCaps * caps, gint width, gint height,
 void gst_ertmp_caps_set_color_info (GstCaps * caps,
     const ertmp_media_color_info * info);
 
+/* The inverse for a muxer: colorInfo from colorimetry (with
+ * bit-depth-luma when there is one), mastering-display-info and
+ * content-light-level.  Returns info->present != 0. */
+gboolean gst_ertmp_caps_get_color_info (const GstCaps * caps,
+    ertmp_media_color_info * info);
+
+/* H.273 code points and range of the "colorimetry" field; FALSE (outputs
+ * untouched) when there is none or it does not parse. */
+gboolean gst_ertmp_caps_get_colorimetry (const GstStructure * s,
+    guint * primaries, guint * transfer, guint * matrix,
+    gboolean * full_range);
+
 /* MultichannelConfig (ertmp.md 3.5): channels, and channel-mask when every
  * channel has a distinct known position (0 when unpositioned).  @caps must
  * be writable. */
 void gst_ertmp_caps_set_channels (GstCaps * caps,
     const ertmp_media_channels * ch);
+
+/* The inverse for a muxer, from channels and channel-mask (or GStreamer's
+ * default layout when there is no mask): Native when every position has a
+ * speaker, else Custom, else (unpositioned, > 64 channels) only the
+ * count. */
+void gst_ertmp_caps_get_channels (const GstStructure * s,
+    ertmp_media_channels * ch);
 
 G_END_DECLS
 

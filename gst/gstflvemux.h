@@ -110,8 +110,8 @@ GstFlowReturn gst_ertmp_flv_emux_write_frame (GstErtmpFlvEMux * mux,
     GstErtmpFlvEMuxPad * pad, GstBuffer * buf);
 GstFlowReturn gst_ertmp_flv_emux_write_eos (GstErtmpFlvEMux * mux);
 
-/* gstflvemuxav1.c: av1C from the Sequence Header OBU of a temporal unit
- * (obu-stream); NULL when there is none */
+/* gstflvemuxtrack.c: av1C from the Sequence Header OBU of a temporal unit
+ * (obu-stream, ertmp_media_build_av1c()); NULL when there is none */
 GBytes *gst_ertmp_flv_emux_av1c_from_tu (const guint8 * data, gsize len);
 
 /* gstflvemuxmeta.c: the onMetaData SCRIPTDATA body for the pads' tracks

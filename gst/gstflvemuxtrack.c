@@ -3,16 +3,16 @@
  *
  * The codec comes from the shared caps table (gstertmpcaps.h); this file
  * adds what a muxer needs beyond it: the legacy-or-FourCC choice, the
- * SequenceStart body (ertmp.md 2.5-2.8, 3.4), the legacy audio byte (flv.md
- * 4), MultichannelConfig (ertmp.md 3.5) and colorInfo (ertmp.md 7).
+ * SequenceStart body (ertmp.md 2.5-2.8, 3.4; av1C from the core's builder
+ * when the caps have none) and the legacy audio byte (flv.md 4).
+ * MultichannelConfig (ertmp.md 3.5) and colorInfo (ertmp.md 7) come from
+ * the caps table's inverse mappings.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <string.h>
-#include <gst/audio/audio.h>
-#include <gst/video/video.h>
 #include <gst/pbutils/pbutils.h>
 
 #include "gstflvemux.h"
@@ -183,23 +183,6 @@ opus_seq_start (const GstCaps * caps, const GstStructure * s)
   return bytes;
 }
 
-/* H.273 code points of the caps' colorimetry; FALSE when there is none */
-static gboolean
-colorimetry_iso (const GstStructure * s, guint * primaries,
-    guint * transfer, guint * matrix, gboolean * full_range)
-{
-  const gchar *str = gst_structure_get_string (s, "colorimetry");
-  GstVideoColorimetry cinfo;
-
-  if (str == NULL || !gst_video_colorimetry_from_string (&cinfo, str))
-    return FALSE;
-  *primaries = gst_video_color_primaries_to_iso (cinfo.primaries);
-  *transfer = gst_video_transfer_function_to_iso (cinfo.transfer);
-  *matrix = gst_video_color_matrix_to_iso (cinfo.matrix);
-  *full_range = cinfo.range == GST_VIDEO_COLOR_RANGE_0_255;
-  return TRUE;
-}
-
 static guint
 bit_depth (const GstStructure * s)
 {
@@ -230,7 +213,8 @@ vpcc_seq_start (const GstStructure * s)
     vpcc.chroma_subsampling = 2;
   else if (g_strcmp0 (chroma, "4:4:4") == 0)
     vpcc.chroma_subsampling = 3;
-  colorimetry_iso (s, &primaries, &transfer, &matrix, &vpcc.full_range);
+  gst_ertmp_caps_get_colorimetry (s, &primaries, &transfer, &matrix,
+      &vpcc.full_range);
   vpcc.primaries = primaries;
   vpcc.transfer = transfer;
   vpcc.matrix = matrix;
@@ -302,132 +286,16 @@ set_seq_start (GstErtmpFlvEMuxTrack * t, const GstCaps * caps,
   return FALSE;
 }
 
-/* GstAudioChannelPosition -> E-RTMP AudioChannel (ertmp.md 3.5) */
-static guint8
-speaker_of (GstAudioChannelPosition pos)
+GBytes *
+gst_ertmp_flv_emux_av1c_from_tu (const guint8 * data, gsize len)
 {
-  static const struct
-  {
-    GstAudioChannelPosition pos;
-    guint8 speaker;
-  } map[] = {
-    {GST_AUDIO_CHANNEL_POSITION_FRONT_LEFT, 0},
-    {GST_AUDIO_CHANNEL_POSITION_FRONT_RIGHT, 1},
-    {GST_AUDIO_CHANNEL_POSITION_FRONT_CENTER, 2},
-    {GST_AUDIO_CHANNEL_POSITION_LFE1, 3},
-    {GST_AUDIO_CHANNEL_POSITION_REAR_LEFT, 4},
-    {GST_AUDIO_CHANNEL_POSITION_REAR_RIGHT, 5},
-    {GST_AUDIO_CHANNEL_POSITION_FRONT_LEFT_OF_CENTER, 6},
-    {GST_AUDIO_CHANNEL_POSITION_FRONT_RIGHT_OF_CENTER, 7},
-    {GST_AUDIO_CHANNEL_POSITION_REAR_CENTER, 8},
-    {GST_AUDIO_CHANNEL_POSITION_SIDE_LEFT, 9},
-    {GST_AUDIO_CHANNEL_POSITION_SIDE_RIGHT, 10},
-    {GST_AUDIO_CHANNEL_POSITION_TOP_CENTER, 11},
-    {GST_AUDIO_CHANNEL_POSITION_TOP_FRONT_LEFT, 12},
-    {GST_AUDIO_CHANNEL_POSITION_TOP_FRONT_CENTER, 13},
-    {GST_AUDIO_CHANNEL_POSITION_TOP_FRONT_RIGHT, 14},
-    {GST_AUDIO_CHANNEL_POSITION_TOP_REAR_LEFT, 15},
-    {GST_AUDIO_CHANNEL_POSITION_TOP_REAR_CENTER, 16},
-    {GST_AUDIO_CHANNEL_POSITION_TOP_REAR_RIGHT, 17},
-    {GST_AUDIO_CHANNEL_POSITION_LFE2, 18},
-    {GST_AUDIO_CHANNEL_POSITION_TOP_SIDE_LEFT, 19},
-    {GST_AUDIO_CHANNEL_POSITION_TOP_SIDE_RIGHT, 20},
-    {GST_AUDIO_CHANNEL_POSITION_BOTTOM_FRONT_CENTER, 21},
-    {GST_AUDIO_CHANNEL_POSITION_BOTTOM_FRONT_LEFT, 22},
-    {GST_AUDIO_CHANNEL_POSITION_BOTTOM_FRONT_RIGHT, 23},
-  };
-  guint i;
+  GByteArray *out = g_byte_array_new ();
 
-  for (i = 0; i < G_N_ELEMENTS (map); i++)
-    if (map[i].pos == pos)
-      return map[i].speaker;
-  return ERTMP_MEDIA_CHANNEL_UNKNOWN;
-}
-
-/* MultichannelConfig from channel-mask (or GStreamer's default layout):
- * Native when every position has a speaker, else Custom, else only the
- * count */
-static void
-set_channels (GstErtmpFlvEMuxTrack * t, const GstStructure * s)
-{
-  ertmp_media_channels *ch = &t->channels;
-  GstAudioChannelPosition pos[64];
-  guint64 mask = 0;
-  gint i;
-
-  t->has_channels = TRUE;
-  ch->channels = MIN (t->n_channels, 255);
-  if (!gst_structure_get (s, "channel-mask", GST_TYPE_BITMASK, &mask, NULL))
-    mask = gst_audio_channel_get_fallback_mask (t->n_channels);
-  if (t->n_channels > 64 || mask == 0 ||
-      !gst_audio_channel_positions_from_mask (t->n_channels, mask, pos)) {
-    ch->order = ERTMP_MEDIA_CHANNEL_ORDER_UNSPECIFIED;
-    return;
+  if (ertmp_media_build_av1c (data, len, out) != ERTMP_OK) {
+    g_byte_array_unref (out);
+    return NULL;
   }
-  ch->order = ERTMP_MEDIA_CHANNEL_ORDER_NATIVE;
-  for (i = 0; i < t->n_channels; i++) {
-    ch->mapping[i] = speaker_of (pos[i]);
-    if (ch->mapping[i] == ERTMP_MEDIA_CHANNEL_UNKNOWN)
-      ch->order = ERTMP_MEDIA_CHANNEL_ORDER_CUSTOM;
-    else
-      ch->flags |= 1u << ch->mapping[i];
-  }
-  if (ch->order == ERTMP_MEDIA_CHANNEL_ORDER_CUSTOM)
-    ch->flags = 0;
-}
-
-static void
-set_mastering (ertmp_media_color_info * c,
-    const GstVideoMasteringDisplayInfo * m)
-{
-  c->red_x = m->display_primaries[0].x / 50000.0;
-  c->red_y = m->display_primaries[0].y / 50000.0;
-  c->green_x = m->display_primaries[1].x / 50000.0;
-  c->green_y = m->display_primaries[1].y / 50000.0;
-  c->blue_x = m->display_primaries[2].x / 50000.0;
-  c->blue_y = m->display_primaries[2].y / 50000.0;
-  c->white_x = m->white_point.x / 50000.0;
-  c->white_y = m->white_point.y / 50000.0;
-  c->max_luminance = m->max_display_mastering_luminance / 10000.0;
-  c->min_luminance = m->min_display_mastering_luminance / 10000.0;
-  c->present |= ERTMP_MEDIA_COLOR_RED_X | ERTMP_MEDIA_COLOR_RED_Y |
-      ERTMP_MEDIA_COLOR_GREEN_X | ERTMP_MEDIA_COLOR_GREEN_Y |
-      ERTMP_MEDIA_COLOR_BLUE_X | ERTMP_MEDIA_COLOR_BLUE_Y |
-      ERTMP_MEDIA_COLOR_WHITE_X | ERTMP_MEDIA_COLOR_WHITE_Y |
-      ERTMP_MEDIA_COLOR_MAX_LUMINANCE | ERTMP_MEDIA_COLOR_MIN_LUMINANCE;
-}
-
-/* colorInfo (ertmp.md 7) from colorimetry, bit-depth-luma,
- * mastering-display-info and content-light-level */
-static void
-set_color (GstErtmpFlvEMuxTrack * t, const GstCaps * caps,
-    const GstStructure * s)
-{
-  ertmp_media_color_info *c = &t->color;
-  GstVideoMasteringDisplayInfo mdi;
-  GstVideoContentLightLevel cll;
-  guint primaries, transfer, matrix;
-  gboolean full;
-
-  if (colorimetry_iso (s, &primaries, &transfer, &matrix, &full)) {
-    c->primaries = primaries;
-    c->transfer = transfer;
-    c->matrix = matrix;
-    c->present |= ERTMP_MEDIA_COLOR_PRIMARIES | ERTMP_MEDIA_COLOR_TRANSFER |
-        ERTMP_MEDIA_COLOR_MATRIX;
-  }
-  if (c->present != 0 && bit_depth (s) > 0 && bit_depth (s) < 256) {
-    c->bit_depth = bit_depth (s);
-    c->present |= ERTMP_MEDIA_COLOR_BIT_DEPTH;
-  }
-  if (gst_video_mastering_display_info_from_caps (&mdi, caps))
-    set_mastering (c, &mdi);
-  if (gst_video_content_light_level_from_caps (&cll, caps)) {
-    c->max_cll = cll.max_content_light_level;
-    c->max_fall = cll.max_frame_average_light_level;
-    c->present |= ERTMP_MEDIA_COLOR_MAX_CLL | ERTMP_MEDIA_COLOR_MAX_FALL;
-  }
-  t->has_color = c->present != 0;
+  return g_byte_array_free_to_bytes (out);
 }
 
 static void
@@ -466,10 +334,12 @@ gst_ertmp_flv_emux_track_from_caps (GstErtmpFlvEMuxTrack * t,
     t->sample_bits = 16;        /* compressed: 16 by convention */
     if (!t->enhanced && !set_sound_bits (t, s, why))
       goto fail;
-    if (t->enhanced && t->n_channels > 2)
-      set_channels (t, s);
+    if (t->enhanced && t->n_channels > 2) {
+      t->has_channels = TRUE;
+      gst_ertmp_caps_get_channels (s, &t->channels);
+    }
   } else if (t->enhanced) {
-    set_color (t, caps, s);
+    t->has_color = gst_ertmp_caps_get_color_info (caps, &t->color);
   }
   return TRUE;
 

@@ -181,6 +181,16 @@ typedef struct
 ertmp_result ertmp_media_parse_aac_config (const guint8 * data, gsize len,
     ertmp_media_aac_config * aac);
 
+/* av01 SequenceStart (ertmp.md 2.7) when the encoder gives no av1C: the
+ * AV1CodecConfigurationRecord built from the first Sequence Header OBU in
+ * @obus (low-overhead obu-stream, every OBU with a size field; AV1 spec
+ * 5.5), with that OBU as configOBUs.  Appends to @out only on OK.
+ * NEED_MORE: @obus end inside an OBU or hold no Sequence Header OBU (feed
+ * a later temporal unit); MALFORMED: an OBU without a size field, a
+ * leb128 size over 8 bytes, or a Sequence Header that does not parse. */
+ertmp_result ertmp_media_build_av1c (const guint8 * obus, gsize len,
+    GByteArray * out);
+
 G_END_DECLS
 
 #endif /* ERTMP_MEDIA_CONFIG_H */

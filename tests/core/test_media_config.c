@@ -1,6 +1,6 @@
 /* gst-ertmp: tests for colorInfo, MultichannelConfig and configuration
  * records (ertmp.md 2.6-2.8, 3.4, 3.5, 7; test-vectors.md 7.6, 7.7, 7.13,
- * 8.1, 8.3-8.6, 8.12, 9)
+ * 8.1, 8.3-8.6, 8.12, 9) and the av1C builder (ertmp.md 2.7)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <math.h>
@@ -571,6 +571,132 @@ START_TEST (test_empty_sequence_start)
 }
 END_TEST
 
+/* ---- av1C from a Sequence Header OBU (ertmp.md 2.7, test-vectors.md
+ * 7.13) ----------------------------------------------------------------- */
+
+/* bbb.flv: the sequence header OBU of the av01 SequenceStart */
+static const gchar av1_seq_obu[] =
+    "0a"                        /* OBU header: type 1 (sequence header),
+                                 * has_size_field */
+    "0b"                        /* obu_size 11 */
+    "00 00 00 24 cf 7f 0d bf ff 30 08"; /* seq_profile 0, level 4, ... */
+
+static void
+check_av1c (const gchar * obus_hex, const gchar * obu_hex)
+{
+  GByteArray *obus = test_hex (obus_hex), *obu = test_hex (obu_hex);
+  GByteArray *want = test_hex ("81"     /* marker 1, version 1 */
+      "04"                      /* seq_profile 0, seq_level_idx_0 4 */
+      "0c"                      /* tier 0, 8 bit, colour, 4:2:0 (ssx, ssy) */
+      "00");                    /* no initial_presentation_delay */
+  GByteArray *out = g_byte_array_new ();
+
+  g_byte_array_append (want, obu->data, obu->len);
+  ck_assert_int_eq (ertmp_media_build_av1c (obus->data, obus->len, out),
+      ERTMP_OK);
+  ck_assert_bytes_eq (out->data, out->len, want->data, want->len);
+  g_byte_array_unref (obus);
+  g_byte_array_unref (obu);
+  g_byte_array_unref (want);
+  g_byte_array_unref (out);
+}
+
+START_TEST (test_av1c_bbb)
+{
+  /* the OBU alone: the SequenceStart of test-vectors.md 7.13 */
+  check_av1c (av1_seq_obu, av1_seq_obu);
+  /* a keyframe TU: temporal delimiter, the sequence header, a frame OBU */
+  check_av1c ("12 00" /* temporal delimiter, size 0 */
+      "0a 0b 00 00 00 24 cf 7f 0d bf ff 30 08"
+      "32 02 aa bb" /* frame OBU (type 6), size 2 */ , av1_seq_obu);
+  /* an OBU extension byte is kept in configOBUs */
+  check_av1c ("0e"              /* sequence header, extension, has_size */
+      "00"                      /* temporal_id 0, spatial_id 0 */
+      "0b 00 00 00 24 cf 7f 0d bf ff 30 08",
+      "0e 00 0b 00 00 00 24 cf 7f 0d bf ff 30 08");
+  /* a two-byte leb128 size for the same 11 bytes */
+  check_av1c ("0a 8b 00 00 00 00 24 cf 7f 0d bf ff 30 08",
+      "0a 8b 00 00 00 00 24 cf 7f 0d bf ff 30 08");
+}
+END_TEST
+
+/* @len bytes of @obus (copied, so that valgrind sees overreads) give
+ * @want and append nothing */
+static void
+check_av1c_fails (const guint8 * obus, gsize len, ertmp_result want)
+{
+  guint8 *copy = g_memdup2 (obus, len);
+  GByteArray *out = g_byte_array_new ();
+
+  ck_assert_int_eq (ertmp_media_build_av1c (copy, len, out), want);
+  ck_assert_uint_eq (out->len, 0);
+  g_byte_array_unref (out);
+  g_free (copy);
+}
+
+/* Every prefix of a TU ends inside an OBU or before the sequence header:
+ * NEED_MORE */
+START_TEST (test_av1c_prefixes)
+{
+  GByteArray *tu = test_hex ("12 00 0a 0b 00 00 00 24 cf 7f 0d bf ff 30 08");
+  gsize n;
+
+  for (n = 0; n < tu->len; n++)
+    check_av1c_fails (tu->data, n, ERTMP_NEED_MORE);
+  g_byte_array_unref (tu);
+}
+END_TEST
+
+/* A sequence header OBU whose size covers only a prefix of the header
+ * fields: MALFORMED */
+START_TEST (test_av1c_short_header)
+{
+  GByteArray *obu = test_hex (av1_seq_obu);
+  guint8 buf[16] = { 0x0a };    /* sequence header, has_size_field */
+  gsize n;
+
+  for (n = 0; n + 2 < obu->len - 1; n++) {
+    buf[1] = n;                 /* obu_size: the first n payload bytes */
+    memcpy (buf + 2, obu->data + 2, n);
+    check_av1c_fails (buf, n + 2, ERTMP_MALFORMED);
+  }
+  g_byte_array_unref (obu);
+}
+END_TEST
+
+START_TEST (test_av1c_malformed)
+{
+  static const gchar *bad[] = {
+    /* no obu_has_size_field */
+    "08 00 00 00 24 cf 7f 0d bf ff 30 08",
+    /* after a temporal delimiter, likewise */
+    "12 00 08 00 00 00 24 cf 7f 0d bf ff 30 08",
+    /* leb128 obu_size longer than 8 bytes */
+    "0a 80 80 80 80 80 80 80 80 00",
+    /* seq_profile 3 */
+    "0a 0b 60 00 00 24 cf 7f 0d bf ff 30 08",
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    GByteArray *b = test_hex (bad[i]);
+
+    check_av1c_fails (b->data, b->len, ERTMP_MALFORMED);
+    g_byte_array_unref (b);
+  }
+}
+END_TEST
+
+START_TEST (test_av1c_no_sequence_header)
+{
+  /* a temporal delimiter and an inter frame: wait for a later TU */
+  GByteArray *b = test_hex ("12 00 32 02 aa bb");
+
+  check_av1c_fails (b->data, b->len, ERTMP_NEED_MORE);
+  g_byte_array_unref (b);
+}
+END_TEST
+
 static Suite *
 media_config_suite (void)
 {
@@ -593,6 +719,11 @@ media_config_suite (void)
   tcase_add_test (rec, test_opus_head_errors);
   tcase_add_test (rec, test_aac_config);
   tcase_add_test (rec, test_empty_sequence_start);
+  tcase_add_test (rec, test_av1c_bbb);
+  tcase_add_test (rec, test_av1c_prefixes);
+  tcase_add_test (rec, test_av1c_short_header);
+  tcase_add_test (rec, test_av1c_malformed);
+  tcase_add_test (rec, test_av1c_no_sequence_header);
   suite_add_tcase (s, rec);
   return s;
 }
