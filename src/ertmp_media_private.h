@@ -35,6 +35,30 @@ guint8 ertmp_media_wire_packet (ertmp_codec_kind kind,
 /* Multitrack packet type of @kind (video 6, audio 5) */
 guint8 ertmp_media_wire_multitrack (ertmp_codec_kind kind);
 
+/* MSB-first bit reader over a byte view (AudioSpecificConfig, AV1
+ * sequence headers); FALSE and nothing consumed when too short */
+typedef struct
+{
+  const guint8 *data;
+  gsize len;
+  gsize bit;
+} ertmp_media_bit_reader;
+
+/* MSB first, @n <= 32 */
+static inline gboolean
+ertmp_media_read_bits (ertmp_media_bit_reader * b, guint n, guint32 * out)
+{
+  guint32 v = 0;
+  guint i;
+
+  if (b->len * 8 - b->bit < n)
+    return FALSE;
+  for (i = 0; i < n; i++, b->bit++)
+    v = (v << 1) | ((b->data[b->bit / 8] >> (7 - b->bit % 8)) & 1);
+  *out = v;
+  return TRUE;
+}
+
 G_END_DECLS
 
 #endif /* ERTMP_MEDIA_PRIVATE_H */
