@@ -85,8 +85,9 @@ static CapsRow caps_table[] = {
   {ERTMP_CODEC_MP3_8K, CAPS (MP3), CAPS (MP3 ", rate=(int)8000"),
       configure_legacy_audio},
   {ERTMP_CODEC_OPUS, SAME ("audio/x-opus"), configure_opus},
-  {ERTMP_CODEC_FLAC, SAME ("audio/x-flac, framed=(boolean)true"),
-      configure_flac},
+  /* muxer: flacenc writes whole frames but sets no framed field */
+  {ERTMP_CODEC_FLAC, CAPS ("audio/x-flac, framed=(boolean)true"),
+      CAPS ("audio/x-flac"), configure_flac},
   {ERTMP_CODEC_AC3, SAME ("audio/x-ac3, framed=(boolean)true"), NULL},
   {ERTMP_CODEC_EAC3, SAME ("audio/x-eac3, framed=(boolean)true"), NULL},
   {ERTMP_CODEC_PCM_LE, CAPS (PCM), CAPS (PCM ", " LEGACY_RATES),

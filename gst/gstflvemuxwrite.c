@@ -73,6 +73,7 @@ make_tag (GstErtmpFlvEMux * mux, guint8 type, gint64 ms,
   GByteArray *media = mux->scratch, *head = mux->scratch_head;
   ertmp_flv_tag_header th = { type, FALSE, 0, (guint32) ms, 0 };
   GstBuffer *buf;
+  gpointer tail;
 
   g_byte_array_set_size (media, 0);
   g_byte_array_set_size (head, 0);
@@ -94,9 +95,10 @@ make_tag (GstErtmpFlvEMux * mux, guint8 type, gint64 ms,
   gst_buffer_copy_into (buf, payload, GST_BUFFER_COPY_MEMORY, 0, -1);
   g_byte_array_set_size (media, 0);
   ertmp_flv_write_prev_size (media, th.size);
-  gst_buffer_append_memory (buf, gst_memory_new_wrapped (0,
-          g_memdup2 (media->data, media->len), media->len, 0, media->len,
-          NULL, g_free));
+  /* the copy is its own user data: g_free gets it, not NULL */
+  tail = g_memdup2 (media->data, media->len);
+  gst_buffer_append_memory (buf, gst_memory_new_wrapped (0, tail,
+          media->len, 0, media->len, tail, g_free));
   return buf;
 }
 

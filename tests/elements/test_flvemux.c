@@ -823,6 +823,25 @@ GST_START_TEST (test_multichannel_51)
 
 GST_END_TEST;
 
+/* flacenc's caps carry no `framed` field: the pad must still take them
+ * (they were refused: `flacenc ! flvemux` did not negotiate) */
+GST_START_TEST (test_flac_caps_unframed)
+{
+  GstElement *mux = gst_element_factory_make ("flvemux", NULL);
+  GstPad *pad = gst_element_request_pad_simple (mux, "audio");
+  GstCaps *caps = gst_caps_from_string ("audio/x-flac, channels=(int)2, "
+      "rate=(int)44100");
+
+  fail_unless (pad != NULL);
+  fail_unless (gst_pad_query_accept_caps (pad, caps));
+  gst_caps_unref (caps);
+  gst_element_release_request_pad (mux, pad);
+  gst_object_unref (pad);
+  gst_object_unref (mux);
+}
+
+GST_END_TEST;
+
 /* Pushes @caps and a buffer into pad @pad: the element posts an error
  * whose message contains @why */
 static void
@@ -872,6 +891,7 @@ flvemux_suite (void)
   tcase_add_test (tc, test_composition_time);
   tcase_add_test (tc, test_color_info);
   tcase_add_test (tc, test_multichannel_51);
+  tcase_add_test (tc, test_flac_caps_unframed);
   tcase_add_test (tc, test_refused_caps);
   tcase_add_test (tc, test_legacy_h264_aac);
   tcase_add_test (tc, test_legacy_mp3);
