@@ -245,10 +245,12 @@ buf_reserve (ertmp_flv_reader * r, gsize want, gsize n)
 
 /* Makes @n contiguous bytes at the current position available in *out:
  * in place in the caller's input when nothing is buffered and it holds them
- * all, else in buf, appending from the input only what is missing.  FALSE:
- * the input is used up (buffered) and more is needed. */
+ * all, else in buf, appending from the input only what is missing, buf
+ * growing to at most @cap (>= @n).  FALSE: the input is used up (buffered)
+ * and more is needed. */
 static gboolean
-need (ertmp_flv_reader * r, ertmp_reader * in, gsize n, const guint8 ** out)
+need_capped (ertmp_flv_reader * r, ertmp_reader * in, gsize n, gsize cap,
+    const guint8 ** out)
 {
   gsize have = buffered (r), k;
 
@@ -260,7 +262,7 @@ need (ertmp_flv_reader * r, ertmp_reader * in, gsize n, const guint8 ** out)
     k = MIN (n - have, ertmp_reader_remaining (in));
     if (k == 0)
       return FALSE;
-    buf_reserve (r, have + k, n);
+    buf_reserve (r, have + k, cap);
     ertmp_reader_copy (in, k, r->buf + r->buf_len);
     r->buf_len += k;
     if (have + k < n)
@@ -268,6 +270,12 @@ need (ertmp_flv_reader * r, ertmp_reader * in, gsize n, const guint8 ** out)
   }
   *out = r->buf + r->buf_start;
   return TRUE;
+}
+
+static gboolean
+need (ertmp_flv_reader * r, ertmp_reader * in, gsize n, const guint8 ** out)
+{
+  return need_capped (r, in, n, n, out);
 }
 
 /* Moves the current position @n bytes on: buffered bytes first, then the
@@ -448,8 +456,13 @@ read_resync (ertmp_flv_reader * r, ertmp_reader * in)
               r->limits.flv_resync_window, r->note));
     if (r->scan > r->pos + max_v)
       consume (r, in, (gsize) (r->scan - max_v - r->pos));
-    if (!need (
-            r, in, (gsize) (r->scan + ERTMP_FLV_PREV_SIZE_SIZE - r->pos), &p))
+    /* the look-ahead grows a byte a step: cap the block at the most the
+     * scan ever holds, not at this step's need, so that it grows
+     * geometrically (a realloc per byte is quadratic where realloc
+     * copies) */
+    if (!need_capped (r, in,
+            (gsize) (r->scan + ERTMP_FLV_PREV_SIZE_SIZE - r->pos),
+            (gsize) (max_v + ERTMP_FLV_PREV_SIZE_SIZE), &p))
       return ERTMP_NEED_MORE;
     v = be32 (p + (r->scan - r->pos));
     if (v < ERTMP_FLV_TAG_HEADER_SIZE || v > max_v ||
