@@ -5,7 +5,9 @@
  * at every split point: exact caps, PTS/DTS, flags and bytes per pad.
  * Then real files: the third-party Enhanced FLV samples decoded with
  * av1parse ! av1dec and opusparse ! opusdec, and flvmux output compared
- * with what flvdemux gives.
+ * with what flvdemux gives.  vvc1 from hand-made records (no H.266
+ * encoder on 1.22), and hostile input: deep AMF, absurd track counts and
+ * sizes, truncation, unknown tag types, garbage.
  */
 #include <string.h>
 #include <glib/gstdio.h>
@@ -1161,6 +1163,348 @@ GST_START_TEST (test_flvmux_interop)
 
 GST_END_TEST;
 
+/* ---- vvc1 (no H.266 encoder on 1.22: hand-made records) -------------- */
+
+/* VvcDecoderConfigurationRecord (ertmp.md 2.6), without the FullBox */
+#define VVCC \
+  "ff"            /* '11111'b, LengthSizeMinusOne 3, ptl_present_flag 1 */ \
+  " 00 11"        /* ols_idx 0, num_sublayers 1, constant_frame_rate 0, \
+                   * chroma_format_idc 1 */ \
+  " 1f"           /* bit_depth_minus8 0, '11111'b */ \
+  " 01"           /* VvcPTLRecord: num_bytes_constraint_info 1 */ \
+  " 02"           /* general_profile_idc 1 (Main 10), tier 0 */ \
+  " 33"           /* general_level_idc 51 */ \
+  " 80"           /* ptl_frame_only_constraint 1, multilayer 0, info 0 */ \
+  " 00"           /* ptl_num_sub_profiles 0 */ \
+  " 0040 0030"    /* max_picture_width 64, max_picture_height 48 */ \
+  " 0000"         /* avg_frame_rate 0 */ \
+  " 00"           /* num_of_arrays 0 */
+#define H266_CAPS "video/x-h266, stream-format=(string)vvc1, " \
+  "alignment=(string)au, codec_data=(buffer)" VVCC
+
+static void
+vvc1_stream (GByteArray * b, const gchar * seq_start)
+{
+  flv_tag (b, V, 0, seq_start);
+  /* CodedFrames, key: cts 33 ms, one NAL of 3 bytes */
+  flv_tag (b, V, 0, "91 76766331 000021 00000003 260100");
+  /* CodedFramesX, inter: no cts */
+  flv_tag (b, V, 40, "a3 76766331 00000003 020102");
+  /* CodedFrames, inter: negative cts -7 ms */
+  flv_tag (b, V, 80, "a1 76766331 fffff9 00000002 0203");
+}
+
+static void
+check_vvc1 (Demux * d)
+{
+  GstHarness *ph = demux_pad (d, "video");
+
+  assert_caps (d, "video", H266_CAPS);
+  assert_buffer (ph, 33 * MS, 0, DISC, "00000003 260100");
+  assert_buffer (ph, 40 * MS, 40 * MS, DELTA, "00000003 020102");
+  assert_buffer (ph, 73 * MS, 80 * MS, DELTA, "00000002 0203");
+  fail_unless (gst_harness_try_pull (ph) == NULL);
+  fail_unless_equals_int (count_messages (d, GST_MESSAGE_WARNING |
+          GST_MESSAGE_ERROR), 0);
+}
+
+GST_START_TEST (test_vvc1)
+{
+  GByteArray *b = flv_new ();
+  Demux *d;
+
+  /* the record as it is */
+  vvc1_stream (b, "90 76766331" VVCC);
+  d = demux_run (b);
+  check_vvc1 (d);
+  demux_free (d);
+  check_every_split (b);
+  g_byte_array_unref (b);
+
+  /* with the 4 FullBox bytes (version 0, flags 0) of MP4's vvcC: the
+   * codec_data is the same record without them */
+  b = flv_new ();
+  vvc1_stream (b, "90 76766331 00000000" VVCC);
+  d = demux_run (b);
+  check_vvc1 (d);
+  demux_free (d);
+  g_byte_array_unref (b);
+}
+
+GST_END_TEST;
+
+/* ---- hostile input --------------------------------------------------- */
+
+/* Pops the next message of @type: its text must hold @what and @what2
+ * (when not NULL) */
+static void
+assert_message (Demux * d, GstMessageType type, const gchar * what,
+    const gchar * what2)
+{
+  GstMessage *msg = gst_bus_pop_filtered (d->bus, type);
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  fail_unless (msg != NULL, "no %s message",
+      gst_message_type_get_name (type));
+  if (type == GST_MESSAGE_ERROR)
+    gst_message_parse_error (msg, &err, &debug);
+  else
+    gst_message_parse_warning (msg, &err, &debug);
+  fail_unless (strstr (err->message, what) != NULL, "'%s' lacks '%s'",
+      err->message, what);
+  fail_unless (what2 == NULL || strstr (err->message, what2) != NULL,
+      "'%s' lacks '%s'", err->message, what2);
+  g_clear_error (&err);
+  g_free (debug);
+  gst_message_unref (msg);
+}
+
+static void
+opus_start (GByteArray * b)
+{
+  flv_tag (b, A, 0, "90 4f707573" OPUS_HEAD_2CH);
+  flv_tag (b, A, 0, "91 4f707573 01");
+}
+
+/* frames 02 and 03 at 20 and 40 ms, after the fault */
+static void
+opus_end (GByteArray * b)
+{
+  flv_tag (b, A, 20, "91 4f707573 02");
+  flv_tag (b, A, 40, "91 4f707573 03");
+}
+
+static void
+assert_opus_frames (Demux * d, GstBufferFlags after_fault)
+{
+  GstHarness *ph = demux_pad (d, "audio");
+
+  assert_buffer (ph, 0, 0, DISC, "01");
+  assert_buffer (ph, 20 * MS, 20 * MS, after_fault, "02");
+  assert_buffer (ph, 40 * MS, 40 * MS, 0, "03");
+  fail_unless (gst_harness_try_pull (ph) == NULL);
+}
+
+#define AMF_DEPTH 2000
+
+/* onMetaData {a: {a: ... 2000 levels}}: the AMF depth limit refuses it,
+ * one warning, the media goes on */
+GST_START_TEST (test_hostile_deep_amf)
+{
+  GByteArray *b = flv_new (), *script = hex ("02 000a 6f6e4d65746144617461");
+  static const guint8 object = 0x03, key[] = { 0x00, 0x01, 'a' };
+  static const guint8 end[] = { 0x00, 0x00, 0x09 };     /* object end */
+  static const guint8 null_value = 0x05;
+  Demux *d;
+  guint i;
+
+  /* the onMetaData object, then AMF_DEPTH times "a": { */
+  g_byte_array_append (script, &object, 1);
+  for (i = 0; i < AMF_DEPTH; i++) {
+    g_byte_array_append (script, key, sizeof (key));
+    g_byte_array_append (script, &object, 1);
+  }
+  /* the innermost: "a": null */
+  g_byte_array_append (script, key, sizeof (key));
+  g_byte_array_append (script, &null_value, 1);
+  for (i = 0; i <= AMF_DEPTH; i++)
+    g_byte_array_append (script, end, sizeof (end));
+  opus_start (b);
+  flv_tag_bytes (b, ERTMP_FLV_TAG_SCRIPT, 10, script->data, script->len);
+  opus_end (b);
+  d = demux_run (b);
+  gst_harness_push_event (d->h, gst_event_new_eos ());
+  assert_opus_frames (d, 0);
+  assert_message (d, GST_MESSAGE_WARNING, "onMetaData", "malformed");
+  fail_unless_equals_int (count_messages (d, GST_MESSAGE_WARNING |
+          GST_MESSAGE_ERROR), 0);
+  demux_free (d);
+  g_byte_array_unref (script);
+  g_byte_array_unref (b);
+}
+
+GST_END_TEST;
+
+#define MANY_TRACKS 4000
+
+/* A vp09 ManyTracks CodedFrames tag of 4000 empty tracks of track 1: at
+ * most the track limit (256) is read, one warning, no empty buffer, the
+ * tags after go on */
+GST_START_TEST (test_hostile_many_tracks)
+{
+  /* ex header, key, Multitrack; ManyTracks, CodedFrames; vp09 */
+  GByteArray *b = flv_new (), *body = hex ("96 11 76703039");
+  static const guint8 empty_track[] = { 1, 0, 0, 0 };   /* id 1, size 0 */
+  gchar *where;
+  Demux *d;
+  guint i, n;
+
+  for (i = 0; i < MANY_TRACKS; i++)
+    g_byte_array_append (body, empty_track, 4);
+  opus_start (b);
+  where = g_strdup_printf ("video tag at byte %u ", b->len);
+  flv_tag_bytes (b, V, 10, body->data, body->len);
+  opus_end (b);
+  d = demux_run (b);
+  gst_harness_push_event (d->h, gst_event_new_eos ());
+  assert_opus_frames (d, 0);
+  n = g_hash_table_contains (d->pads, "video_1") ?
+      gst_harness_buffers_received (demux_pad (d, "video_1")) : 0;
+  /* empty frames are not pushed */
+  fail_unless_equals_int (n, 0);
+  assert_message (d, GST_MESSAGE_WARNING, where, "too many tracks");
+  fail_unless_equals_int (count_messages (d, GST_MESSAGE_WARNING |
+          GST_MESSAGE_ERROR), 0);
+  demux_free (d);
+  g_free (where);
+  g_byte_array_unref (body);
+  g_byte_array_unref (b);
+}
+
+GST_END_TEST;
+
+/* sizeOfTrack 0xffffff in a tag of 11 bytes: the track is skipped with
+ * one warning naming it, the other tags go on */
+GST_START_TEST (test_hostile_track_size)
+{
+  GByteArray *b = flv_new ();
+  Demux *d;
+
+  opus_start (b);
+  flv_tag (b, A, 10, "95"       /* SoundFormat 9, Multitrack */
+      " 11"                     /* ManyTracks, CodedFrames */
+      " 4f707573"               /* Opus */
+      " 00 ffffff 07");         /* track 0, sizeOfTrack 16 MiB - 1, 1 byte */
+  opus_end (b);
+  d = demux_run (b);
+  gst_harness_push_event (d->h, gst_event_new_eos ());
+  assert_opus_frames (d, 0);
+  assert_message (d, GST_MESSAGE_WARNING, "audio track 0 (Opus)",
+      "runs past the end of its tag");
+  fail_unless_equals_int (count_messages (d, GST_MESSAGE_WARNING |
+          GST_MESSAGE_ERROR), 0);
+  demux_free (d);
+  g_byte_array_unref (b);
+}
+
+GST_END_TEST;
+
+/* The last tag's DataSize (1000) runs past the end of the file: at EOS a
+ * warning names its offset, the frames before it are out, EOS goes on */
+GST_START_TEST (test_hostile_truncated_tag)
+{
+  GByteArray *b = flv_new ();
+  GByteArray *tail = hex ("09 0003e8 00003c 00 000000"     /* video, 1000 B */
+      " 91 76703039 0102");     /* 7 bytes of it */
+  gchar *offset;
+  Demux *d;
+  GstEvent *ev;
+  gboolean eos = FALSE;
+
+  opus_start (b);
+  opus_end (b);
+  offset = g_strdup_printf ("at byte %u ", b->len);
+  g_byte_array_append (b, tail->data, tail->len);
+  d = demux_run (b);
+  gst_harness_push_event (d->h, gst_event_new_eos ());
+  assert_opus_frames (d, 0);
+  while ((ev = gst_harness_try_pull_event (demux_pad (d, "audio"))) != NULL) {
+    eos |= GST_EVENT_TYPE (ev) == GST_EVENT_EOS;
+    gst_event_unref (ev);
+  }
+  fail_unless (eos);
+  assert_message (d, GST_MESSAGE_WARNING, offset, "truncated");
+  fail_unless_equals_int (count_messages (d, GST_MESSAGE_WARNING |
+          GST_MESSAGE_ERROR), 0);
+  demux_free (d);
+  g_free (offset);
+  g_byte_array_unref (tail);
+  g_byte_array_unref (b);
+}
+
+GST_END_TEST;
+
+/* A tag of unknown TagType 7 between two audio tags: resync with one
+ * warning giving the bytes skipped and the offset, the next frame is
+ * DISCONT and the later ones come out */
+GST_START_TEST (test_hostile_unknown_tag_type)
+{
+  GByteArray *b = flv_new ();
+  GByteArray *bad = hex ("07 000003 00000a 00 000000"     /* type 7, 3 B */
+      " aabbcc 0000000e");      /* body, PreviousTagSize 14 */
+  gchar *where;
+  Demux *d;
+
+  opus_start (b);
+  where = g_strdup_printf ("skipped 18 bytes: the tag header at offset %u",
+      b->len);
+  g_byte_array_append (b, bad->data, bad->len);
+  opus_end (b);
+  d = demux_run (b);
+  gst_harness_push_event (d->h, gst_event_new_eos ());
+  assert_opus_frames (d, DISC);
+  assert_message (d, GST_MESSAGE_WARNING, where, "unknown TagType 7");
+  fail_unless_equals_int (count_messages (d, GST_MESSAGE_WARNING |
+          GST_MESSAGE_ERROR), 0);
+  demux_free (d);
+  g_free (where);
+  g_byte_array_unref (bad);
+  g_byte_array_unref (b);
+}
+
+GST_END_TEST;
+
+/* Random bytes after the FLV header.  A little: nothing to resync to, at
+ * EOS a warning for the unread bytes and an error (no track).  More than
+ * the 16 MiB resync window: an error at once, no hang, bounded memory. */
+GST_START_TEST (test_hostile_garbage)
+{
+  GByteArray *b = flv_new ();
+  GRand *rand = g_rand_new_with_seed (3);
+  guint8 chunk[64 * 1024];
+  guint i, pushed = 0;
+  GstFlowReturn ret = GST_FLOW_OK;
+  Demux *d;
+
+  for (i = 0; i < 4096; i++) {
+    guint8 v = (guint8) g_rand_int_range (rand, 0, 256);
+
+    g_byte_array_append (b, &v, 1);
+  }
+  b->data[13] = 0xff;           /* surely not a tag type */
+  d = demux_run (b);
+  gst_harness_push_event (d->h, gst_event_new_eos ());
+  assert_message (d, GST_MESSAGE_WARNING, "at byte 13 ", "truncated");
+  assert_message (d, GST_MESSAGE_ERROR, "no audio or video track", NULL);
+  fail_unless_equals_int (count_messages (d, GST_MESSAGE_WARNING |
+          GST_MESSAGE_ERROR), 0);
+  demux_free (d);
+
+  d = demux_new ();
+  demux_push (d, b->data, 13);
+  while (ret == GST_FLOW_OK && pushed < 32 * 1024 * 1024) {
+    for (i = 0; i < sizeof (chunk); i++)
+      chunk[i] = (guint8) g_rand_int_range (rand, 0, 256);
+    if (pushed == 0)
+      chunk[0] = 0xff;
+    ret = gst_harness_push (d->h, gst_buffer_new_memdup (chunk,
+            sizeof (chunk)));
+    pushed += sizeof (chunk);
+  }
+  fail_unless_equals_int (ret, GST_FLOW_ERROR);
+  /* the window is 16 MiB: the error comes within it */
+  fail_unless (pushed <= 16 * 1024 * 1024 + sizeof (chunk), "%u", pushed);
+  assert_message (d, GST_MESSAGE_ERROR, "no valid FLV tag within",
+      "offset 13");
+  fail_unless_equals_int (count_messages (d, GST_MESSAGE_ERROR), 0);
+  demux_free (d);
+  g_rand_free (rand);
+  g_byte_array_unref (b);
+}
+
+GST_END_TEST;
+
 static Suite *
 erdemux_suite (void)
 {
@@ -1183,6 +1527,13 @@ erdemux_suite (void)
   tcase_add_test (tc, test_opus_channels);
   tcase_add_test (tc, test_flac_forms);
   tcase_add_test (tc, test_streamheader);
+  tcase_add_test (tc, test_vvc1);
+  tcase_add_test (tc, test_hostile_deep_amf);
+  tcase_add_test (tc, test_hostile_many_tracks);
+  tcase_add_test (tc, test_hostile_track_size);
+  tcase_add_test (tc, test_hostile_truncated_tag);
+  tcase_add_test (tc, test_hostile_unknown_tag_type);
+  tcase_add_test (tc, test_hostile_garbage);
   suite_add_tcase (s, files);
   tcase_add_test (files, test_third_party_files);
   tcase_add_test (files, test_flvmux_interop);

@@ -5,7 +5,7 @@
  * starts byte for byte, one tag per buffer with a correct PreviousTagSize,
  * the streamheader; GStreamer's flvdemux and ffmpeg read the legacy
  * output.  GstHarness for exact timestamps (ModEx), colorInfo from caps,
- * MultichannelConfig and refused caps.
+ * MultichannelConfig, vvc1 from a hand-made record and refused caps.
  */
 #include <string.h>
 #include <glib/gstdio.h>
@@ -759,6 +759,57 @@ GST_START_TEST (test_composition_time)
 
 GST_END_TEST;
 
+/* vvc1 (no H.266 encoder on 1.22: a hand-made record).  The record as
+ * VvcDecoderConfigurationRecord (ertmp.md 2.6):
+ *   ff       '11111'b, LengthSizeMinusOne 3, ptl_present_flag 1
+ *   00 11    ols_idx 0, num_sublayers 1, constant_frame_rate 0, chroma 1
+ *   1f       bit_depth_minus8 0, '11111'b
+ *   01 02 33 80 00  VvcPTLRecord: 1 constraint byte, Main 10, level 51,
+ *            frame-only, 0 sub-profiles
+ *   0040 0030 0000  max_picture_width 64, height 48, avg_frame_rate 0
+ *   00       num_of_arrays 0 */
+#define VVCC_BYTES 0xff, 0x00, 0x11, 0x1f, 0x01, 0x02, 0x33, 0x80, 0x00, \
+  0x00, 0x40, 0x00, 0x30, 0x00, 0x00, 0x00
+#define VVCC_CAPS "ff00111f010233800000400030000000"
+
+static void
+check_vvc1 (const gchar * codec_data)
+{
+  gchar *caps = g_strconcat ("video/x-h266, stream-format=(string)vvc1, "
+      "alignment=(string)au, codec_data=(buffer)", codec_data, NULL);
+  GstHarness *h = harness ("video", caps, FALSE);
+
+  /* cts 33 ms, key; cts 0, inter; cts 7 ms, inter */
+  gst_harness_push (h, payload (33 * GST_MSECOND, 0, FALSE));
+  gst_harness_push (h, payload (40 * GST_MSECOND, 40 * GST_MSECOND, TRUE));
+  gst_harness_push (h, payload (87 * GST_MSECOND, 80 * GST_MSECOND, TRUE));
+  pull_headers (h, 2);          /* FLV header, onMetaData */
+  /* SequenceStart, key: the record without any FullBox */
+  pull_tag (h, 0, B (0x90, 'v', 'v', 'c', '1', VVCC_BYTES));
+  /* CodedFrames, key, SI24 cts 33 */
+  pull_tag (h, 0, B (0x91, 'v', 'v', 'c', '1', 0x00, 0x00, 0x21, 0x0b, 0x77,
+          0x01, 0x02));
+  /* CodedFramesX, inter */
+  pull_tag (h, 40, B (0xa3, 'v', 'v', 'c', '1', 0x0b, 0x77, 0x01, 0x02));
+  /* CodedFrames, inter, SI24 cts 7 */
+  pull_tag (h, 80, B (0xa1, 'v', 'v', 'c', '1', 0x00, 0x00, 0x07, 0x0b, 0x77,
+          0x01, 0x02));
+  /* SequenceEnd */
+  gst_harness_push_event (h, gst_event_new_eos ());
+  pull_tag (h, 80, B (0x92, 'v', 'v', 'c', '1'));
+  gst_harness_teardown (h);
+  g_free (caps);
+}
+
+GST_START_TEST (test_vvc1)
+{
+  check_vvc1 (VVCC_CAPS);
+  /* MP4's vvcC form with the FullBox version/flags: stripped */
+  check_vvc1 ("00000000" VVCC_CAPS);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_color_info)
 {
   GstHarness *h = harness ("video", "video/x-vp9, width=(int)64, "
@@ -889,6 +940,7 @@ flvemux_suite (void)
   tcase_add_test (tc, test_nano_offset);
   tcase_add_test (tc, test_video_timestamps);
   tcase_add_test (tc, test_composition_time);
+  tcase_add_test (tc, test_vvc1);
   tcase_add_test (tc, test_color_info);
   tcase_add_test (tc, test_multichannel_51);
   tcase_add_test (tc, test_flac_caps_unframed);
