@@ -59,7 +59,11 @@ static ertmp_result configure_legacy_audio (ertmp_codec codec,
  * does not depend on it: the narrowest accepting row wins. */
 static CapsRow caps_table[] = {
   /* video */
-  {ERTMP_CODEC_AVC, SAME (H264), configure_codec_data},
+  /* muxer: au preferred; caps without alignment (flvdemux's: FLV tags are
+   * whole access units) are taken as au, as flvmux does */
+  {ERTMP_CODEC_AVC, CAPS (H264),
+        CAPS (H264 "; video/x-h264, stream-format=(string)avc"),
+      configure_codec_data},
   {ERTMP_CODEC_HEVC,
         CAPS ("video/x-h265, stream-format=(string)hvc1, "
             "alignment=(string)au"),

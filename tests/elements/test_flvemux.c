@@ -893,6 +893,26 @@ GST_START_TEST (test_flac_caps_unframed)
 
 GST_END_TEST;
 
+/* flvdemux's H.264 caps carry no alignment field (FLV tags are whole
+ * access units): flvemux must take them like flvmux does, so that
+ * flvdemux ! flvemux re-muxes (found by bench/bench_flv.c) */
+GST_START_TEST (test_h264_caps_without_alignment)
+{
+  GstElement *mux = gst_element_factory_make ("flvemux", NULL);
+  GstPad *pad = gst_element_request_pad_simple (mux, "video");
+  GstCaps *caps = gst_caps_from_string ("video/x-h264, "
+      "stream-format=(string)avc, codec_data=(buffer)0164001fffe1");
+
+  fail_unless (pad != NULL);
+  fail_unless (gst_pad_query_accept_caps (pad, caps));
+  gst_caps_unref (caps);
+  gst_element_release_request_pad (mux, pad);
+  gst_object_unref (pad);
+  gst_object_unref (mux);
+}
+
+GST_END_TEST;
+
 /* Pushes @caps and a buffer into pad @pad: the element posts an error
  * whose message contains @why */
 static void
@@ -946,6 +966,7 @@ flvemux_suite (void)
   tcase_add_test (tc, test_flac_caps_unframed);
   tcase_add_test (tc, test_refused_caps);
   tcase_add_test (tc, test_legacy_h264_aac);
+  tcase_add_test (tc, test_h264_caps_without_alignment);
   tcase_add_test (tc, test_legacy_mp3);
   tcase_add_loop_test (tc, test_enhanced_codec, 0,
       G_N_ELEMENTS (enhanced_cases));
