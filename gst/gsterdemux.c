@@ -90,6 +90,10 @@ gst_er_demux_init (GstErDemux * demux)
       GST_DEBUG_FUNCPTR (gst_er_demux_chain));
   gst_pad_set_event_function (demux->sinkpad,
       GST_DEBUG_FUNCPTR (gst_er_demux_sink_event));
+  gst_pad_set_activate_function (demux->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_er_demux_sink_activate));
+  gst_pad_set_activatemode_function (demux->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_er_demux_sink_activate_mode));
   gst_element_add_pad (GST_ELEMENT (demux), demux->sinkpad);
 
   demux->flowcombiner = gst_flow_combiner_new ();
@@ -372,14 +376,12 @@ is_known_header (GstErDemux * demux, GstBuffer * buf)
   return FALSE;
 }
 
-static GstFlowReturn
-push_input (GstErDemux * demux, GstBuffer * buf)
+GstFlowReturn
+gst_er_demux_feed_buffer (GstErDemux * demux, GstBuffer * buf)
 {
   GstFlowReturn ret;
   GstMapInfo map;
 
-  if (GST_BUFFER_IS_DISCONT (buf) && demux->have_data)
-    gst_er_demux_set_discont (demux, FALSE);
   if (!gst_buffer_map (buf, &map, GST_MAP_READ)) {
     GST_ELEMENT_ERROR (demux, RESOURCE, READ, (NULL),
         ("cannot map an input buffer"));
@@ -388,6 +390,14 @@ push_input (GstErDemux * demux, GstBuffer * buf)
   ret = feed (demux, buf, map.data, map.size);
   gst_buffer_unmap (buf, &map);
   return ret;
+}
+
+static GstFlowReturn
+push_input (GstErDemux * demux, GstBuffer * buf)
+{
+  if (GST_BUFFER_IS_DISCONT (buf) && demux->have_data)
+    gst_er_demux_set_discont (demux, FALSE);
+  return gst_er_demux_feed_buffer (demux, buf);
 }
 
 static GstFlowReturn
@@ -435,8 +445,8 @@ handle_caps (GstErDemux * demux, GstCaps * caps)
   return ret == GST_FLOW_OK;
 }
 
-static void
-handle_eos (GstErDemux * demux)
+void
+gst_er_demux_handle_eos (GstErDemux * demux)
 {
   guint64 offset;
   gchar *fault;
@@ -496,7 +506,7 @@ gst_er_demux_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       gst_event_unref (event);
       break;
     case GST_EVENT_EOS:
-      handle_eos (demux);
+      gst_er_demux_handle_eos (demux);
       gst_event_unref (event);
       break;
     case GST_EVENT_FLUSH_STOP:

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * gsterdemux.c: the element (sink pad, events, the tag loop);
+ * gsterdemuxpull.c: pull mode (the sink pad's task reads whole tags);
  * gsterdemuxtrack.c: tracks, their pads, caps and buffers;
  * gsterdemuxmeta.c: onMetaData -> tags, sizes and the announced tracks.
  */
@@ -87,6 +88,9 @@ struct _GstErDemux
   gint64 first_ms;
   gint64 last_ms;
   gboolean restart;             /* flushed: a BYTES segment at 0 follows? */
+  guint64 pull_offset;          /* pull mode: the next byte to pull */
+  gsize pull_next;              /* pull mode: size of the tag that starts
+                                 * there when known (0: unknown) */
 
   /* streamheader from the sink caps, and how much of it to skip in-band */
   GValue streamheader;
@@ -124,6 +128,19 @@ GstBuffer *gst_er_demux_payload_region (GstErDemuxPayload * p,
  * Fatal: GST_ELEMENT_ERROR; otherwise a rate-limited GST_ELEMENT_WARNING. */
 void gst_er_demux_report (GstErDemux * demux, ertmp_result res,
     GstErDemuxTrack * track, gboolean fatal, const gchar * fault);
+
+/* gsterdemux.c: @buf (transfer none) through the reader, as the chain
+ * function does but without its DISCONT handling; tags whole in @buf leave
+ * as sub-buffers of it. */
+GstFlowReturn gst_er_demux_feed_buffer (GstErDemux * demux, GstBuffer * buf);
+/* The input ended: report a truncated tail, EOS downstream. */
+void gst_er_demux_handle_eos (GstErDemux * demux);
+
+/* gsterdemuxpull.c: the sink pad's activation; pull mode when upstream
+ * can seek (GST_SCHEDULING_FLAG_SEEKABLE), else push mode. */
+gboolean gst_er_demux_sink_activate (GstPad * pad, GstObject * parent);
+gboolean gst_er_demux_sink_activate_mode (GstPad * pad, GstObject * parent,
+    GstPadMode mode, gboolean active);
 
 /* gsterdemuxtrack.c */
 GstErDemuxTrack *gst_er_demux_get_track (GstErDemux * demux,

@@ -968,14 +968,25 @@ GST_END_TEST;
 typedef struct
 {
   GArray *times;                /* GstClockTime pairs: PTS, DTS */
+  guint64 bytes;
+  GstPadMode mode;              /* of the demuxer's sink pad, while running */
 } Sink;
 
 static void
 on_handoff (GstElement * sink, GstBuffer * buf, GstPad * pad, Sink * out)
 {
   GstClockTime t[2] = { GST_BUFFER_PTS (buf), GST_BUFFER_DTS (buf) };
+  GstObject *bin = gst_object_get_parent (GST_OBJECT (sink));
+  GstElement *demux = bin ? gst_bin_get_by_name (GST_BIN (bin), "d") : NULL;
+  GstPad *sinkpad = demux ? gst_element_get_static_pad (demux, "sink") : NULL;
 
   g_array_append_vals (out->times, t, 2);
+  out->bytes += gst_buffer_get_size (buf);
+  if (sinkpad != NULL)
+    out->mode = GST_PAD_MODE (sinkpad);
+  gst_clear_object (&sinkpad);
+  gst_clear_object (&demux);
+  gst_clear_object (&bin);
 }
 
 /* Runs @desc to EOS; sinks "v" and "a" record what they get. */
@@ -991,6 +1002,8 @@ run_pipeline (const gchar * desc, Sink * v, Sink * a)
   fail_unless (p != NULL, "%s: %s", desc, err ? err->message : "?");
   v->times = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
   a->times = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  v->bytes = a->bytes = 0;
+  v->mode = a->mode = GST_PAD_MODE_NONE;
   vs = gst_bin_get_by_name (GST_BIN (p), "v");
   as = gst_bin_get_by_name (GST_BIN (p), "a");
   if (vs != NULL)
@@ -1505,6 +1518,80 @@ GST_START_TEST (test_hostile_garbage)
 
 GST_END_TEST;
 
+static void
+assert_same_output (Sink * x, Sink * y)
+{
+  guint i;
+
+  fail_unless (x->times->len > 0);
+  fail_unless_equals_int (x->times->len, y->times->len);
+  fail_unless_equals_uint64 (x->bytes, y->bytes);
+  for (i = 0; i < x->times->len; i++)
+    fail_unless_equals_uint64 (g_array_index (x->times, GstClockTime, i),
+        g_array_index (y->times, GstClockTime, i));
+}
+
+/* filesrc ! erdemux pulls whole tags (pull mode) and gives what push mode
+ * (filesrc ! queue ! erdemux) gives; going to NULL mid-stream returns */
+GST_START_TEST (test_pull_mode)
+{
+  gchar *path = g_build_filename (g_get_tmp_dir (), "erdemux-XXXXXX.flv",
+      NULL), *desc;
+  Sink pv, pa, qv, qa;
+  gint fd = g_mkstemp (path), i;
+  GstElement *p;
+
+  fail_unless (fd >= 0);
+  close (fd);
+  desc = g_strdup_printf ("videotestsrc num-buffers=60 ! video/x-raw,"
+      "format=I420,width=160,height=120,framerate=30/1 ! x264enc bframes=2 "
+      "key-int-max=20 ! h264parse ! flvmux name=m ! filesink location=\"%s\" "
+      "audiotestsrc num-buffers=30 ! audio/x-raw,rate=44100,channels=1 ! "
+      "avenc_aac ! aacparse ! m.", path);
+  run_pipeline (desc, &pv, &pa);
+  sink_clear (&pv);
+  sink_clear (&pa);
+  g_free (desc);
+
+  desc = g_strdup_printf ("filesrc location=\"%s\"" DEMUX_TO_SINKS
+      ("erdemux"), path);
+  run_pipeline (desc, &pv, &pa);
+  g_free (desc);
+  desc = g_strdup_printf ("filesrc location=\"%s\" ! queue"
+      DEMUX_TO_SINKS ("erdemux"), path);
+  run_pipeline (desc, &qv, &qa);
+  g_free (desc);
+  fail_unless_equals_int (pv.mode, GST_PAD_MODE_PULL);
+  fail_unless_equals_int (pa.mode, GST_PAD_MODE_PULL);
+  fail_unless_equals_int (qv.mode, GST_PAD_MODE_PUSH);
+  fail_unless_equals_int (N_FRAMES (&pv), 60);
+  assert_same_output (&pv, &qv);
+  assert_same_output (&pa, &qa);
+  sink_clear (&pv);
+  sink_clear (&pa);
+  sink_clear (&qv);
+  sink_clear (&qa);
+
+  /* synced to the clock: 2 s; stopped after a few buffers, several times */
+  desc = g_strdup_printf ("filesrc location=\"%s\" ! erdemux name=d "
+      "d.video ! queue ! fakesink d.audio ! queue ! fakesink", path);
+  for (i = 0; i < 3; i++) {
+    p = gst_parse_launch (desc, NULL);
+    fail_unless (p != NULL);
+    fail_unless (gst_element_set_state (p, GST_STATE_PLAYING) !=
+        GST_STATE_CHANGE_FAILURE);
+    g_usleep (50000 * (i + 1));
+    fail_unless_equals_int (gst_element_set_state (p, GST_STATE_NULL),
+        GST_STATE_CHANGE_SUCCESS);
+    gst_object_unref (p);
+  }
+  g_free (desc);
+  g_unlink (path);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 static Suite *
 erdemux_suite (void)
 {
@@ -1537,6 +1624,7 @@ erdemux_suite (void)
   suite_add_tcase (s, files);
   tcase_add_test (files, test_third_party_files);
   tcase_add_test (files, test_flvmux_interop);
+  tcase_add_test (files, test_pull_mode);
   return s;
 }
 
