@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include "fuzz_split.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t * data, size_t size);
 
@@ -36,23 +37,12 @@ limits_small (ertmp_limits * lim)
   lim->max_reassembly_bytes = 96 * 1024;
 }
 
-/* FNV-1a */
-static guint64
-hash_bytes (guint64 h, const guint8 * p, gsize n)
-{
-  gsize i;
-
-  for (i = 0; i < n; i++)
-    h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
-}
-
 static guint64
 hash_u32 (guint64 h, guint32 v)
 {
   guint8 b[4] = { (guint8) (v >> 24), (guint8) (v >> 16), (guint8) (v >> 8),
     (guint8) v };
-  return hash_bytes (h, b, 4);
+  return fuzz_hash_bytes (h, b, 4);
 }
 
 static guint32
@@ -75,7 +65,7 @@ on_message (ertmp_chunk_reader * r, const ertmp_chunk_message * msg,
   sum->hash = hash_u32 (sum->hash, msg->type_id);
   sum->hash = hash_u32 (sum->hash, msg->msid);
   sum->hash = hash_u32 (sum->hash, msg->timestamp);
-  sum->hash = hash_bytes (sum->hash, msg->payload, msg->len);
+  sum->hash = fuzz_hash_bytes (sum->hash, msg->payload, msg->len);
   /* as the session: the view is read before the payload is taken */
   if (msg->type_id == 1 && msg->len >= 4)
     res = ertmp_chunk_reader_set_chunk_size (r, be32 (msg->payload));
@@ -115,22 +105,6 @@ feed_piece (ertmp_chunk_reader * r, const guint8 * data, gsize len,
   }
 }
 
-static gsize
-piece_size (guint mode, guint32 * state, gsize left)
-{
-  switch (mode & 3) {
-    case 1:
-      return 1;
-    case 2:
-      return (*state & 0xff) + 1;
-    case 3:
-      *state = *state * 1103515245u + 12345u;
-      return MIN (left, (gsize) (*state >> 16) % 300 + 1);
-    default:
-      return left;
-  }
-}
-
 static void
 run (const guint8 * data, gsize size, guint mode, guint param, summary * sum)
 {
@@ -146,7 +120,7 @@ run (const guint8 * data, gsize size, guint mode, guint param, summary * sum)
   sum->hash = 0xcbf29ce484222325ull;
   sum->res = ERTMP_NEED_MORE;
   while (off < size && sum->res == ERTMP_NEED_MORE) {
-    gsize n = MIN (piece_size (mode, &state, size - off), size - off);
+    gsize n = MIN (fuzz_piece_size (mode, &state, size - off), size - off);
 
     sum->res = feed_piece (r, data + off, n, (mode & 0x10) != 0, sum);
     off += n;

@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz_split.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t * data, size_t size);
 
@@ -43,28 +44,16 @@ static const guint32 tag_limits[4][2] = {
   { 300, 16 },
 };
 
-/* FNV-1a */
-static guint64
-hash_bytes (guint64 h, const void * data, gsize n)
-{
-  const guint8 * p = data;
-  gsize i;
-
-  for (i = 0; i < n; i++)
-    h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
-}
-
 static guint64
 hash_u64 (guint64 h, guint64 v)
 {
-  return hash_bytes (h, &v, sizeof (v));
+  return fuzz_hash_bytes (h, &v, sizeof (v));
 }
 
 static guint64
 hash_str (guint64 h, const gchar * s)
 {
-  return s != NULL ? hash_bytes (h, s, strlen (s) + 1) : hash_u64 (h, 0);
+  return s != NULL ? fuzz_hash_bytes (h, s, strlen (s) + 1) : hash_u64 (h, 0);
 }
 
 static void
@@ -91,7 +80,7 @@ on_tag (ertmp_flv_reader * r, const ertmp_flv_tag * tag, guint64 fed,
   sum->hash = hash_u64 (sum->hash, tag->skipped);
   sum->hash = hash_u64 (sum->hash, tag->prev_size_mismatch);
   sum->hash = hash_str (sum->hash, ertmp_flv_reader_describe (r));
-  sum->hash = hash_bytes (sum->hash, tag->payload, h->size);
+  sum->hash = fuzz_hash_bytes (sum->hash, tag->payload, h->size);
   if (take) {
     GBytes * b = ertmp_flv_reader_take_payload (r);
     gsize n;
@@ -126,22 +115,6 @@ feed_piece (ertmp_flv_reader * r, const guint8 * data, gsize len, guint64 fed,
   }
 }
 
-static gsize
-piece_size (guint mode, guint32 * state, gsize left)
-{
-  switch (mode & 3) {
-    case 1:
-      return 1;
-    case 2:
-      return (*state & 0xff) + 1;
-    case 3:
-      *state = *state * 1103515245u + 12345u;
-      return MIN (left, (gsize) (*state >> 16) % 300 + 1);
-    default:
-      return left;
-  }
-}
-
 static void
 run (const guint8 * data, gsize size, guint mode, guint param, summary * sum)
 {
@@ -159,7 +132,7 @@ run (const guint8 * data, gsize size, guint mode, guint param, summary * sum)
   sum->hash = 0xcbf29ce484222325ull;
   sum->res = ERTMP_NEED_MORE;
   while (off < size && sum->res == ERTMP_NEED_MORE) {
-    gsize n = MIN (piece_size (mode, &state, size - off), size - off);
+    gsize n = MIN (fuzz_piece_size (mode, &state, size - off), size - off);
 
     off += n;
     sum->res = feed_piece (r, data + off - n, n, off, mode, sum, &last_end);
