@@ -559,7 +559,7 @@ main (int argc, char **argv)
     {"small-tags", 0, 0, G_OPTION_ARG_INT, &small_tags,
         "tags in the small-tag input", "N"},
     {"only", 0, 0, G_OPTION_ARG_STRING, &only, "demux or mux", "WHAT"},
-    {NULL}
+    G_OPTION_ENTRY_NULL
   };
   GOptionContext *ctx = g_option_context_new ("- FLV element benchmark");
   gchar *big, *small, *big_name, *small_name;
