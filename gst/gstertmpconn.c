@@ -1,0 +1,364 @@
+/* gst-ertmp: one RTMP connection pumped through a GIO stream
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstertmpconn.h"
+
+/* bytes per read: a few TCP segments; the session reassembles */
+#define READ_SIZE 65536
+/* reads per wake-up before other sources get a turn */
+#define READS_PER_WAKE 16
+
+struct _GstErtmpConn
+{
+  GIOStream *stream;
+  GPollableInputStream *in;
+  GPollableOutputStream *out;
+  GSocket *socket;              /* the TCP socket under any TLS */
+  gboolean tls;
+  ertmp_session *session;
+  GMainContext *context;
+  GstErtmpConnFuncs funcs;
+  gpointer user_data;
+
+  GSource *read_source, *write_source, *linger_source, *closed_source;
+  guint8 *buf;
+  gint64 last_input;
+  gboolean reading;             /* the owner wants input */
+  gboolean closing;             /* gst_ertmp_conn_close was called */
+  guint linger_ms;
+  gboolean shut;                /* our FIN is out; input is dropped */
+  gboolean closed;              /* stream closed, closed_source pending */
+  GstErtmpConnClosed reason;
+  GError *error;
+};
+
+static void update_read_source (GstErtmpConn * conn);
+
+static void
+destroy_source (GSource ** source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_source_unref (*source);
+  *source = NULL;
+}
+
+static GSource *
+attach (GstErtmpConn * conn, GSource * source, GSourceFunc func)
+{
+  g_source_set_callback (source, func, conn, NULL);
+  g_source_attach (source, conn->context);
+  return source;
+}
+
+static gboolean
+on_closed (gpointer user_data)
+{
+  GstErtmpConn *conn = user_data;
+
+  g_source_unref (conn->closed_source);
+  conn->closed_source = NULL;
+  /* may free conn: touch nothing after */
+  conn->funcs.closed (conn, conn->reason, conn->error, conn->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the connection now; the owner hears of it from an idle source, so
+ * that no caller up the stack finds the connection freed under it. */
+static void
+finish (GstErtmpConn * conn, GstErtmpConnClosed reason, GError * error)
+{
+  if (conn->closed) {
+    g_clear_error (&error);
+    return;
+  }
+  conn->closed = TRUE;
+  conn->reason = reason;
+  conn->error = error;
+  destroy_source (&conn->read_source);
+  destroy_source (&conn->write_source);
+  destroy_source (&conn->linger_source);
+  /* never block on a TLS close_notify to a peer that reads nothing */
+  if (conn->socket != NULL)
+    g_socket_set_blocking (conn->socket, FALSE);
+  g_io_stream_close (conn->stream, NULL, NULL);
+  conn->closed_source = attach (conn, g_idle_source_new (), on_closed);
+}
+
+static gboolean
+on_linger_done (gpointer user_data)
+{
+  GstErtmpConn *conn = user_data;
+
+  g_source_unref (conn->linger_source);
+  conn->linger_source = NULL;
+  finish (conn, GST_ERTMP_CONN_CLOSED_LOCAL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Everything we had to say is written: send FIN (plain TCP; TLS says
+ * close_notify when the stream closes) and drop input until the peer
+ * closes or the linger timer, started by gst_ertmp_conn_close, ends. */
+static void
+shut_down (GstErtmpConn * conn)
+{
+  conn->shut = TRUE;
+  if (conn->linger_ms == 0) {
+    finish (conn, GST_ERTMP_CONN_CLOSED_LOCAL, NULL);
+    return;
+  }
+  if (!conn->tls && conn->socket != NULL)
+    g_socket_shutdown (conn->socket, FALSE, TRUE, NULL);
+  update_read_source (conn);
+}
+
+static gboolean on_writable (GObject * stream, gpointer user_data);
+
+/* Writes the session's output until done or the socket is full (then a
+ * source waits for room).  FALSE when the connection ended. */
+static gboolean
+write_pending (GstErtmpConn * conn)
+{
+  const guint8 *data;
+  gsize len;
+  gssize n;
+  GError *err = NULL;
+
+  while ((data = ertmp_session_pending_output (conn->session, &len)) != NULL
+      && len > 0) {
+    n = g_pollable_output_stream_write_nonblocking (conn->out, data, len,
+        NULL, &err);
+    if (n < 0 && g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+      g_clear_error (&err);
+      if (conn->write_source == NULL) {
+        conn->write_source = g_pollable_output_stream_create_source (conn->out,
+            NULL);
+        g_source_set_callback (conn->write_source,
+            (GSourceFunc) (void (*)(void)) on_writable, conn, NULL);
+        g_source_attach (conn->write_source, conn->context);
+      }
+      return TRUE;
+    }
+    if (n < 0) {
+      finish (conn, GST_ERTMP_CONN_CLOSED_IO_ERROR, err);
+      return FALSE;
+    }
+    ertmp_session_output_written (conn->session, n);
+  }
+  destroy_source (&conn->write_source);
+  if (conn->closing && !conn->shut)
+    shut_down (conn);
+  return !conn->closed;
+}
+
+static gboolean
+on_writable (GObject * stream, gpointer user_data)
+{
+  GstErtmpConn *conn = user_data;
+
+  /* write_pending removes this source itself once the output is out */
+  write_pending (conn);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+protocol_error (GstErtmpConn * conn)
+{
+  const gchar *message = NULL;
+  ertmp_result res = ertmp_session_get_error (conn->session, NULL, &message);
+
+  finish (conn, GST_ERTMP_CONN_CLOSED_PROTOCOL,
+      g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s (%s)",
+          message ? message : "protocol error", ertmp_result_name (res)));
+}
+
+/* Feeds @len read bytes through the session, handing out every event. */
+static void
+feed (GstErtmpConn * conn, const guint8 * data, gsize len)
+{
+  ertmp_session_event ev;
+  gsize off = 0, consumed;
+  ertmp_result res;
+
+  while (!conn->closed) {
+    while (!conn->closed && ertmp_session_next_event (conn->session,
+            &ev) == ERTMP_OK)
+      conn->funcs.event (conn, &ev, conn->user_data);
+    if (conn->closed || off == len)
+      break;
+    res = ertmp_session_receive (conn->session, data + off, len - off,
+        &consumed);
+    off += consumed;
+    if (res != ERTMP_OK) {
+      protocol_error (conn);
+      return;
+    }
+  }
+  if (!conn->closed)
+    write_pending (conn);
+}
+
+static gboolean
+on_readable (GObject * stream, gpointer user_data)
+{
+  GstErtmpConn *conn = user_data;
+  GError *err = NULL;
+  gssize n;
+  gint i;
+
+  for (i = 0; i < READS_PER_WAKE && !conn->closed; i++) {
+    if (!conn->reading && !conn->shut)
+      break;
+    n = g_pollable_input_stream_read_nonblocking (conn->in, conn->buf,
+        READ_SIZE, NULL, &err);
+    if (n < 0 && g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+      g_clear_error (&err);
+      break;
+    }
+    if (n < 0) {
+      /* a reset after our FIN is how many peers say goodbye */
+      finish (conn, conn->shut ? GST_ERTMP_CONN_CLOSED_LOCAL :
+          GST_ERTMP_CONN_CLOSED_IO_ERROR, conn->shut ? NULL : err);
+      if (conn->shut)
+        g_clear_error (&err);
+      break;
+    }
+    if (n == 0) {
+      finish (conn, conn->shut ? GST_ERTMP_CONN_CLOSED_LOCAL :
+          GST_ERTMP_CONN_CLOSED_EOF, NULL);
+      break;
+    }
+    conn->last_input = g_get_monotonic_time ();
+    if (!conn->shut)
+      feed (conn, conn->buf, n);
+  }
+  /* finish() or set_reading() may have replaced or dropped this source */
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_read_source (GstErtmpConn * conn)
+{
+  gboolean want = !conn->closed && (conn->reading || conn->shut);
+
+  if (want && conn->read_source == NULL) {
+    conn->read_source = g_pollable_input_stream_create_source (conn->in,
+        NULL);
+    g_source_set_callback (conn->read_source,
+        (GSourceFunc) (void (*)(void)) on_readable, conn, NULL);
+    g_source_attach (conn->read_source, conn->context);
+  } else if (!want) {
+    destroy_source (&conn->read_source);
+  }
+}
+
+static GSocket *
+tcp_socket_of (GIOStream * stream, gboolean * tls)
+{
+  GIOStream *base = NULL;
+  GSocket *socket = NULL;
+
+  *tls = G_IS_TLS_CONNECTION (stream);
+  if (*tls)
+    g_object_get (stream, "base-io-stream", &base, NULL);
+  else
+    base = g_object_ref (stream);
+  if (G_IS_SOCKET_CONNECTION (base))
+    socket = g_object_ref (g_socket_connection_get_socket (
+            G_SOCKET_CONNECTION (base)));
+  g_clear_object (&base);
+  return socket;
+}
+
+GstErtmpConn *
+gst_ertmp_conn_new (GIOStream * stream, ertmp_session * session,
+    GMainContext * context, const GstErtmpConnFuncs * funcs,
+    gpointer user_data)
+{
+  GstErtmpConn *conn = g_new0 (GstErtmpConn, 1);
+
+  conn->stream = g_object_ref (stream);
+  conn->in = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream));
+  conn->out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream
+      (stream));
+  conn->socket = tcp_socket_of (stream, &conn->tls);
+  conn->session = session;
+  conn->context = g_main_context_ref (context);
+  conn->funcs = *funcs;
+  conn->user_data = user_data;
+  conn->buf = g_malloc (READ_SIZE);
+  conn->last_input = g_get_monotonic_time ();
+  conn->reading = TRUE;
+  update_read_source (conn);
+  write_pending (conn);
+  return conn;
+}
+
+void
+gst_ertmp_conn_free (GstErtmpConn * conn)
+{
+  if (conn == NULL)
+    return;
+  if (!conn->closed) {
+    finish (conn, GST_ERTMP_CONN_CLOSED_LOCAL, NULL);
+  }
+  destroy_source (&conn->closed_source);
+  g_clear_error (&conn->error);
+  g_clear_object (&conn->socket);
+  g_object_unref (conn->stream);
+  ertmp_session_free (conn->session);
+  g_main_context_unref (conn->context);
+  g_free (conn->buf);
+  g_free (conn);
+}
+
+ertmp_session *
+gst_ertmp_conn_get_session (GstErtmpConn * conn)
+{
+  return conn->session;
+}
+
+gint64
+gst_ertmp_conn_get_last_input (GstErtmpConn * conn)
+{
+  return conn->last_input;
+}
+
+void
+gst_ertmp_conn_flush (GstErtmpConn * conn)
+{
+  if (!conn->closed)
+    write_pending (conn);
+}
+
+void
+gst_ertmp_conn_set_reading (GstErtmpConn * conn, gboolean reading)
+{
+  conn->reading = reading;
+  update_read_source (conn);
+}
+
+void
+gst_ertmp_conn_close (GstErtmpConn * conn, guint linger_ms)
+{
+  if (conn->closed || conn->closing)
+    return;
+  conn->closing = TRUE;
+  conn->linger_ms = linger_ms;
+  /* the linger time bounds the output still to write, too */
+  if (linger_ms > 0)
+    conn->linger_source = attach (conn, g_timeout_source_new (linger_ms),
+        on_linger_done);
+  write_pending (conn);
+}
+
+gboolean
+gst_ertmp_conn_is_closed (GstErtmpConn * conn)
+{
+  return conn->closed;
+}
