@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 /* one line per element, in the order they arrive (plugin.c registers) */
 GST_ELEMENT_REGISTER_DECLARE (flvemux);
 GST_ELEMENT_REGISTER_DECLARE (erdemux);
+GST_ELEMENT_REGISTER_DECLARE (rtmpingestsrc);
 
 G_END_DECLS
 

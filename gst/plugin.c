@@ -15,6 +15,7 @@ plugin_init (GstPlugin * plugin)
   /* one GST_ELEMENT_REGISTER line per element (gstertmpelements.h) */
   ret |= GST_ELEMENT_REGISTER (flvemux, plugin);
   ret |= GST_ELEMENT_REGISTER (erdemux, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtmpingestsrc, plugin);
 
   return ret;
 }

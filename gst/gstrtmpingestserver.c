@@ -1,0 +1,1041 @@
+/* gst-ertmp: rtmpingestsrc's I/O thread
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One thread per element iterates a private GMainContext: the listening
+ * socket, every connection (through the connection helper), their
+ * timeouts and a stats timer.  Publisher media becomes one FLV tag per
+ * queued item; nothing here blocks, so pings, refusals and teardowns are
+ * served while downstream is slow, and the publisher's socket is drained
+ * at once (a fast publisher that closes before we read would otherwise see
+ * our Ack as a reset and lose its last tags).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstrtmpingestsrc.h"
+#include "gstertmpconn.h"
+#include "ertmp_flv.h"
+#include "ertmp_media.h"
+
+GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_ingest_src_debug);
+#define GST_CAT_DEFAULT gst_rtmp_ingest_src_debug
+
+/* connections being served at once (one publisher, the rest waiting to
+ * be refused or timed out): bounds the memory a flood of peers can take */
+#define MAX_PEERS 32
+/* ms to let a refused or dropped peer read our last words */
+#define LINGER_MS 2000
+
+typedef enum
+{
+  PEER_TLS_HANDSHAKE,
+  PEER_RTMP,                    /* handshake, connect, publish request */
+  PEER_PUBLISHING,
+  PEER_DONE,                    /* refused, ended or closing */
+} PeerState;
+
+struct _GstRtmpIngestPeer
+{
+  GstRtmpIngestSrc *src;
+  GIOStream *stream;
+  GstErtmpConn *conn;
+  GCancellable *cancellable;
+  gchar *address;
+  PeerState state;
+  GSource *timer;               /* handshake deadline, then idle checks */
+  gint64 accepted_at, publish_at;       /* monotonic us */
+  guint32 msid;
+  gchar *app, *tc_url, *flash_ver, *name;
+  ertmp_caps caps;
+  /* why we closed it: "kicked", "timeout" (publish-end / refused) */
+  const gchar *local_reason;
+  guint64 last_bytes_in;
+};
+
+static GstStructure *peer_caps_structure (const ertmp_caps * caps);
+
+/* ---- peers ---- */
+
+static void
+peer_free (GstRtmpIngestPeer * peer)
+{
+  if (peer->cancellable)
+    g_cancellable_cancel (peer->cancellable);
+  g_clear_object (&peer->cancellable);
+  if (peer->timer) {
+    g_source_destroy (peer->timer);
+    g_source_unref (peer->timer);
+  }
+  gst_ertmp_conn_free (peer->conn);
+  g_clear_object (&peer->stream);
+  ertmp_caps_clear (&peer->caps);
+  g_free (peer->address);
+  g_free (peer->app);
+  g_free (peer->tc_url);
+  g_free (peer->flash_ver);
+  g_free (peer->name);
+  g_free (peer);
+}
+
+static void
+peer_remove (GstRtmpIngestPeer * peer)
+{
+  GstRtmpIngestSrc *src = peer->src;
+
+  src->peers = g_list_remove (src->peers, peer);
+  if (src->publisher == peer)
+    src->publisher = NULL;
+  peer_free (peer);
+}
+
+/* The published name without "?query": what stream-key is compared with */
+static gchar *
+key_of (const gchar * name)
+{
+  const gchar *q = strchr (name, '?');
+
+  return q ? g_strndup (name, q - name) : g_strdup (name);
+}
+
+/* "ab***": enough to tell keys apart in logs, not to reuse one */
+static gchar *
+redact (const gchar * key)
+{
+  gsize len = key ? strlen (key) : 0;
+
+  if (len == 0)
+    return g_strdup ("");
+  return g_strdup_printf ("%.*s***", (int) MIN (len / 4, 4), key);
+}
+
+/* Compares in time that depends on the lengths only, never on where the
+ * first difference is (a key must not be guessable byte by byte). */
+static gboolean
+secret_equal (const gchar * a, const gchar * b)
+{
+  gsize la = strlen (a), lb = strlen (b), i;
+  gsize diff = la ^ lb;
+
+  for (i = 0; i < MAX (la, lb); i++)
+    diff |= (guint8) ((i < la ? a[i] : 0) ^ (i < lb ? b[i] : 0));
+  return diff == 0;
+}
+
+static void
+post_refused (GstRtmpIngestPeer * peer, const gchar * reason,
+    const gchar * detail)
+{
+  GstRtmpIngestSrc *src = peer->src;
+
+  g_mutex_lock (&src->lock);
+  src->publishers_refused++;
+  g_mutex_unlock (&src->lock);
+  GST_INFO_OBJECT (src, "refused %s: %s (%s)", peer->address, reason,
+      detail);
+  gst_rtmp_ingest_src_post (src, gst_structure_new ("rtmp-ingest-refused",
+          "reason", G_TYPE_STRING, reason,
+          "peer-address", G_TYPE_STRING, peer->address,
+          "detail", G_TYPE_STRING, detail, NULL));
+}
+
+static void
+refuse (GstRtmpIngestPeer * peer, ertmp_session_reject why,
+    const gchar * reason, const gchar * description)
+{
+  ertmp_session *session = gst_ertmp_conn_get_session (peer->conn);
+
+  post_refused (peer, reason, description);
+  peer->state = PEER_DONE;
+  ertmp_session_reject_publish (session, peer->msid, why, description);
+  gst_ertmp_conn_close (peer->conn, LINGER_MS);
+}
+
+/* ---- the publisher's tags ---- */
+
+/* Which stream header a media message replaces, or NOT_HEADER.  Every
+ * packet that configures a decoder counts: sequence starts, the colorInfo
+ * metadata, the multichannel layout; keyed per kind, track and packet. */
+static gint
+media_header_key (guint8 type, const guint8 * data, gsize len,
+    gboolean * delta)
+{
+  ertmp_media_tag tag;
+
+  *delta = FALSE;
+  if (ertmp_media_parse (type, data, len, NULL, &tag) != ERTMP_OK)
+    return GST_RTMP_INGEST_NOT_HEADER;
+  switch (tag.hdr.packet) {
+    case ERTMP_MEDIA_PACKET_SEQUENCE_START:
+    case ERTMP_MEDIA_PACKET_METADATA:
+    case ERTMP_MEDIA_PACKET_MPEG2TS_SEQUENCE_START:
+    case ERTMP_MEDIA_PACKET_MULTICHANNEL_CONFIG:
+      return (type << 24) | (tag.hdr.multitrack << 16)
+          | (tag.has_pending ? tag.pending.track_id << 8 : 0)
+          | tag.hdr.packet;
+    case ERTMP_MEDIA_PACKET_CODED_FRAMES:
+      *delta = type == ERTMP_FLV_TAG_VIDEO
+          && tag.hdr.frame_type != ERTMP_MEDIA_FRAME_KEY
+          && tag.hdr.frame_type != ERTMP_MEDIA_FRAME_GENERATED_KEY;
+      return GST_RTMP_INGEST_NOT_HEADER;
+    default:
+      return GST_RTMP_INGEST_NOT_HEADER;
+  }
+}
+
+/* One FLV tag around @payload: header and PreviousTagSize are small
+ * memories, the payload is the session's reassembled bytes, not copied. */
+static GstBuffer *
+make_tag (guint8 type, gint64 ms, GBytes * payload)
+{
+  ertmp_flv_tag_header th = { type, FALSE, 0, (guint32) ms, 0 };
+  GByteArray *head = g_byte_array_sized_new (ERTMP_FLV_TAG_HEADER_SIZE);
+  GByteArray *tail = g_byte_array_sized_new (ERTMP_FLV_PREV_SIZE_SIZE);
+  GstBuffer *buf;
+  gsize size = g_bytes_get_size (payload);
+
+  th.size = size;
+  if (ertmp_flv_write_tag_header (head, &th) != ERTMP_OK) {
+    g_byte_array_unref (head);
+    g_byte_array_unref (tail);
+    return NULL;
+  }
+  ertmp_flv_write_prev_size (tail, th.size);
+  buf = gst_buffer_new_wrapped (g_byte_array_free (head, FALSE),
+      ERTMP_FLV_TAG_HEADER_SIZE);
+  if (size > 0)
+    gst_buffer_append_memory (buf,
+        gst_memory_new_wrapped (GST_MEMORY_FLAG_READONLY,
+            (gpointer) g_bytes_get_data (payload, NULL), size, 0, size,
+            g_bytes_ref (payload), (GDestroyNotify) g_bytes_unref));
+  gst_buffer_append_memory (buf,
+      gst_memory_new_wrapped (0, g_byte_array_free (tail, FALSE),
+          ERTMP_FLV_PREV_SIZE_SIZE, 0, ERTMP_FLV_PREV_SIZE_SIZE, NULL,
+          NULL));
+  return buf;
+}
+
+static void
+enqueue_end (GstRtmpIngestSrc * src, gboolean eos, GError * error)
+{
+  GstRtmpIngestItem *item = g_new0 (GstRtmpIngestItem, 1);
+
+  item->type = GST_RTMP_INGEST_ITEM_END;
+  item->eos = eos;
+  item->error = error;
+  gst_rtmp_ingest_src_enqueue (src, item);
+}
+
+static void
+publisher_tag (GstRtmpIngestPeer * peer, guint8 type, gint64 ms,
+    GBytes * payload, gint header_key, gboolean delta)
+{
+  GstRtmpIngestSrc *src = peer->src;
+  GstRtmpIngestItem *item;
+  GstBuffer *buf = make_tag (type, ms, payload);
+
+  if (buf == NULL) {
+    GST_WARNING_OBJECT (src, "dropped a %" G_GSIZE_FORMAT " byte message "
+        "that does not fit in an FLV tag", g_bytes_get_size (payload));
+    return;
+  }
+  if (delta)
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
+  item = g_new0 (GstRtmpIngestItem, 1);
+  item->type = GST_RTMP_INGEST_ITEM_TAG;
+  item->buf = buf;
+  item->ms = ms;
+  item->tag_type = type;
+  item->header_key = header_key;
+  gst_rtmp_ingest_src_enqueue (src, item);
+  g_mutex_lock (&src->lock);
+  if (src->reading_paused)
+    gst_ertmp_conn_set_reading (peer->conn, FALSE);
+  g_mutex_unlock (&src->lock);
+}
+
+/* ---- publish requests ---- */
+
+static gboolean
+check_publish (GstRtmpIngestPeer * peer)
+{
+  GstRtmpIngestSrc *src = peer->src;
+  gchar *app, *key, *want_key = NULL, *detail;
+  gboolean ok = TRUE;
+  GstStructure *caps;
+
+  GST_OBJECT_LOCK (src);
+  app = g_strdup (src->application);
+  want_key = g_strdup (src->stream_key);
+  GST_OBJECT_UNLOCK (src);
+  key = key_of (peer->name);
+  if (src->publisher != NULL) {
+    detail = g_strdup_printf ("another publisher (%s) is already publishing",
+        src->publisher->address);
+    refuse (peer, ERTMP_SESSION_REJECT_BAD_NAME, "busy", detail);
+    ok = FALSE;
+  } else if (app && !secret_equal (app, peer->app ? peer->app : "")) {
+    detail = g_strdup_printf ("application \"%s\" is not served here",
+        peer->app ? peer->app : "");
+    refuse (peer, ERTMP_SESSION_REJECT_BAD_NAME, "bad-app", detail);
+    ok = FALSE;
+  } else if (want_key && !secret_equal (want_key, key)) {
+    detail = g_strdup ("wrong stream key");
+    refuse (peer, ERTMP_SESSION_REJECT_BAD_NAME, "bad-key", detail);
+    ok = FALSE;
+  } else {
+    detail = NULL;
+  }
+  g_free (detail);
+  if (ok) {
+    caps = peer_caps_structure (&peer->caps);
+    g_signal_emit_by_name (src, "publish-request", peer->app ? peer->app : "",
+        peer->name, peer->address, peer->tc_url ? peer->tc_url : "", caps,
+        &ok);
+    gst_structure_free (caps);
+    if (!ok)
+      refuse (peer, ERTMP_SESSION_REJECT_UNAUTHORIZED, "signal",
+          "publishing refused by the application");
+  }
+  g_free (app);
+  g_free (want_key);
+  g_free (key);
+  return ok;
+}
+
+static void
+accept_publisher (GstRtmpIngestPeer * peer)
+{
+  GstRtmpIngestSrc *src = peer->src;
+  GstRtmpIngestItem *item = g_new0 (GstRtmpIngestItem, 1);
+  gchar *key = redact (peer->name);
+
+  ertmp_session_accept_publish (gst_ertmp_conn_get_session (peer->conn),
+      peer->msid);
+  gst_ertmp_conn_flush (peer->conn);
+  peer->state = PEER_PUBLISHING;
+  peer->publish_at = g_get_monotonic_time ();
+  src->publisher = peer;
+  g_mutex_lock (&src->lock);
+  src->publishers_accepted++;
+  src->has_publisher = TRUE;
+  g_mutex_unlock (&src->lock);
+  item->type = GST_RTMP_INGEST_ITEM_START;
+  gst_rtmp_ingest_src_enqueue (src, item);
+  GST_INFO_OBJECT (src, "publisher %s: app \"%s\", key %s", peer->address,
+      peer->app, key);
+  gst_rtmp_ingest_src_post (src,
+      gst_structure_new ("rtmp-ingest-publish-start",
+          "app", G_TYPE_STRING, peer->app ? peer->app : "",
+          "key", G_TYPE_STRING, key,
+          "peer-address", G_TYPE_STRING, peer->address,
+          "tc-url", G_TYPE_STRING, peer->tc_url ? peer->tc_url : "",
+          "flash-ver", G_TYPE_STRING, peer->flash_ver ? peer->flash_ver : "",
+          NULL));
+  g_free (key);
+}
+
+/* ---- stats ---- */
+
+static gchar *
+fourcc_list_string (const ertmp_caps * caps)
+{
+  GString *s = g_string_new (NULL);
+  gchar buf[5];
+  guint i;
+
+  for (i = 0; caps->fourcc_list && i < caps->fourcc_list->len; i++)
+    g_string_append_printf (s, "%s%s", i ? "," : "",
+        ertmp_fourcc_to_string (g_array_index (caps->fourcc_list, guint32, i),
+            buf));
+  return g_string_free (s, FALSE);
+}
+
+static GstStructure *
+peer_caps_structure (const ertmp_caps * caps)
+{
+  gchar *list = fourcc_list_string (caps);
+  GstStructure *s = gst_structure_new ("rtmp-ingest-capabilities",
+      "fourcc-list", G_TYPE_STRING, list,
+      "has-caps-ex", G_TYPE_BOOLEAN, caps->has_caps_ex,
+      "caps-ex", G_TYPE_UINT, caps->caps_ex, NULL);
+
+  g_free (list);
+  return s;
+}
+
+static void
+refresh_stats (GstRtmpIngestSrc * src, GstRtmpIngestPeer * peer)
+{
+  ertmp_session_stats st;
+  gint64 now = g_get_monotonic_time ();
+  gint64 age = MAX (now - peer->publish_at, 1);
+  gint64 interval = MAX (now - src->stats_at, 1);
+  gchar *key = redact (peer->name), *fourccs = fourcc_list_string (&peer->caps);
+  GstStructure *s;
+
+  ertmp_session_get_stats (gst_ertmp_conn_get_session (peer->conn), &st);
+  s = gst_structure_new ("rtmp-ingest-stats",
+      "in-bytes-total", G_TYPE_UINT64, st.bytes_in,
+      "out-bytes-total", G_TYPE_UINT64, st.bytes_out,
+      "in-chunk-size", G_TYPE_UINT, st.chunk_size_in,
+      "out-chunk-size", G_TYPE_UINT, st.chunk_size_out,
+      "in-window-ack-size", G_TYPE_UINT, st.window_in,
+      "out-window-ack-size", G_TYPE_UINT, st.window_out,
+      "in-bytes-acked", G_TYPE_UINT64, (guint64) st.last_ack_in,
+      "messages-in", G_TYPE_UINT64, st.messages_in[ERTMP_SESSION_KIND_CONTROL]
+      + st.messages_in[ERTMP_SESSION_KIND_USER_CONTROL]
+      + st.messages_in[ERTMP_SESSION_KIND_COMMAND]
+      + st.messages_in[ERTMP_SESSION_KIND_DATA]
+      + st.messages_in[ERTMP_SESSION_KIND_AUDIO]
+      + st.messages_in[ERTMP_SESSION_KIND_VIDEO],
+      "audio-messages", G_TYPE_UINT64, st.messages_in[ERTMP_SESSION_KIND_AUDIO],
+      "video-messages", G_TYPE_UINT64, st.messages_in[ERTMP_SESSION_KIND_VIDEO],
+      "data-messages", G_TYPE_UINT64, st.messages_in[ERTMP_SESSION_KIND_DATA],
+      "bitrate", G_TYPE_UINT64,
+      (st.bytes_in - MIN (st.bytes_in, peer->last_bytes_in)) * 8 * G_USEC_PER_SEC
+      / interval,
+      "average-bitrate", G_TYPE_UINT64,
+      st.bytes_in * 8 * (guint64) G_USEC_PER_SEC / age,
+      "publisher-address", G_TYPE_STRING, peer->address,
+      "application", G_TYPE_STRING, peer->app ? peer->app : "",
+      "stream-key", G_TYPE_STRING, key,
+      "tc-url", G_TYPE_STRING, peer->tc_url ? peer->tc_url : "",
+      "flash-ver", G_TYPE_STRING, peer->flash_ver ? peer->flash_ver : "",
+      "peer-fourcc-list", G_TYPE_STRING, fourccs,
+      "connection-duration", G_TYPE_UINT64, (guint64) age * GST_USECOND,
+      "publishing", G_TYPE_BOOLEAN, peer->state == PEER_PUBLISHING, NULL);
+  peer->last_bytes_in = st.bytes_in;
+  src->stats_at = now;
+  g_mutex_lock (&src->lock);
+  if (src->stats)
+    gst_structure_free (src->stats);
+  src->stats = s;
+  g_mutex_unlock (&src->lock);
+  g_free (key);
+  g_free (fourccs);
+}
+
+static gboolean
+on_stats_timer (gpointer user_data)
+{
+  GstRtmpIngestSrc *src = user_data;
+
+  if (src->publisher != NULL)
+    refresh_stats (src, src->publisher);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- connection events ---- */
+
+/* The publisher is gone: say so on the bus and to create(). */
+static void
+publisher_end (GstRtmpIngestPeer * peer, const gchar * reason, gboolean eos,
+    GError * error)
+{
+  GstRtmpIngestSrc *src = peer->src;
+  ertmp_session_stats st;
+
+  if (src->publisher != peer) {
+    g_clear_error (&error);
+    return;
+  }
+  refresh_stats (src, peer);
+  ertmp_session_get_stats (gst_ertmp_conn_get_session (peer->conn), &st);
+  src->publisher = NULL;
+  peer->state = PEER_DONE;
+  g_mutex_lock (&src->lock);
+  src->has_publisher = FALSE;
+  g_mutex_unlock (&src->lock);
+  GST_INFO_OBJECT (src, "publisher %s ended: %s", peer->address, reason);
+  gst_rtmp_ingest_src_post (src, gst_structure_new ("rtmp-ingest-publish-end",
+          "reason", G_TYPE_STRING, reason,
+          "peer-address", G_TYPE_STRING, peer->address,
+          "bytes", G_TYPE_UINT64, st.bytes_in,
+          "duration", G_TYPE_UINT64,
+          (guint64) (g_get_monotonic_time () - peer->publish_at) * GST_USECOND,
+          NULL));
+  enqueue_end (src, eos, error);
+}
+
+static void
+on_connected (GstRtmpIngestPeer * peer, const ertmp_session_event * ev)
+{
+  g_free (peer->app);
+  g_free (peer->tc_url);
+  g_free (peer->flash_ver);
+  peer->app = g_strdup (ev->connected.app);
+  peer->tc_url = g_strdup (ev->connected.tc_url);
+  peer->flash_ver = g_strdup (ev->connected.flash_ver);
+  ertmp_caps_clear (&peer->caps);
+  ertmp_caps_copy (&peer->caps, ev->connected.caps);
+  GST_DEBUG_OBJECT (peer->src, "%s connected: app \"%s\", tcUrl %s, %s",
+      peer->address, peer->app, peer->tc_url, peer->flash_ver);
+}
+
+static void
+on_publish_request (GstRtmpIngestPeer * peer, const ertmp_session_event * ev)
+{
+  if (peer->state != PEER_RTMP) {
+    GST_DEBUG_OBJECT (peer->src, "%s: ignored a second publish",
+        peer->address);
+    return;
+  }
+  peer->msid = ev->msid;
+  g_free (peer->name);
+  peer->name = g_strdup (ev->publish.name);
+  if (check_publish (peer))
+    accept_publisher (peer);
+}
+
+static void
+on_event (GstErtmpConn * conn, const ertmp_session_event * ev,
+    gpointer user_data)
+{
+  GstRtmpIngestPeer *peer = user_data;
+  gboolean mine = peer->state == PEER_PUBLISHING && ev->msid == peer->msid;
+  gboolean delta;
+  gint key;
+
+  switch (ev->type) {
+    case ERTMP_SESSION_EVENT_CONNECTED:
+      on_connected (peer, ev);
+      break;
+    case ERTMP_SESSION_EVENT_PUBLISH_REQUEST:
+      on_publish_request (peer, ev);
+      break;
+    case ERTMP_SESSION_EVENT_MEDIA:
+      if (!mine)
+        break;
+      key = media_header_key (ev->media.type_id,
+          g_bytes_get_data (ev->media.payload, NULL),
+          g_bytes_get_size (ev->media.payload), &delta);
+      publisher_tag (peer, ev->media.type_id, ev->media.timestamp,
+          ev->media.payload, key, delta);
+      break;
+    case ERTMP_SESSION_EVENT_DATA:
+      if (!mine)
+        break;
+      /* onMetaData is the one script tag a decoder may need */
+      key = g_strcmp0 (ev->data.name, "onMetaData") == 0 ? 0 :
+          GST_RTMP_INGEST_NOT_HEADER;
+      publisher_tag (peer, ev->data.type_id == ERTMP_MSG_DATA_AMF3 ?
+          ERTMP_FLV_TAG_SCRIPT_AMF3 : ERTMP_FLV_TAG_SCRIPT, ev->data.timestamp,
+          ev->data.payload, key, FALSE);
+      break;
+    case ERTMP_SESSION_EVENT_END_OF_STREAM:
+      if (mine)
+        publisher_end (peer, "unpublished", TRUE, NULL);
+      break;
+    case ERTMP_SESSION_EVENT_WARNING:
+      GST_WARNING_OBJECT (peer->src, "%s: %s", peer->address,
+          ev->warning.message);
+      break;
+    default:
+      GST_LOG_OBJECT (peer->src, "%s: event %d", peer->address, ev->type);
+      break;
+  }
+}
+
+static void
+on_closed (GstErtmpConn * conn, GstErtmpConnClosed reason,
+    const GError * error, gpointer user_data)
+{
+  GstRtmpIngestPeer *peer = user_data;
+  GstRtmpIngestSrc *src = peer->src;
+  gboolean drop_is_eos;
+  const gchar *why;
+
+  GST_OBJECT_LOCK (src);
+  drop_is_eos = src->drop_is_eos;
+  GST_OBJECT_UNLOCK (src);
+  if (reason == GST_ERTMP_CONN_CLOSED_PROTOCOL)
+    GST_ELEMENT_WARNING (src, STREAM, DECODE,
+        ("Dropped RTMP peer %s: it broke the protocol", peer->address),
+        ("%s", error->message));
+  if (peer->state == PEER_PUBLISHING) {
+    if (reason == GST_ERTMP_CONN_CLOSED_PROTOCOL)
+      publisher_end (peer, "protocol-error", FALSE, g_error_new (
+              GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+              "publisher %s broke the protocol: %s", peer->address,
+              error->message));
+    else if (reason == GST_ERTMP_CONN_CLOSED_LOCAL && peer->local_reason
+        && strcmp (peer->local_reason, "kicked") == 0)
+      publisher_end (peer, "kicked", TRUE, NULL);
+    else if (reason == GST_ERTMP_CONN_CLOSED_LOCAL)
+      publisher_end (peer, "timeout", FALSE, g_error_new (
+              GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+              "publisher %s sent nothing for too long (idle-timeout)",
+              peer->address));
+    else
+      publisher_end (peer, "disconnected", drop_is_eos, drop_is_eos ? NULL :
+          g_error_new (GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+              "publisher %s dropped the connection without ending the "
+              "stream%s%s", peer->address, error ? ": " : "",
+              error ? error->message : ""));
+  } else if (peer->state != PEER_DONE) {
+    why = reason == GST_ERTMP_CONN_CLOSED_PROTOCOL ? "protocol-error" :
+        peer->local_reason;
+    if (why != NULL)
+      post_refused (peer, why, error ? error->message :
+          "no publish within handshake-timeout");
+  }
+  peer_remove (peer);
+}
+
+static const GstErtmpConnFuncs conn_funcs = { on_event, on_closed };
+
+/* ---- timeouts ---- */
+
+/* Closes @peer for @reason; the closed function reports it.  A peer still
+ * in its TLS handshake has no RTMP connection yet and goes at once:
+ * FALSE then, and @peer is freed. */
+static gboolean
+drop_peer (GstRtmpIngestPeer * peer, const gchar * reason)
+{
+  peer->local_reason = reason;
+  if (peer->conn != NULL) {
+    gst_ertmp_conn_close (peer->conn, 0);
+    return TRUE;
+  }
+  post_refused (peer, reason, "TLS handshake not done within "
+      "handshake-timeout");
+  peer_remove (peer);
+  return FALSE;
+}
+
+static gboolean
+on_peer_timer (gpointer user_data)
+{
+  GstRtmpIngestPeer *peer = user_data;
+  GstRtmpIngestSrc *src = peer->src;
+  gint64 now = g_get_monotonic_time ();
+  guint handshake, idle;
+
+  GST_OBJECT_LOCK (src);
+  handshake = src->handshake_timeout;
+  idle = src->idle_timeout;
+  GST_OBJECT_UNLOCK (src);
+  if (peer->state == PEER_DONE)
+    return G_SOURCE_CONTINUE;
+  if (peer->state != PEER_PUBLISHING && handshake > 0
+      && now - peer->accepted_at > handshake * G_USEC_PER_SEC) {
+    GST_INFO_OBJECT (src, "%s did not publish within %u s", peer->address,
+        handshake);
+    if (!drop_peer (peer, "timeout"))
+      return G_SOURCE_REMOVE;
+  } else if (peer->state == PEER_PUBLISHING && idle > 0
+      && now - gst_ertmp_conn_get_last_input (peer->conn) >
+      idle * G_USEC_PER_SEC) {
+    GST_INFO_OBJECT (src, "publisher %s sent nothing for %u s",
+        peer->address, idle);
+    drop_peer (peer, "timeout");
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- new connections ---- */
+
+static void
+start_rtmp (GstRtmpIngestPeer * peer)
+{
+  GstRtmpIngestSrc *src = peer->src;
+  ertmp_session_config cfg;
+
+  ertmp_session_config_init (&cfg, ERTMP_SESSION_SERVER);
+  GST_OBJECT_LOCK (src);
+  cfg.chunk_size = src->chunk_size;
+  GST_OBJECT_UNLOCK (src);
+  cfg.caps = &src->server_caps;
+  cfg.handshake_time = (guint32) (g_get_monotonic_time () / 1000);
+  cfg.handshake_seed = g_random_int ();
+  peer->state = PEER_RTMP;
+  peer->conn = gst_ertmp_conn_new (peer->stream, ertmp_session_new (&cfg),
+      src->context, &conn_funcs, peer);
+}
+
+static void
+on_tls_handshake (GObject * object, GAsyncResult * result, gpointer data)
+{
+  GstRtmpIngestPeer *peer = data;
+  GError *err = NULL;
+
+  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (object), result,
+          &err)) {
+    /* cancelled: the peer is already gone */
+    if (!g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      GST_ELEMENT_WARNING (peer->src, RESOURCE, READ,
+          ("TLS handshake with %s failed", peer->address),
+          ("%s", err->message));
+      post_refused (peer, "tls", err->message);
+      peer_remove (peer);
+    }
+    g_error_free (err);
+    return;
+  }
+  start_rtmp (peer);
+}
+
+static gchar *
+remote_address (GSocket * socket)
+{
+  GSocketAddress *addr = g_socket_get_remote_address (socket, NULL);
+  gchar *ip, *str;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (addr)) {
+    g_clear_object (&addr);
+    return g_strdup ("unknown");
+  }
+  ip = g_inet_address_to_string (g_inet_socket_address_get_address
+      (G_INET_SOCKET_ADDRESS (addr)));
+  str = g_strdup_printf (strchr (ip, ':') ? "[%s]:%u" : "%s:%u", ip,
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (addr)));
+  g_free (ip);
+  g_object_unref (addr);
+  return str;
+}
+
+static void
+add_peer (GstRtmpIngestSrc * src, GSocket * socket)
+{
+  GstRtmpIngestPeer *peer = g_new0 (GstRtmpIngestPeer, 1);
+  GIOStream *tcp;
+  GError *err = NULL;
+
+  peer->src = src;
+  peer->address = remote_address (socket);
+  peer->accepted_at = g_get_monotonic_time ();
+  ertmp_caps_init (&peer->caps);
+  if (g_list_length (src->peers) >= MAX_PEERS) {
+    post_refused (peer, "busy", "too many connections at once");
+    g_socket_close (socket, NULL);
+    peer_free (peer);
+    return;
+  }
+  src->peers = g_list_prepend (src->peers, peer);
+  GST_DEBUG_OBJECT (src, "connection from %s", peer->address);
+  peer->timer = g_timeout_source_new (100);
+  g_source_set_callback (peer->timer, on_peer_timer, peer, NULL);
+  g_source_attach (peer->timer, src->context);
+  tcp = G_IO_STREAM (g_socket_connection_factory_create_connection (socket));
+  if (src->tls == NULL) {
+    peer->stream = tcp;
+    start_rtmp (peer);
+    return;
+  }
+  peer->state = PEER_TLS_HANDSHAKE;
+  peer->stream = G_IO_STREAM (g_tls_server_connection_new (tcp, src->tls,
+          &err));
+  g_object_unref (tcp);
+  if (peer->stream == NULL) {
+    post_refused (peer, "tls", err->message);
+    g_error_free (err);
+    peer_remove (peer);
+    return;
+  }
+  peer->cancellable = g_cancellable_new ();
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (peer->stream),
+      G_PRIORITY_DEFAULT, peer->cancellable, on_tls_handshake, peer);
+}
+
+static gboolean
+on_incoming (GSocket * listener, GIOCondition cond, gpointer user_data)
+{
+  GstRtmpIngestSrc *src = user_data;
+  GSocket *socket;
+  GError *err = NULL;
+
+  while ((socket = g_socket_accept (listener, NULL, &err)) != NULL) {
+    add_peer (src, socket);
+    g_object_unref (socket);
+  }
+  if (!g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    GST_WARNING_OBJECT (src, "accept failed: %s", err->message);
+  g_error_free (err);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- start / stop ---- */
+
+/* What erdemux takes: every FourCC of the codec table, E-RTMP multitrack
+ * and ModEx (with nanosecond offsets) understood. */
+static void
+init_server_caps (ertmp_caps * caps)
+{
+  const ertmp_codec_info *info;
+  guint c;
+
+  ertmp_caps_init (caps);
+  for (c = ERTMP_CODEC_UNKNOWN + 1; (info = ertmp_codec_get (c)) != NULL;
+      c++) {
+    if (info->fourcc == 0)
+      continue;
+    ertmp_caps_add_fourcc (caps, info->fourcc);
+    ertmp_caps_add_info (caps, info->kind == ERTMP_CODEC_KIND_VIDEO,
+        info->fourcc, ERTMP_FOURCC_CAN_DECODE | ERTMP_FOURCC_CAN_FORWARD);
+  }
+  caps->has_caps_ex = TRUE;
+  caps->caps_ex = ERTMP_CAPS_EX_MULTITRACK | ERTMP_CAPS_EX_MODEX
+      | ERTMP_CAPS_EX_TIMESTAMP_NANO_OFFSET;
+}
+
+static GTlsCertificate *
+load_certificate (GstRtmpIngestSrc * src, GError ** error)
+{
+  GTlsCertificate *cert = NULL;
+  gchar *cert_file, *key_file;
+  gboolean scheme;
+
+  GST_OBJECT_LOCK (src);
+  if (src->tls_certificate)
+    cert = g_object_ref (src->tls_certificate);
+  cert_file = g_strdup (src->tls_certificate_file);
+  key_file = g_strdup (src->tls_key_file);
+  scheme = src->tls_scheme;
+  GST_OBJECT_UNLOCK (src);
+  if (cert == NULL && cert_file != NULL)
+    cert = g_tls_certificate_new_from_files (cert_file,
+        key_file ? key_file : cert_file, error);
+  else if (cert == NULL && scheme)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "rtmps:// needs a certificate: set tls-certificate or "
+        "tls-certificate-file");
+  if (cert != NULL && !g_tls_backend_supports_tls (g_tls_backend_get_default
+          ())) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+        "TLS is not available (is glib-networking installed?)");
+    g_clear_object (&cert);
+  }
+  g_free (cert_file);
+  g_free (key_file);
+  return cert;
+}
+
+static GSocket *
+listen_on (const gchar * host, gint port, gint * bound_port, GError ** error)
+{
+  GSocketAddress *addr = NULL, *local;
+  GInetAddress *ip = g_inet_address_new_from_string (host);
+  GResolver *resolver;
+  GList *ips;
+  GSocket *socket = NULL;
+
+  if (ip == NULL) {
+    resolver = g_resolver_get_default ();
+    ips = g_resolver_lookup_by_name (resolver, host, NULL, error);
+    g_object_unref (resolver);
+    if (ips == NULL)
+      return NULL;
+    ip = g_object_ref (ips->data);
+    g_resolver_free_addresses (ips);
+  }
+  addr = g_inet_socket_address_new (ip, port);
+  socket = g_socket_new (g_inet_address_get_family (ip), G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL || !g_socket_bind (socket, addr, TRUE, error)
+      || !g_socket_listen (socket, error)) {
+    g_clear_object (&socket);
+  } else {
+    g_socket_set_blocking (socket, FALSE);
+    local = g_socket_get_local_address (socket, NULL);
+    *bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS
+        (local));
+    g_object_unref (local);
+  }
+  g_object_unref (addr);
+  g_object_unref (ip);
+  return socket;
+}
+
+static gpointer
+io_thread (gpointer data)
+{
+  GstRtmpIngestSrc *src = data;
+
+  g_main_context_push_thread_default (src->context);
+  g_main_loop_run (src->loop);
+  g_main_context_pop_thread_default (src->context);
+  return NULL;
+}
+
+static GSource *
+attach_source (GstRtmpIngestSrc * src, GSource * source, GSourceFunc func)
+{
+  g_source_set_callback (source, func, src, NULL);
+  g_source_attach (source, src->context);
+  return source;
+}
+
+gboolean
+gst_rtmp_ingest_server_start (GstRtmpIngestSrc * src, GError ** error)
+{
+  gchar *host;
+  gint port, bound = 0;
+
+  src->tls = load_certificate (src, error);
+  if (src->tls == NULL && error && *error)
+    return FALSE;
+  GST_OBJECT_LOCK (src);
+  host = g_strdup (src->host);
+  port = src->port;
+  GST_OBJECT_UNLOCK (src);
+  src->listener = listen_on (host, port, &bound, error);
+  if (src->listener == NULL) {
+    g_prefix_error (error, "cannot listen on %s:%d: ", host, port);
+    g_free (host);
+    g_clear_object (&src->tls);
+    return FALSE;
+  }
+  GST_INFO_OBJECT (src, "listening on %s:%d%s", host, bound,
+      src->tls ? " (RTMPS)" : "");
+  g_free (host);
+  GST_OBJECT_LOCK (src);
+  src->bound_port = bound;
+  GST_OBJECT_UNLOCK (src);
+  g_object_notify (G_OBJECT (src), "bound-port");
+  init_server_caps (&src->server_caps);
+  src->context = g_main_context_new ();
+  src->loop = g_main_loop_new (src->context, FALSE);
+  src->listen_source = attach_source (src,
+      g_socket_create_source (src->listener, G_IO_IN, NULL),
+      (GSourceFunc) (void (*)(void)) on_incoming);
+  src->stats_source = attach_source (src, g_timeout_source_new (1000),
+      on_stats_timer);
+  src->thread = g_thread_new ("rtmpingestsrc", io_thread, src);
+  return TRUE;
+}
+
+static void
+destroy_src_source (GSource ** source)
+{
+  if (*source) {
+    g_source_destroy (*source);
+    g_source_unref (*source);
+    *source = NULL;
+  }
+}
+
+void
+gst_rtmp_ingest_server_stop (GstRtmpIngestSrc * src)
+{
+  if (src->thread == NULL)
+    return;
+  g_mutex_lock (&src->lock);
+  src->has_publisher = FALSE;
+  g_mutex_unlock (&src->lock);
+  g_main_loop_quit (src->loop);
+  g_thread_join (src->thread);
+  src->thread = NULL;
+  /* the loop is over: what it served is ours now */
+  while (src->peers)
+    peer_remove (src->peers->data);
+  destroy_src_source (&src->listen_source);
+  destroy_src_source (&src->stats_source);
+  g_socket_close (src->listener, NULL);
+  g_clear_object (&src->listener);
+  g_clear_object (&src->tls);
+  g_main_loop_unref (src->loop);
+  src->loop = NULL;
+  g_main_context_unref (src->context);
+  src->context = NULL;
+  ertmp_caps_clear (&src->server_caps);
+  GST_OBJECT_LOCK (src);
+  src->bound_port = 0;
+  GST_OBJECT_UNLOCK (src);
+}
+
+/* ---- calls from other threads ---- */
+
+typedef struct
+{
+  GstRtmpIngestSrc *src;
+  gchar *tc_url, *description;
+} ReconnectCall;
+
+static void
+reconnect_call_free (gpointer data)
+{
+  ReconnectCall *call = data;
+
+  g_free (call->tc_url);
+  g_free (call->description);
+  g_free (call);
+}
+
+static gboolean
+do_request_reconnect (gpointer data)
+{
+  ReconnectCall *call = data;
+  GstRtmpIngestPeer *peer = call->src->publisher;
+
+  if (peer != NULL && ertmp_session_request_reconnect
+      (gst_ertmp_conn_get_session (peer->conn), call->tc_url,
+          call->description) == ERTMP_OK)
+    gst_ertmp_conn_flush (peer->conn);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+do_disconnect (gpointer data)
+{
+  GstRtmpIngestSrc *src = data;
+
+  if (src->publisher != NULL)
+    drop_peer (src->publisher, "kicked");
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+do_resume (gpointer data)
+{
+  GstRtmpIngestSrc *src = data;
+
+  if (src->publisher != NULL)
+    gst_ertmp_conn_set_reading (src->publisher->conn, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs @func on the I/O thread if a publisher is on; under the lock, so
+ * that stop() cannot pull the context away meanwhile. */
+static gboolean
+invoke_if_publishing (GstRtmpIngestSrc * src, GSourceFunc func,
+    gpointer data, GDestroyNotify notify)
+{
+  gboolean ok;
+
+  g_mutex_lock (&src->lock);
+  ok = src->has_publisher && src->context != NULL;
+  if (ok)
+    g_main_context_invoke_full (src->context, G_PRIORITY_DEFAULT, func, data,
+        notify);
+  g_mutex_unlock (&src->lock);
+  if (!ok && notify)
+    notify (data);
+  return ok;
+}
+
+gboolean
+gst_rtmp_ingest_server_request_reconnect (GstRtmpIngestSrc * src,
+    const gchar * tc_url, const gchar * description)
+{
+  ReconnectCall *call = g_new0 (ReconnectCall, 1);
+
+  call->src = src;
+  call->tc_url = g_strdup (tc_url);
+  call->description = g_strdup (description);
+  return invoke_if_publishing (src, do_request_reconnect, call,
+      reconnect_call_free);
+}
+
+gboolean
+gst_rtmp_ingest_server_disconnect (GstRtmpIngestSrc * src)
+{
+  return invoke_if_publishing (src, do_disconnect, src, NULL);
+}
+
+void
+gst_rtmp_ingest_server_resume (GstRtmpIngestSrc * src)
+{
+  if (src->context != NULL)
+    g_main_context_invoke (src->context, do_resume, src);
+}

@@ -1,0 +1,146 @@
+/* gst-ertmp: rtmpingestsrc, a live RTMP/RTMPS ingest server
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Three parts:
+ *  - gstrtmpingestsrc.c: the element (properties, GstPushSrc methods, the
+ *    queue between the I/O thread and create());
+ *  - gstrtmpingestserver.c: the I/O thread (listening socket, connections,
+ *    authentication, session events -> queued tags);
+ *  - gstrtmpingesttags.c: the streaming side (FLV header, streamheader
+ *    caps, timestamps on the running time, DISCONT per publisher).
+ */
+#ifndef __GST_RTMP_INGEST_SRC_H__
+#define __GST_RTMP_INGEST_SRC_H__
+
+#include <gst/gst.h>
+#include <gst/base/gstpushsrc.h>
+#include <gio/gio.h>
+#include "ertmp_session.h"
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_RTMP_INGEST_SRC (gst_rtmp_ingest_src_get_type ())
+G_DECLARE_FINAL_TYPE (GstRtmpIngestSrc, gst_rtmp_ingest_src, GST,
+    RTMP_INGEST_SRC, GstPushSrc)
+
+typedef struct _GstRtmpIngestPeer GstRtmpIngestPeer;
+
+/* What the I/O thread hands to create(), in order. */
+typedef enum
+{
+  GST_RTMP_INGEST_ITEM_TAG,     /* one FLV tag of the publisher */
+  GST_RTMP_INGEST_ITEM_START,   /* a publisher was accepted */
+  GST_RTMP_INGEST_ITEM_END,     /* it left (eos / error say how) */
+} GstRtmpIngestItemType;
+
+/* a tag is not part of the stream headers */
+#define GST_RTMP_INGEST_NOT_HEADER (-1)
+
+typedef struct
+{
+  GstRtmpIngestItemType type;
+  GstBuffer *buf;               /* TAG: the whole tag */
+  gint64 ms;                    /* TAG: unwrapped publisher timestamp */
+  guint8 tag_type;              /* TAG: 8, 9, 18 */
+  /* TAG: which stream header it replaces (onMetaData, one track's
+   * sequence start...), or GST_RTMP_INGEST_NOT_HEADER */
+  gint header_key;
+  gboolean eos;                 /* END: a clean end (teardown) */
+  GError *error;                /* END: why it was not clean, or NULL */
+} GstRtmpIngestItem;
+
+struct _GstRtmpIngestSrc
+{
+  GstPushSrc parent;
+
+  /* properties, under the object lock */
+  gchar *host;
+  gint port;
+  gchar *application;
+  gchar *stream_key;
+  gboolean keep_listening;
+  gboolean drop_is_eos;
+  guint handshake_timeout;      /* s */
+  guint idle_timeout;           /* s */
+  guint latency;                /* ms */
+  guint chunk_size;
+  guint max_queue_bytes;
+  GTlsCertificate *tls_certificate;
+  gchar *tls_certificate_file;
+  gchar *tls_key_file;
+  gboolean tls_scheme;          /* location was rtmps:// */
+  gint bound_port;
+
+  /* I/O thread, started by start(), stopped by stop() */
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  GSocket *listener;
+  GSource *listen_source;
+  GTlsCertificate *tls;         /* the certificate in use, or NULL */
+  GList *peers;                 /* GstRtmpIngestPeer, I/O thread only */
+  GstRtmpIngestPeer *publisher; /* the accepted one, or NULL */
+  GSource *stats_source;
+  ertmp_caps server_caps;       /* what we answer a publisher's connect */
+  gint64 stats_at;              /* monotonic us of the last stats refresh */
+
+  /* the queue to create(): lock, cond, items; bytes bound reading */
+  GMutex lock;
+  GCond cond;
+  GQueue queue;
+  gsize queue_bytes;
+  gboolean flushing;
+  gboolean reading_paused;      /* the I/O thread stopped reading */
+
+  /* stats, under the lock */
+  GstStructure *stats;          /* the publisher's, refreshed by the I/O
+                                 * thread; NULL before any */
+  guint64 publishers_accepted;
+  guint64 publishers_refused;
+  gboolean has_publisher;
+
+  /* streaming thread only (gstrtmpingesttags.c) */
+  GQueue out;                   /* buffers ready for create() */
+  GQueue held;                  /* tags held until the caps are known */
+  GArray *headers;              /* key + buffer, in arrival order */
+  GstBuffer *flv_header;
+  gboolean caps_known;
+  gboolean discont;
+  gboolean mapped;              /* base_ms/base_time valid */
+  gint64 base_ms;
+  GstClockTime base_time;
+  gboolean ended;               /* END seen with keep-listening off */
+};
+
+GST_ELEMENT_REGISTER_DECLARE (rtmpingestsrc);
+
+/* gstrtmpingestsrc.c: the queue, from the I/O thread */
+void gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src,
+    GstRtmpIngestItem * item);
+void gst_rtmp_ingest_src_post (GstRtmpIngestSrc * src,
+    GstStructure * structure);
+
+/* gstrtmpingestserver.c */
+gboolean gst_rtmp_ingest_server_start (GstRtmpIngestSrc * src,
+    GError ** error);
+void gst_rtmp_ingest_server_stop (GstRtmpIngestSrc * src);
+/* from any thread; FALSE when no publisher */
+gboolean gst_rtmp_ingest_server_request_reconnect (GstRtmpIngestSrc * src,
+    const gchar * tc_url, const gchar * description);
+gboolean gst_rtmp_ingest_server_disconnect (GstRtmpIngestSrc * src);
+/* from the streaming thread, when the queue has room again */
+void gst_rtmp_ingest_server_resume (GstRtmpIngestSrc * src);
+
+/* gstrtmpingesttags.c, streaming thread */
+void gst_rtmp_ingest_tags_init (GstRtmpIngestSrc * src);
+void gst_rtmp_ingest_tags_reset (GstRtmpIngestSrc * src);
+void gst_rtmp_ingest_tags_clear (GstRtmpIngestSrc * src);
+/* Takes @item; buffers ready to push go to src->out.  GST_FLOW_OK, EOS,
+ * or ERROR (posted). */
+GstFlowReturn gst_rtmp_ingest_tags_handle (GstRtmpIngestSrc * src,
+    GstRtmpIngestItem * item);
+void gst_rtmp_ingest_item_free (GstRtmpIngestItem * item);
+
+G_END_DECLS
+
+#endif /* __GST_RTMP_INGEST_SRC_H__ */
