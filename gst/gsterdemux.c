@@ -11,6 +11,13 @@
  * FLV codecs, with multitrack (`video_%u`, `audio_%u`) and nanosecond
  * timestamps (ModEx).
  *
+ * Live input (a TIME segment, one tag per buffer, each stamped with the
+ * running time of its tag, as an RTMP ingest source gives it): every
+ * timestamp taken from a tag moves by the distance between the input
+ * buffer's DTS (else PTS) and the tag's own time, and upstream's segment
+ * goes out.  A DISCONT buffer that starts with an FLV header is a new
+ * publisher: the reading starts again, the pads stay.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 filesrc location=in.flv ! erdemux name=d \
@@ -25,6 +32,7 @@
 #include "gsterdemux.h"
 #include "gstertmpcaps.h"
 #include "gstertmpelements.h"
+#include "gstertmptime.h"
 
 GST_DEBUG_CATEGORY (gst_er_demux_debug);
 #define GST_CAT_DEFAULT gst_er_demux_debug
@@ -118,6 +126,8 @@ reset (GstErDemux * demux, gboolean remove_pads)
   demux->have_time = FALSE;
   demux->have_data = FALSE;
   demux->header_seen = FALSE;
+  demux->have_offset = FALSE;
+  demux->tag_in_time = GST_CLOCK_TIME_NONE;
   if (!remove_pads) {
     gst_er_demux_set_discont (demux, FALSE);
     return;
@@ -130,6 +140,7 @@ reset (GstErDemux * demux, gboolean remove_pads)
   demux->duration = GST_CLOCK_TIME_NONE;
   demux->warnings_held = 0;
   demux->warned_once = FALSE;
+  demux->in_time = FALSE;
   clear_streamheader (demux);
 }
 
@@ -194,6 +205,78 @@ gst_er_demux_report (GstErDemux * demux, ertmp_result res,
   g_free (who);
 }
 
+/* ---- live: tag times onto upstream's timeline ------------------------ */
+
+/* gst_ertmp_time_from_wire () clamps at 0: the times are taken this many
+ * ms later, where a negative composition time cannot clamp them, and the
+ * offset brings them back (clamped once, at the end). */
+#define UNCLAMP_MS (G_GINT64_CONSTANT (1) << 32)
+
+static GstClockTime
+input_time (GstBuffer * buf)
+{
+  return GST_BUFFER_DTS_IS_VALID (buf) ? GST_BUFFER_DTS (buf) :
+      GST_BUFFER_PTS (buf);
+}
+
+/* The tag at @ms came in a buffer stamped tag_in_time: its times, and
+ * the ones of the tags after it until the next stamped one, move by the
+ * difference between the two (the composition time and the ModEx
+ * nanoseconds stay as they are). */
+static void
+map_tag (GstErDemux * demux, gint64 ms)
+{
+  GstClockTime dts, pts;
+
+  if (!demux->in_time) {
+    demux->have_offset = FALSE;
+    return;
+  }
+  if (!GST_CLOCK_TIME_IS_VALID (demux->tag_in_time))
+    return;
+  gst_ertmp_time_from_wire (ERTMP_CODEC_KIND_VIDEO, ms + UNCLAMP_MS, 0, 0,
+      &dts, &pts);
+  demux->offset = GST_CLOCK_DIFF (dts, demux->tag_in_time);
+  demux->have_offset = TRUE;
+}
+
+static GstClockTime
+shift_time (GstClockTime t, GstClockTimeDiff offset)
+{
+  gint64 v = (gint64) t + offset;
+
+  return v < 0 ? 0 : (GstClockTime) v;
+}
+
+void
+gst_er_demux_tag_times (GstErDemux * demux, ertmp_codec_kind kind,
+    gint64 ms, gint32 cts_ms, guint32 nano_ns, GstClockTime * dts,
+    GstClockTime * pts)
+{
+  if (!demux->have_offset) {
+    gst_ertmp_time_from_wire (kind, ms, cts_ms, nano_ns, dts, pts);
+    return;
+  }
+  gst_ertmp_time_from_wire (kind, ms + UNCLAMP_MS, cts_ms, nano_ns, dts, pts);
+  *dts = shift_time (*dts, demux->offset);
+  *pts = shift_time (*pts, demux->offset);
+}
+
+GstEvent *
+gst_er_demux_new_segment (GstErDemux * demux)
+{
+  GstSegment segment;
+  GstEvent *event;
+
+  if (!demux->in_time) {
+    gst_segment_init (&segment, GST_FORMAT_TIME);
+    return gst_event_new_segment (&segment);
+  }
+  event = gst_event_new_segment (&demux->in_segment);
+  gst_event_set_seqnum (event, demux->in_seqnum);
+  return event;
+}
+
 /* ---- tags ----------------------------------------------------------- */
 
 static gint64
@@ -233,6 +316,7 @@ handle_media (GstErDemux * demux, const ertmp_flv_tag * tag,
   gint64 ms;
 
   ms = tag_time (demux, tag->header.timestamp);
+  map_tag (demux, ms);
   if (tag->header.filter) {
     report_tag (demux, ERTMP_UNSUPPORTED, tag, "is encrypted");
     return GST_FLOW_OK;
@@ -314,6 +398,8 @@ gst_er_demux_payload_region (GstErDemuxPayload * p, const guint8 * data,
       p->offset + (data - p->data), len);
 }
 
+/* Live input has one tag per buffer; a tag split over several buffers
+ * takes the time of the one it starts in. */
 static GstFlowReturn
 feed (GstErDemux * demux, GstBuffer * buf, const guint8 * data, gsize size)
 {
@@ -325,6 +411,8 @@ feed (GstErDemux * demux, GstBuffer * buf, const guint8 * data, gsize size)
 
   if (demux->reader == NULL)
     demux->reader = ertmp_flv_reader_new (&demux->limits);
+  if (!ertmp_flv_reader_pending (demux->reader, NULL))
+    demux->tag_in_time = input_time (buf);
   demux->have_data = TRUE;
   while (ret == GST_FLOW_OK && pos < size) {
     res = ertmp_flv_reader_read (demux->reader, data + pos, size - pos,
@@ -343,6 +431,7 @@ feed (GstErDemux * demux, GstBuffer * buf, const guint8 * data, gsize size)
       return GST_FLOW_ERROR;
     }
     ret = handle_tag (demux, &tag, buf, data, size);
+    demux->tag_in_time = input_time (buf);
   }
   return ret;
 }
@@ -392,11 +481,33 @@ gst_er_demux_feed_buffer (GstErDemux * demux, GstBuffer * buf)
   return ret;
 }
 
+static gboolean
+starts_flv_header (GstBuffer * buf)
+{
+  guint8 data[ERTMP_FLV_HEADER_SIZE];
+  ertmp_flv_header header;
+
+  return gst_buffer_extract (buf, 0, data, sizeof (data)) == sizeof (data) &&
+      ertmp_flv_parse_header (data, sizeof (data), &header) == ERTMP_OK &&
+      header.version == 1;
+}
+
+/* Live ingest: a new publisher begins with its FLV header in a DISCONT
+ * buffer.  The reader and the time unwrapping start again; the tracks and
+ * their pads stay (a different SequenceStart or codec makes new caps, a
+ * new track a new pad) and every pad marks its next buffer DISCONT. */
 static GstFlowReturn
 push_input (GstErDemux * demux, GstBuffer * buf)
 {
-  if (GST_BUFFER_IS_DISCONT (buf) && demux->have_data)
-    gst_er_demux_set_discont (demux, FALSE);
+  if (GST_BUFFER_IS_DISCONT (buf) && demux->have_data) {
+    if (starts_flv_header (buf)) {
+      GST_INFO_OBJECT (demux, "FLV header in a DISCONT buffer: the stream "
+          "starts again (new publisher)");
+      reset (demux, FALSE);
+    } else {
+      gst_er_demux_set_discont (demux, FALSE);
+    }
+  }
   return gst_er_demux_feed_buffer (demux, buf);
 }
 
@@ -413,7 +524,9 @@ gst_er_demux_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 }
 
 /* The first streamheader (before any data) is read like data; a later
- * different one is only remembered: the in-band tags carry the changes. */
+ * different one (a live source's new publisher) is only remembered: the
+ * in-band tags carry the changes, its header in a DISCONT buffer (see
+ * push_input), so nothing is read twice nor taken for an old copy. */
 static gboolean
 handle_caps (GstErDemux * demux, GstCaps * caps)
 {
@@ -476,6 +589,34 @@ handle_flush_stop (GstErDemux * demux)
   gst_er_demux_set_discont (demux, TRUE);
 }
 
+/* BYTES: our own TIME segment goes out, and a flush that restarts the bytes
+ * at 0 is a new file.  TIME (live): upstream's goes out; a new one mid-
+ * stream is sent again before each pad's next buffer. */
+static void
+handle_segment (GstErDemux * demux, GstEvent * event)
+{
+  const GstSegment *segment;
+
+  gst_event_parse_segment (event, &segment);
+  if (demux->restart && segment->format == GST_FORMAT_BYTES &&
+      segment->start == 0)
+    reset (demux, FALSE);
+  demux->restart = FALSE;
+  if (segment->format != GST_FORMAT_TIME) {
+    demux->in_time = FALSE;
+    return;
+  }
+  if (demux->in_time && gst_segment_is_equal (segment, &demux->in_segment))
+    return;
+  GST_DEBUG_OBJECT (demux, "upstream TIME segment %" GST_SEGMENT_FORMAT,
+      segment);
+  gst_segment_copy_into (segment, &demux->in_segment);
+  demux->in_seqnum = gst_event_get_seqnum (event);
+  if (demux->in_time && demux->have_data)
+    gst_er_demux_set_discont (demux, TRUE);
+  demux->in_time = TRUE;
+}
+
 static gboolean
 gst_er_demux_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
@@ -489,19 +630,10 @@ gst_er_demux_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       ret = handle_caps (demux, caps);
       gst_event_unref (event);
       break;
-    case GST_EVENT_SEGMENT:{
-      const GstSegment *segment;
-
-      /* our own TIME segment goes out; a flush that restarts the bytes at
-       * 0 is a new file */
-      gst_event_parse_segment (event, &segment);
-      if (demux->restart && segment->format == GST_FORMAT_BYTES &&
-          segment->start == 0)
-        reset (demux, FALSE);
-      demux->restart = FALSE;
+    case GST_EVENT_SEGMENT:
+      handle_segment (demux, event);
       gst_event_unref (event);
       break;
-    }
     case GST_EVENT_STREAM_START:
       gst_event_unref (event);
       break;

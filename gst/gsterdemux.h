@@ -88,6 +88,16 @@ struct _GstErDemux
   gint64 first_ms;
   gint64 last_ms;
   gboolean restart;             /* flushed: a BYTES segment at 0 follows? */
+
+  /* live (upstream's segment is TIME, e.g. an RTMP ingest): the buffer
+   * timestamps place the tags on upstream's timeline */
+  gboolean in_time;             /* upstream's segment is TIME */
+  GstSegment in_segment;        /* ... and forwarded as it is */
+  guint32 in_seqnum;
+  GstClockTime tag_in_time;     /* DTS (else PTS) of the input buffer in
+                                 * which the tag being read starts */
+  gboolean have_offset;         /* tag times move by offset */
+  GstClockTimeDiff offset;      /* see gst_er_demux_tag_times () */
   guint64 pull_offset;          /* pull mode: the next byte to pull */
   gsize pull_next;              /* pull mode: size of the tag that starts
                                  * there when known (0: unknown) */
@@ -128,6 +138,15 @@ GstBuffer *gst_er_demux_payload_region (GstErDemuxPayload * p,
  * Fatal: GST_ELEMENT_ERROR; otherwise a rate-limited GST_ELEMENT_WARNING. */
 void gst_er_demux_report (GstErDemux * demux, ertmp_result res,
     GstErDemuxTrack * track, gboolean fatal, const gchar * fault);
+
+/* gsterdemux.c: the DTS and PTS of a track of the tag at @ms: wire time
+ * (gst_ertmp_time_from_wire), moved onto upstream's timeline when live. */
+void gst_er_demux_tag_times (GstErDemux * demux, ertmp_codec_kind kind,
+    gint64 ms, gint32 cts_ms, guint32 nano_ns, GstClockTime * dts,
+    GstClockTime * pts);
+/* The segment every pad starts with (transfer full): upstream's when it is
+ * TIME, else a TIME segment from 0. */
+GstEvent *gst_er_demux_new_segment (GstErDemux * demux);
 
 /* gsterdemux.c: @buf (transfer none) through the reader, as the chain
  * function does but without its DISCONT handling; tags whole in @buf leave

@@ -9,7 +9,6 @@
 
 #include "gsterdemux.h"
 #include "gstertmpcaps.h"
-#include "gstertmptime.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_er_demux_debug);
 #define GST_CAT_DEFAULT gst_er_demux_debug
@@ -189,7 +188,6 @@ src_query (GstPad * pad, GstObject * parent, GstQuery * query)
 static void
 push_pending (GstErDemux * demux, GstErDemuxTrack * t)
 {
-  GstSegment segment;
   GstTagList *tags;
 
   if (t->caps_pending) {
@@ -198,8 +196,7 @@ push_pending (GstErDemux * demux, GstErDemuxTrack * t)
     t->tags_pending = TRUE;
   }
   if (t->segment_pending) {
-    gst_segment_init (&segment, GST_FORMAT_TIME);
-    gst_pad_push_event (t->pad, gst_event_new_segment (&segment));
+    gst_pad_push_event (t->pad, gst_er_demux_new_segment (demux));
     t->segment_pending = FALSE;
   }
   if (t->tags_pending) {
@@ -384,12 +381,12 @@ ensure_frame_caps (GstErDemux * demux, GstErDemuxTrack * t,
 }
 
 static void
-set_buffer_meta (GstErDemuxTrack * t, GstBuffer * buf,
+set_buffer_meta (GstErDemux * demux, GstErDemuxTrack * t, GstBuffer * buf,
     const ertmp_media_header * hdr, const ertmp_media_track * mt, gint64 ms)
 {
   GstClockTime dts, pts;
 
-  gst_ertmp_time_from_wire (t->kind, ms, mt->cts,
+  gst_er_demux_tag_times (demux, t->kind, ms, mt->cts,
       hdr->has_nano_offset ? hdr->nano_offset : 0, &dts, &pts);
   GST_BUFFER_DTS (buf) = dts;
   GST_BUFFER_PTS (buf) = pts;
@@ -418,7 +415,7 @@ push_frames (GstErDemux * demux, GstErDemuxTrack * t,
   push_pending (demux, t);
 
   buf = gst_er_demux_payload_region (payload, mt->data, mt->len);
-  set_buffer_meta (t, buf, hdr, mt, ms);
+  set_buffer_meta (demux, t, buf, hdr, mt, ms);
   GST_LOG_OBJECT (t->pad, "pushing %" GST_PTR_FORMAT, buf);
   ret = gst_pad_push (t->pad, buf);
   return gst_flow_combiner_update_pad_flow (demux->flowcombiner, t->pad, ret);

@@ -963,6 +963,285 @@ GST_START_TEST (test_streamheader)
 
 GST_END_TEST;
 
+/* ---- live input (an RTMP ingest source) ------------------------------ */
+
+#define SEC GST_SECOND
+
+/* One FLV tag (or, @type 0, the FLV header) in one buffer stamped @time
+ * (DTS and PTS; GST_CLOCK_TIME_NONE: not stamped), as rtmpingestsrc
+ * pushes them. */
+static GstBuffer *
+live_buffer (guint8 type, guint32 ts, const gchar * body_hex,
+    GstClockTime time, GstBufferFlags flags)
+{
+  GByteArray *b = type == 0 ? flv_new () : g_byte_array_new ();
+  GstBuffer *buf;
+
+  if (type != 0)
+    flv_tag (b, type, ts, body_hex);
+  buf = gst_buffer_new_memdup (b->data, b->len);
+  GST_BUFFER_DTS (buf) = time;
+  GST_BUFFER_PTS (buf) = time;
+  GST_BUFFER_FLAG_SET (buf, flags);
+  g_byte_array_unref (b);
+  return buf;
+}
+
+static void
+live_push (Demux * d, guint8 type, guint32 ts, const gchar * body_hex,
+    GstClockTime time, GstBufferFlags flags)
+{
+  fail_unless_equals_int (gst_harness_push (d->h, live_buffer (type, ts,
+              body_hex, time, flags)), GST_FLOW_OK);
+}
+
+/* Caps with @bufs (transfer none) as their streamheader. */
+static void
+live_set_streamheader (Demux * d, GstBuffer ** bufs, guint n)
+{
+  GValue array = G_VALUE_INIT;
+  GstCaps *caps;
+  guint i;
+
+  g_value_init (&array, GST_TYPE_ARRAY);
+  for (i = 0; i < n; i++) {
+    GValue v = G_VALUE_INIT;
+
+    g_value_init (&v, GST_TYPE_BUFFER);
+    gst_value_set_buffer (&v, bufs[i]);
+    gst_value_array_append_and_take_value (&array, &v);
+  }
+  caps = gst_caps_new_empty_simple ("video/x-flv");
+  gst_caps_set_value (caps, "streamheader", &array);
+  gst_harness_set_src_caps (d->h, caps);
+  g_value_unset (&array);
+}
+
+/* The events a pad has queued: caps counted, the segments checked against
+ * @segment / @seqnum (0: any) and counted. */
+static void
+live_events (GstHarness * ph, const GstSegment * segment, guint32 seqnum,
+    guint * n_caps, guint * n_segments)
+{
+  GstEvent *ev;
+
+  while ((ev = gst_harness_try_pull_event (ph)) != NULL) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_SEGMENT) {
+      const GstSegment *got;
+
+      gst_event_parse_segment (ev, &got);
+      fail_unless (gst_segment_is_equal (got, segment), "segment %"
+          GST_SEGMENT_FORMAT, got);
+      fail_unless (seqnum == 0 || gst_event_get_seqnum (ev) == seqnum);
+      (*n_segments)++;
+    }
+    *n_caps += GST_EVENT_TYPE (ev) == GST_EVENT_CAPS;
+    fail_if (GST_EVENT_TYPE (ev) == GST_EVENT_EOS);
+    gst_event_unref (ev);
+  }
+}
+
+/* A TIME segment and stamped buffers: the publisher's tag times (from
+ * 1000 ms) land on upstream's timeline (its first tag at 5 s), with the
+ * composition times and ModEx nanoseconds kept exactly; upstream's segment
+ * goes out. */
+GST_START_TEST (test_live_mapping)
+{
+  Demux *d = demux_new ();
+  GstSegment segment;
+  GstEvent *ev;
+  guint32 seqnum = gst_util_seqnum_next ();
+  guint n_caps = 0, n_segments = 0;
+
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  segment.base = 2 * SEC;       /* something a fresh segment lacks */
+  ev = gst_event_new_segment (&segment);
+  gst_event_set_seqnum (ev, seqnum);
+  fail_unless (gst_harness_push_event (d->h, ev));
+
+  live_push (d, 0, 0, NULL, 5 * SEC, DISC);
+  live_push (d, V, 1000, "90 68766331" HVCC, 5 * SEC, 0);
+  live_push (d, A, 1000, "90 4f707573" OPUS_HEAD_2CH, 5 * SEC, 0);
+  live_push (d, V, 1000, "91 68766331 000021 00000005 2601af1234", 5 * SEC,
+      0);
+  live_push (d, A, 1020, "97 02 03d090 01 4f707573 fcfffe",
+      5 * SEC + 20 * MS, 0);
+  live_push (d, V, 1033, "a1 68766331 ffffdf 00000004 0201d0aa",
+      5 * SEC + 33 * MS, 0);
+  live_push (d, V, 1100, "97 02 07a120 01 68766331 000000 00000005"
+      " 2601af1234", 5 * SEC + 100 * MS, 0);
+  /* an unstamped buffer keeps the last distance */
+  live_push (d, V, 1133, "a1 68766331 000000 00000004 0201d0aa",
+      GST_CLOCK_TIME_NONE, 0);
+  /* the first tag of a publisher late: upstream's time wins */
+  live_push (d, V, 1166, "a1 68766331 ffffdf 00000004 0201d0aa",
+      6 * SEC, 0);
+
+  assert_buffer (demux_pad (d, "video"), 5 * SEC + 33 * MS, 5 * SEC,
+      KEY | DISC, "00000005 2601af1234");
+  assert_buffer (demux_pad (d, "video"), 5 * SEC, 5 * SEC + 33 * MS, DELTA,
+      "00000004 0201d0aa");
+  assert_buffer (demux_pad (d, "video"), 5 * SEC + 100 * MS + 500000,
+      5 * SEC + 100 * MS, KEY, "00000005 2601af1234");
+  assert_buffer (demux_pad (d, "video"), 5 * SEC + 133 * MS,
+      5 * SEC + 133 * MS, DELTA, "00000004 0201d0aa");
+  assert_buffer (demux_pad (d, "video"), 6 * SEC - 33 * MS, 6 * SEC, DELTA,
+      "00000004 0201d0aa");
+  assert_buffer (demux_pad (d, "audio"), 5 * SEC + 20 * MS + 250000,
+      5 * SEC + 20 * MS + 250000, DISC, "fcfffe");
+  live_events (demux_pad (d, "video"), &segment, seqnum, &n_caps,
+      &n_segments);
+  live_events (demux_pad (d, "audio"), &segment, seqnum, &n_caps,
+      &n_segments);
+  fail_unless_equals_int (n_caps, 2);
+  fail_unless_equals_int (n_segments, 2);
+  fail_unless_equals_int (count_messages (d, GST_MESSAGE_WARNING |
+          GST_MESSAGE_ERROR), 0);
+  demux_free (d);
+}
+
+GST_END_TEST;
+
+/* A negative composition time right at the start of the timeline clamps
+ * at 0, after the mapping */
+GST_START_TEST (test_live_mapping_clamp)
+{
+  Demux *d = demux_new ();
+
+  live_push (d, 0, 0, NULL, 10 * MS, DISC);
+  live_push (d, V, 500, "90 68766331" HVCC, 10 * MS, 0);
+  live_push (d, V, 500, "a1 68766331 ffffdf 00000004 0201d0aa", 10 * MS, 0);
+  live_push (d, V, 533, "a1 68766331 fffffb 00000004 0201d0aa", 43 * MS, 0);
+  assert_buffer (demux_pad (d, "video"), 0, 10 * MS, DELTA | DISC,
+      "00000004 0201d0aa");
+  assert_buffer (demux_pad (d, "video"), 38 * MS, 43 * MS, DELTA,
+      "00000004 0201d0aa");
+  demux_free (d);
+}
+
+GST_END_TEST;
+
+/* Publisher 1 (AV1 + Opus) with its streamheader on the caps and in-band;
+ * publisher 2 (HEVC + the same Opus, times from 0 again) whose caps come
+ * before its DISCONT FLV header; publisher 3 (AV1 again) whose caps come
+ * after its header and SequenceStart.  The pads stay, the video caps
+ * follow, each publisher's first buffers are DISCONT, nothing is read
+ * twice or skipped, the times follow upstream. */
+GST_START_TEST (test_live_new_publisher)
+{
+  Demux *d = demux_new ();
+  GstBuffer *sh[3];
+  GstSegment segment;
+  guint n_caps = 0, n_segments = 0, i;
+
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  sh[0] = live_buffer (0, 0, NULL, 1 * SEC, DISC | GST_BUFFER_FLAG_HEADER);
+  sh[1] = live_buffer (V, 0, "90 61763031" AV1C_A, 1 * SEC,
+      GST_BUFFER_FLAG_HEADER);
+  sh[2] = live_buffer (A, 0, "90 4f707573" OPUS_HEAD_2CH, 1 * SEC,
+      GST_BUFFER_FLAG_HEADER);
+  live_set_streamheader (d, sh, 3);
+  for (i = 0; i < 3; i++)
+    fail_unless_equals_int (gst_harness_push (d->h, sh[i]), GST_FLOW_OK);
+  live_push (d, V, 0, "91 61763031 1200 0a0b", 1 * SEC, 0);
+  live_push (d, A, 0, "91 4f707573 fcfffe", 1 * SEC, 0);
+  live_push (d, V, 40, "a1 61763031 1200 01", 1 * SEC + 40 * MS, 0);
+
+  /* publisher 2: caps first */
+  sh[0] = live_buffer (0, 0, NULL, 8 * SEC, DISC | GST_BUFFER_FLAG_HEADER);
+  sh[1] = live_buffer (V, 0, "90 68766331" HVCC, 8 * SEC,
+      GST_BUFFER_FLAG_HEADER);
+  sh[2] = live_buffer (A, 0, "90 4f707573" OPUS_HEAD_2CH, 8 * SEC,
+      GST_BUFFER_FLAG_HEADER);
+  live_set_streamheader (d, sh, 3);
+  for (i = 0; i < 3; i++)
+    fail_unless_equals_int (gst_harness_push (d->h, sh[i]), GST_FLOW_OK);
+  live_push (d, V, 0, "91 68766331 000021 00000005 2601af1234", 8 * SEC, 0);
+  live_push (d, A, 0, "91 4f707573 fcfffd", 8 * SEC, 0);
+  live_push (d, V, 33, "a1 68766331 ffffdf 00000004 0201d0aa",
+      8 * SEC + 33 * MS, 0);
+
+  /* publisher 3: caps after its header and SequenceStart */
+  sh[0] = live_buffer (0, 0, NULL, 9 * SEC, DISC | GST_BUFFER_FLAG_HEADER);
+  sh[1] = live_buffer (V, 7, "90 61763031" AV1C_B, 9 * SEC,
+      GST_BUFFER_FLAG_HEADER);
+  for (i = 0; i < 2; i++)
+    fail_unless_equals_int (gst_harness_push (d->h, gst_buffer_ref (sh[i])),
+        GST_FLOW_OK);
+  live_set_streamheader (d, sh, 2);
+  gst_buffer_unref (sh[0]);
+  gst_buffer_unref (sh[1]);
+  live_push (d, V, 7, "91 61763031 1200 0a0c", 9 * SEC, 0);
+
+  assert_buffer (demux_pad (d, "video"), 1 * SEC, 1 * SEC, KEY | DISC,
+      "1200 0a0b");
+  assert_buffer (demux_pad (d, "video"), 1 * SEC + 40 * MS,
+      1 * SEC + 40 * MS, DELTA, "1200 01");
+  assert_buffer (demux_pad (d, "video"), 8 * SEC + 33 * MS, 8 * SEC,
+      KEY | DISC, "00000005 2601af1234");
+  assert_buffer (demux_pad (d, "video"), 8 * SEC, 8 * SEC + 33 * MS, DELTA,
+      "00000004 0201d0aa");
+  assert_buffer (demux_pad (d, "video"), 9 * SEC, 9 * SEC, KEY | DISC,
+      "1200 0a0c");
+  fail_unless (gst_harness_try_pull (demux_pad (d, "video")) == NULL);
+  assert_buffer (demux_pad (d, "audio"), 1 * SEC, 1 * SEC, DISC, "fcfffe");
+  assert_buffer (demux_pad (d, "audio"), 8 * SEC, 8 * SEC, DISC, "fcfffd");
+  fail_unless (gst_harness_try_pull (demux_pad (d, "audio")) == NULL);
+  assert_caps (d, "video", "video/x-av1, stream-format=(string)obu-stream,"
+      " alignment=(string)tu, codec_data=(buffer)" AV1C_B);
+
+  /* AV1, HEVC, AV1: three caps on video, one on audio, one segment each */
+  live_events (demux_pad (d, "video"), &segment, 0, &n_caps, &n_segments);
+  fail_unless_equals_int (n_caps, 3);
+  n_caps = 0;
+  live_events (demux_pad (d, "audio"), &segment, 0, &n_caps, &n_segments);
+  fail_unless_equals_int (n_caps, 1);
+  fail_unless_equals_int (n_segments, 2);
+  fail_unless_equals_int (g_hash_table_size (d->pads), 2);
+  fail_unless_equals_int (count_messages (d, GST_MESSAGE_WARNING |
+          GST_MESSAGE_ERROR), 0);
+  demux_free (d);
+}
+
+GST_END_TEST;
+
+/* A BYTES segment (filesrc in push mode): the buffer timestamps are not
+ * used and a TIME segment from 0 goes out */
+GST_START_TEST (test_bytes_ignores_timestamps)
+{
+  Demux *d = demux_new ();
+  GstSegment segment, fresh;
+  guint n_caps = 0, n_segments = 0;
+  GstEvent *ev;
+
+  gst_segment_init (&segment, GST_FORMAT_BYTES);
+  fail_unless (gst_harness_push_event (d->h, gst_event_new_segment
+          (&segment)));
+  live_push (d, 0, 0, NULL, 0, DISC);
+  live_push (d, V, 1000, "90 68766331" HVCC, 3 * SEC, 0);
+  live_push (d, V, 1000, "91 68766331 000021 00000005 2601af1234", 3 * SEC,
+      0);
+  assert_buffer (demux_pad (d, "video"), 1033 * MS, 1000 * MS, KEY | DISC,
+      "00000005 2601af1234");
+  gst_segment_init (&fresh, GST_FORMAT_TIME);
+  while ((ev = gst_harness_try_pull_event (demux_pad (d, "video"))) != NULL) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_SEGMENT) {
+      const GstSegment *got;
+
+      gst_event_parse_segment (ev, &got);
+      fail_unless (gst_segment_is_equal (got, &fresh));
+      n_segments++;
+    }
+    n_caps += GST_EVENT_TYPE (ev) == GST_EVENT_CAPS;
+    gst_event_unref (ev);
+  }
+  fail_unless_equals_int (n_segments, 1);
+  fail_unless_equals_int (n_caps, 1);
+  demux_free (d);
+}
+
+GST_END_TEST;
+
 /* ---- real files -------------------------------------------------------- */
 
 typedef struct
@@ -1614,6 +1893,10 @@ erdemux_suite (void)
   tcase_add_test (tc, test_opus_channels);
   tcase_add_test (tc, test_flac_forms);
   tcase_add_test (tc, test_streamheader);
+  tcase_add_test (tc, test_live_mapping);
+  tcase_add_test (tc, test_live_mapping_clamp);
+  tcase_add_test (tc, test_live_new_publisher);
+  tcase_add_test (tc, test_bytes_ignores_timestamps);
   tcase_add_test (tc, test_vvc1);
   tcase_add_test (tc, test_hostile_deep_amf);
   tcase_add_test (tc, test_hostile_many_tracks);
