@@ -16,7 +16,7 @@
 #include "gstrtmpingestsrc.h"
 #include "gstertmpconn.h"
 #include "ertmp_flv.h"
-#include "ertmp_media.h"
+#include "gstertmptag.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_ingest_src_debug);
 #define GST_CAT_DEFAULT gst_rtmp_ingest_src_debug
@@ -153,36 +153,6 @@ refuse (GstRtmpIngestPeer * peer, ertmp_session_reject why,
 
 /* ---- the publisher's tags ---- */
 
-/* Which stream header a media message replaces, or NOT_HEADER.  Every
- * packet that configures a decoder counts: sequence starts, the colorInfo
- * metadata, the multichannel layout; keyed per kind, track and packet. */
-static gint
-media_header_key (guint8 type, const guint8 * data, gsize len,
-    gboolean * delta)
-{
-  ertmp_media_tag tag;
-
-  *delta = FALSE;
-  if (ertmp_media_parse (type, data, len, NULL, &tag) != ERTMP_OK)
-    return GST_RTMP_INGEST_NOT_HEADER;
-  switch (tag.hdr.packet) {
-    case ERTMP_MEDIA_PACKET_SEQUENCE_START:
-    case ERTMP_MEDIA_PACKET_METADATA:
-    case ERTMP_MEDIA_PACKET_MPEG2TS_SEQUENCE_START:
-    case ERTMP_MEDIA_PACKET_MULTICHANNEL_CONFIG:
-      return (type << 24) | (tag.hdr.multitrack << 16)
-          | (tag.has_pending ? tag.pending.track_id << 8 : 0)
-          | tag.hdr.packet;
-    case ERTMP_MEDIA_PACKET_CODED_FRAMES:
-      *delta = type == ERTMP_FLV_TAG_VIDEO
-          && tag.hdr.frame_type != ERTMP_MEDIA_FRAME_KEY
-          && tag.hdr.frame_type != ERTMP_MEDIA_FRAME_GENERATED_KEY;
-      return GST_RTMP_INGEST_NOT_HEADER;
-    default:
-      return GST_RTMP_INGEST_NOT_HEADER;
-  }
-}
-
 /* One FLV tag around @payload: header and PreviousTagSize are small
  * memories, the payload is the session's reassembled bytes, not copied. */
 static GstBuffer *
@@ -228,25 +198,28 @@ enqueue_end (GstRtmpIngestSrc * src, gboolean eos, GError * error)
 
 static void
 publisher_tag (GstRtmpIngestPeer * peer, guint8 type, gint64 ms,
-    GBytes * payload, gint header_key, gboolean delta)
+    GBytes * payload)
 {
   GstRtmpIngestSrc *src = peer->src;
   GstRtmpIngestItem *item;
   GstBuffer *buf = make_tag (type, ms, payload);
+  GstErtmpTagInfo info;
 
   if (buf == NULL) {
     GST_WARNING_OBJECT (src, "dropped a %" G_GSIZE_FORMAT " byte message "
         "that does not fit in an FLV tag", g_bytes_get_size (payload));
     return;
   }
-  if (delta)
+  gst_ertmp_tag_classify (type, g_bytes_get_data (payload, NULL),
+      g_bytes_get_size (payload), &info);
+  if (info.delta)
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
   item = g_new0 (GstRtmpIngestItem, 1);
   item->type = GST_RTMP_INGEST_ITEM_TAG;
   item->buf = buf;
   item->ms = ms;
   item->tag_type = type;
-  item->header_key = header_key;
+  item->header_key = info.header_key;
   gst_rtmp_ingest_src_enqueue (src, item);
   g_mutex_lock (&src->lock);
   if (src->reading_paused)
@@ -272,6 +245,10 @@ check_publish (GstRtmpIngestPeer * peer)
   if (src->publisher != NULL) {
     detail = g_strdup_printf ("another publisher (%s) is already publishing",
         src->publisher->address);
+    refuse (peer, ERTMP_SESSION_REJECT_BAD_NAME, "busy", detail);
+    ok = FALSE;
+  } else if (src->finished) {
+    detail = g_strdup ("the stream has ended (keep-listening is off)");
     refuse (peer, ERTMP_SESSION_REJECT_BAD_NAME, "busy", detail);
     ok = FALSE;
   } else if (app && !secret_equal (app, peer->app ? peer->app : "")) {
@@ -444,6 +421,9 @@ publisher_end (GstRtmpIngestPeer * peer, const gchar * reason, gboolean eos,
   ertmp_session_get_stats (gst_ertmp_conn_get_session (peer->conn), &st);
   src->publisher = NULL;
   peer->state = PEER_DONE;
+  GST_OBJECT_LOCK (src);
+  src->finished = !src->keep_listening;
+  GST_OBJECT_UNLOCK (src);
   g_mutex_lock (&src->lock);
   src->has_publisher = FALSE;
   g_mutex_unlock (&src->lock);
@@ -494,8 +474,6 @@ on_event (GstErtmpConn * conn, const ertmp_session_event * ev,
 {
   GstRtmpIngestPeer *peer = user_data;
   gboolean mine = peer->state == PEER_PUBLISHING && ev->msid == peer->msid;
-  gboolean delta;
-  gint key;
 
   switch (ev->type) {
     case ERTMP_SESSION_EVENT_CONNECTED:
@@ -505,23 +483,15 @@ on_event (GstErtmpConn * conn, const ertmp_session_event * ev,
       on_publish_request (peer, ev);
       break;
     case ERTMP_SESSION_EVENT_MEDIA:
-      if (!mine)
-        break;
-      key = media_header_key (ev->media.type_id,
-          g_bytes_get_data (ev->media.payload, NULL),
-          g_bytes_get_size (ev->media.payload), &delta);
-      publisher_tag (peer, ev->media.type_id, ev->media.timestamp,
-          ev->media.payload, key, delta);
+      if (mine)
+        publisher_tag (peer, ev->media.type_id, ev->media.timestamp,
+            ev->media.payload);
       break;
     case ERTMP_SESSION_EVENT_DATA:
-      if (!mine)
-        break;
-      /* onMetaData is the one script tag a decoder may need */
-      key = g_strcmp0 (ev->data.name, "onMetaData") == 0 ? 0 :
-          GST_RTMP_INGEST_NOT_HEADER;
-      publisher_tag (peer, ev->data.type_id == ERTMP_MSG_DATA_AMF3 ?
-          ERTMP_FLV_TAG_SCRIPT_AMF3 : ERTMP_FLV_TAG_SCRIPT, ev->data.timestamp,
-          ev->data.payload, key, FALSE);
+      if (mine)
+        publisher_tag (peer, ev->data.type_id == ERTMP_MSG_DATA_AMF3 ?
+            ERTMP_FLV_TAG_SCRIPT_AMF3 : ERTMP_FLV_TAG_SCRIPT,
+            ev->data.timestamp, ev->data.payload);
       break;
     case ERTMP_SESSION_EVENT_END_OF_STREAM:
       if (mine)
@@ -872,6 +842,7 @@ gst_rtmp_ingest_server_start (GstRtmpIngestSrc * src, GError ** error)
   gchar *host;
   gint port, bound = 0;
 
+  src->finished = FALSE;
   src->tls = load_certificate (src, error);
   if (src->tls == NULL && error && *error)
     return FALSE;

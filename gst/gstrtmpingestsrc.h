@@ -33,17 +33,14 @@ typedef enum
   GST_RTMP_INGEST_ITEM_END,     /* it left (eos / error say how) */
 } GstRtmpIngestItemType;
 
-/* a tag is not part of the stream headers */
-#define GST_RTMP_INGEST_NOT_HEADER (-1)
-
 typedef struct
 {
   GstRtmpIngestItemType type;
   GstBuffer *buf;               /* TAG: the whole tag */
   gint64 ms;                    /* TAG: unwrapped publisher timestamp */
   guint8 tag_type;              /* TAG: 8, 9, 18 */
-  /* TAG: which stream header it replaces (onMetaData, one track's
-   * sequence start...), or GST_RTMP_INGEST_NOT_HEADER */
+  /* TAG: which stream header it replaces (gst_ertmp_tag_classify), or
+   * GST_ERTMP_TAG_NOT_HEADER */
   gint header_key;
   gboolean eos;                 /* END: a clean end (teardown) */
   GError *error;                /* END: why it was not clean, or NULL */
@@ -80,6 +77,7 @@ struct _GstRtmpIngestSrc
   GTlsCertificate *tls;         /* the certificate in use, or NULL */
   GList *peers;                 /* GstRtmpIngestPeer, I/O thread only */
   GstRtmpIngestPeer *publisher; /* the accepted one, or NULL */
+  gboolean finished;            /* one publisher ended, keep-listening off */
   GSource *stats_source;
   ertmp_caps server_caps;       /* what we answer a publisher's connect */
   gint64 stats_at;              /* monotonic us of the last stats refresh */

@@ -13,6 +13,7 @@
 
 #include "gstrtmpingestsrc.h"
 #include "ertmp_flv.h"
+#include "gstertmptag.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_ingest_src_debug);
 #define GST_CAT_DEFAULT gst_rtmp_ingest_src_debug
@@ -216,7 +217,7 @@ static void
 handle_tag (GstRtmpIngestSrc * src, GstRtmpIngestItem * item)
 {
   map_time (src, item);
-  if (item->header_key == GST_RTMP_INGEST_NOT_HEADER) {
+  if (item->header_key == GST_ERTMP_TAG_NOT_HEADER) {
     if (!src->caps_known)
       start_stream (src, item);
     push_item (src, item);

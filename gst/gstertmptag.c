@@ -1,0 +1,54 @@
+/* gst-ertmp: what an FLV tag is, for the network elements
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include "gstertmptag.h"
+#include "ertmp_flv.h"
+#include "ertmp_media.h"
+
+/* AMF0 string "onMetaData" (flv.md 6) */
+static const guint8 on_metadata[] = { 0x02, 0x00, 0x0A, 'o', 'n', 'M', 'e',
+  't', 'a', 'D', 'a', 't', 'a'
+};
+
+void
+gst_ertmp_tag_classify (guint8 type, const guint8 * body, gsize len,
+    GstErtmpTagInfo * info)
+{
+  ertmp_media_tag tag;
+
+  info->header_key = GST_ERTMP_TAG_NOT_HEADER;
+  info->keyframe = info->delta = FALSE;
+  if (type == ERTMP_FLV_TAG_SCRIPT) {
+    if (len >= sizeof (on_metadata)
+        && memcmp (body, on_metadata, sizeof (on_metadata)) == 0)
+      info->header_key = 0;
+    return;
+  }
+  if ((type != ERTMP_FLV_TAG_AUDIO && type != ERTMP_FLV_TAG_VIDEO)
+      || ertmp_media_parse (type, body, len, NULL, &tag) != ERTMP_OK)
+    return;
+  switch (tag.hdr.packet) {
+    case ERTMP_MEDIA_PACKET_SEQUENCE_START:
+    case ERTMP_MEDIA_PACKET_METADATA:
+    case ERTMP_MEDIA_PACKET_MPEG2TS_SEQUENCE_START:
+    case ERTMP_MEDIA_PACKET_MULTICHANNEL_CONFIG:
+      info->header_key = (type << 24) | (tag.hdr.multitrack << 16)
+          | (tag.has_pending ? tag.pending.track_id << 8 : 0)
+          | tag.hdr.packet;
+      break;
+    case ERTMP_MEDIA_PACKET_CODED_FRAMES:
+      if (type != ERTMP_FLV_TAG_VIDEO)
+        break;
+      info->keyframe = tag.hdr.frame_type == ERTMP_MEDIA_FRAME_KEY
+          || tag.hdr.frame_type == ERTMP_MEDIA_FRAME_GENERATED_KEY;
+      info->delta = !info->keyframe;
+      break;
+    default:
+      break;
+  }
+}

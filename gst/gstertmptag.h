@@ -1,0 +1,35 @@
+/* gst-ertmp: what an FLV tag is, for the network elements
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * rtmpingestsrc and rtmppushsink carry tags without demuxing them, but
+ * both must know which tags are stream headers (what a decoder needs
+ * before any frame: onMetaData, sequence starts, colorInfo metadata,
+ * channel layouts) and where video key frames are.
+ */
+#ifndef __GST_ERTMP_TAG_H__
+#define __GST_ERTMP_TAG_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/* a tag that is not a stream header */
+#define GST_ERTMP_TAG_NOT_HEADER (-1)
+
+typedef struct
+{
+  /* which stream header the tag replaces (one per kind, track and packet
+   * type; onMetaData is 0), or GST_ERTMP_TAG_NOT_HEADER */
+  gint header_key;
+  gboolean keyframe;            /* video coded frames of a key frame */
+  gboolean delta;               /* video coded frames of another frame */
+} GstErtmpTagInfo;
+
+/* @type: FLV tag type (8, 9, 15, 18); @body: the tag body.  Tags the core
+ * cannot parse are neither headers nor frames. */
+void gst_ertmp_tag_classify (guint8 type, const guint8 * body, gsize len,
+    GstErtmpTagInfo * info);
+
+G_END_DECLS
+
+#endif /* __GST_ERTMP_TAG_H__ */
