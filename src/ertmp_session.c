@@ -25,6 +25,8 @@ ertmp_session_config_init (ertmp_session_config * cfg, ertmp_session_role role)
   ertmp_limits_init (&cfg->limits);
   cfg->chunk_size = DEFAULT_CHUNK_SIZE;
   cfg->window_ack_size = ERTMP_SESSION_WINDOW_DEFAULT;
+  cfg->stop_commands = ERTMP_SESSION_STOP_FCUNPUBLISH
+      | ERTMP_SESSION_STOP_DELETESTREAM;
 }
 
 ertmp_session *
@@ -49,7 +51,7 @@ ertmp_session_new (const ertmp_session_config * cfg)
   s->cfg_chunk_size = cfg->chunk_size;
   s->cfg_window = cfg->window_ack_size;
   s->fms_ver = g_strdup (cfg->fms_ver ? cfg->fms_ver : DEFAULT_FMS_VER);
-  s->close_stream = cfg->close_stream;
+  s->stop_commands = cfg->stop_commands;
   ertmp_caps_init (&s->local_caps);
   ertmp_caps_init (&s->peer_caps);
   if (cfg->caps != NULL)

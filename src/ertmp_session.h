@@ -62,6 +62,12 @@ G_BEGIN_DECLS
  * the window we ack by when the peer never announced one */
 #define ERTMP_SESSION_WINDOW_DEFAULT 2500000u
 
+/* client teardown commands (rtmp.md 7.2; the values of rtmp2sink's
+ * stop-commands flags) */
+#define ERTMP_SESSION_STOP_FCUNPUBLISH 0x1u
+#define ERTMP_SESSION_STOP_CLOSESTREAM 0x2u /* Flash NetStream.close() */
+#define ERTMP_SESSION_STOP_DELETESTREAM 0x4u
+
 typedef enum
 {
   ERTMP_SESSION_CLIENT,
@@ -98,8 +104,9 @@ typedef struct
   const ertmp_caps * caps;
   /* server: fmsVer in the connect _result; default "FMS/3,0,1,123" */
   const gchar * fms_ver;
-  /* client: send closeStream in the teardown (Flash NetStream.close()) */
-  gboolean close_stream;
+  /* client: the teardown commands close() sends, ERTMP_SESSION_STOP_*;
+   * default FCUNPUBLISH | DELETESTREAM (what FFmpeg and rtmp2sink send) */
+  guint stop_commands;
 } ertmp_session_config;
 
 /* Client connect parameters (rtmp.md 7.2).  Strings copied. */
@@ -313,8 +320,9 @@ ertmp_result ertmp_session_send_raw (ertmp_session * s, guint32 csid,
     guint8 type_id, guint32 msid, guint32 timestamp, const guint8 * data,
     gsize len);
 /* Graceful end.  Server: StreamEOF + onStatus NetStream.Unpublish.Success
- * on a publishing stream.  Client: FCUnpublish, [closeStream,] deleteStream
- * when publishing.  Then CLOSING. */
+ * on a publishing stream.  Client: the configured stop commands
+ * (FCUnpublish, closeStream, deleteStream) when publishing.  Then
+ * CLOSING. */
 ertmp_result ertmp_session_close (ertmp_session * s);
 
 /* Server.  StreamBegin(msid) + onStatus NetStream.Publish.Start on msid. */

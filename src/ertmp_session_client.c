@@ -381,7 +381,7 @@ ertmp_session_send_data (ertmp_session * s, guint8 type_id, gint64 timestamp,
   return res;
 }
 
-/* FCUnpublish, [closeStream,] deleteStream (rtmp.md 7.2) */
+/* [FCUnpublish,] [closeStream,] [deleteStream] (rtmp.md 7.2) */
 ertmp_result
 ertmp_session_client_close (ertmp_session * s)
 {
@@ -391,16 +391,19 @@ ertmp_session_client_close (ertmp_session * s)
     return ERTMP_OK;
   if (!ertmp_session_has_room (s, REQUEST_ROOM + strlen (s->publish_name)))
     return ERTMP_LIMIT;
-  send_request (s, "FCUnpublish", s->publish_name);
-  if (s->close_stream) {
+  if (s->stop_commands & ERTMP_SESSION_STOP_FCUNPUBLISH)
+    send_request (s, "FCUnpublish", s->publish_name);
+  if (s->stop_commands & ERTMP_SESSION_STOP_CLOSESTREAM) {
     body = ertmp_session_cmd_begin ("closeStream", 0);
     ertmp_amf0_put_null (body);
     ertmp_session_cmd_send (
         s, ERTMP_SESSION_CSID_COMMAND, s->publish_msid, body);
   }
-  body = ertmp_session_cmd_begin ("deleteStream", s->next_txn++);
-  ertmp_amf0_put_null (body);
-  ertmp_amf0_put_number (body, s->publish_msid);
-  ertmp_session_cmd_send (s, ERTMP_SESSION_CSID_COMMAND, 0, body);
+  if (s->stop_commands & ERTMP_SESSION_STOP_DELETESTREAM) {
+    body = ertmp_session_cmd_begin ("deleteStream", s->next_txn++);
+    ertmp_amf0_put_null (body);
+    ertmp_amf0_put_number (body, s->publish_msid);
+    ertmp_session_cmd_send (s, ERTMP_SESSION_CSID_COMMAND, 0, body);
+  }
   return ERTMP_OK;
 }

@@ -83,7 +83,7 @@ struct _ertmp_session
   guint32 cfg_chunk_size;
   guint32 cfg_window;
   gchar * fms_ver;
-  gboolean close_stream;
+  guint stop_commands;
   ertmp_caps local_caps;
   ertmp_caps peer_caps;
 

@@ -1892,7 +1892,7 @@ START_TEST (test_client_close_stream)
   GPtrArray * v;
 
   ertmp_session_config_init (&cfg, ERTMP_SESSION_CLIENT);
-  cfg.close_stream = TRUE;
+  cfg.stop_commands |= ERTMP_SESSION_STOP_CLOSESTREAM;
   cp.tc_url = "rtmp://x/live";
   cp.app = "live";
   h = client_new_cfg (&cfg, &cp);
@@ -1910,6 +1910,38 @@ START_TEST (test_client_close_stream)
   v = out_values (h, 1);
   ck_assert_str_eq (v_str (v, 0), "closeStream");
   ck_assert_uint_eq (((out_msg *) g_ptr_array_index (h->out, 1))->msid, 1);
+  g_ptr_array_unref (v);
+  h_free (h);
+}
+
+END_TEST;
+
+/* stop_commands: only what is asked for, deleteStream alone here */
+START_TEST (test_client_stop_commands)
+{
+  ertmp_session_config cfg;
+  ertmp_session_connect_params cp = { 0 };
+  harness * h;
+  GPtrArray * v;
+
+  ertmp_session_config_init (&cfg, ERTMP_SESSION_CLIENT);
+  cfg.stop_commands = ERTMP_SESSION_STOP_DELETESTREAM;
+  cp.tc_url = "rtmp://x/live";
+  cp.app = "live";
+  h = client_new_cfg (&cfg, &cp);
+  feed_connect_result (h, FALSE);
+  ertmp_session_publish (h->s, "s", NULL);
+  h_send_hex (h, 3, 20, 0,
+      "02 00 07 5f 72 65 73 75 6c 74 00 40 10 00 00 00"
+      "00 00 00 05 00 3f f0 00 00 00 00 00 00");
+  h_send_hex (h, 5, 20, 1, publish_start);
+  h_output (h);
+  h_reset (h);
+  ertmp_session_close (h->s);
+  h_output (h);
+  ck_assert_uint_eq (h->out->len, 1);
+  v = out_values (h, 0);
+  ck_assert_str_eq (v_str (v, 0), "deleteStream");
   g_ptr_array_unref (v);
   h_free (h);
 }
@@ -2164,6 +2196,7 @@ session_suite (void)
   tcase_add_test (tc, test_client_connect_late);
   tcase_add_test (tc, test_client_publish_flow);
   tcase_add_test (tc, test_client_close_stream);
+  tcase_add_test (tc, test_client_stop_commands);
   tcase_add_test (tc, test_client_errors);
   tcase_add_test (tc, test_client_reconnect);
   suite_add_tcase (s, tc);
