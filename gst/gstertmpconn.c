@@ -162,7 +162,9 @@ on_writable (GObject * stream, gpointer user_data)
   GstErtmpConn *conn = user_data;
 
   /* write_pending removes this source itself once the output is out */
-  write_pending (conn);
+  if (write_pending (conn) && conn->write_source == NULL
+      && conn->funcs.drained != NULL && !conn->closing)
+    conn->funcs.drained (conn, conn->user_data);
   return G_SOURCE_CONTINUE;
 }
 
@@ -321,6 +323,15 @@ ertmp_session *
 gst_ertmp_conn_get_session (GstErtmpConn * conn)
 {
   return conn->session;
+}
+
+gsize
+gst_ertmp_conn_get_pending (GstErtmpConn * conn)
+{
+  gsize len = 0;
+
+  ertmp_session_pending_output (conn->session, &len);
+  return len;
 }
 
 gint64

@@ -44,6 +44,9 @@ typedef struct
    * EOF; for PROTOCOL its message names the fault and the limit. */
   void (*closed) (GstErtmpConn * conn, GstErtmpConnClosed reason,
       const GError * error, gpointer user_data);
+  /* optional: output that had to wait for the socket is all written, so
+   * a sender may queue more */
+  void (*drained) (GstErtmpConn * conn, gpointer user_data);
 } GstErtmpConnFuncs;
 
 /* Takes @session (transfer full) and a ref on @stream; reading starts at
@@ -60,6 +63,8 @@ ertmp_session *gst_ertmp_conn_get_session (GstErtmpConn * conn);
 gint64 gst_ertmp_conn_get_last_input (GstErtmpConn * conn);
 /* Writes what the session has pending (after a call on the session). */
 void gst_ertmp_conn_flush (GstErtmpConn * conn);
+/* Bytes of session output not yet taken by the socket. */
+gsize gst_ertmp_conn_get_pending (GstErtmpConn * conn);
 /* Stops or resumes reading (back-pressure from the owner's queue). */
 void gst_ertmp_conn_set_reading (GstErtmpConn * conn, gboolean reading);
 /* Graceful close: sends what is pending, shuts the sending side down

@@ -52,3 +52,17 @@ gst_ertmp_tag_classify (guint8 type, const guint8 * body, gsize len,
       break;
   }
 }
+
+gchar *
+gst_ertmp_fourcc_list_string (const ertmp_caps * caps)
+{
+  GString *s = g_string_new (NULL);
+  gchar buf[5];
+  guint i;
+
+  for (i = 0; caps->fourcc_list && i < caps->fourcc_list->len; i++)
+    g_string_append_printf (s, "%s%s", i ? "," : "",
+        ertmp_fourcc_to_string (g_array_index (caps->fourcc_list, guint32, i),
+            buf));
+  return g_string_free (s, FALSE);
+}

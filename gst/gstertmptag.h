@@ -10,6 +10,7 @@
 #define __GST_ERTMP_TAG_H__
 
 #include <gst/gst.h>
+#include "ertmp_caps.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,10 @@ typedef struct
  * cannot parse are neither headers nor frames. */
 void gst_ertmp_tag_classify (guint8 type, const guint8 * body, gsize len,
     GstErtmpTagInfo * info);
+
+/* "hvc1,av01,Opus": a capability set's fourCcList, for stats and
+ * messages (newly allocated; "" when absent) */
+gchar *gst_ertmp_fourcc_list_string (const ertmp_caps * caps);
 
 G_END_DECLS
 

@@ -314,24 +314,10 @@ accept_publisher (GstRtmpIngestPeer * peer)
 
 /* ---- stats ---- */
 
-static gchar *
-fourcc_list_string (const ertmp_caps * caps)
-{
-  GString *s = g_string_new (NULL);
-  gchar buf[5];
-  guint i;
-
-  for (i = 0; caps->fourcc_list && i < caps->fourcc_list->len; i++)
-    g_string_append_printf (s, "%s%s", i ? "," : "",
-        ertmp_fourcc_to_string (g_array_index (caps->fourcc_list, guint32, i),
-            buf));
-  return g_string_free (s, FALSE);
-}
-
 static GstStructure *
 peer_caps_structure (const ertmp_caps * caps)
 {
-  gchar *list = fourcc_list_string (caps);
+  gchar *list = gst_ertmp_fourcc_list_string (caps);
   GstStructure *s = gst_structure_new ("rtmp-ingest-capabilities",
       "fourcc-list", G_TYPE_STRING, list,
       "has-caps-ex", G_TYPE_BOOLEAN, caps->has_caps_ex,
@@ -348,7 +334,7 @@ refresh_stats (GstRtmpIngestSrc * src, GstRtmpIngestPeer * peer)
   gint64 now = g_get_monotonic_time ();
   gint64 age = MAX (now - peer->publish_at, 1);
   gint64 interval = MAX (now - src->stats_at, 1);
-  gchar *key = redact (peer->name), *fourccs = fourcc_list_string (&peer->caps);
+  gchar *key = redact (peer->name), *fourccs = gst_ertmp_fourcc_list_string (&peer->caps);
   GstStructure *s;
 
   ertmp_session_get_stats (gst_ertmp_conn_get_session (peer->conn), &st);
@@ -553,7 +539,7 @@ on_closed (GstErtmpConn * conn, GstErtmpConnClosed reason,
   peer_remove (peer);
 }
 
-static const GstErtmpConnFuncs conn_funcs = { on_event, on_closed };
+static const GstErtmpConnFuncs conn_funcs = { on_event, on_closed, NULL };
 
 /* ---- timeouts ---- */
 
