@@ -16,6 +16,7 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (flvemux, plugin);
   ret |= GST_ELEMENT_REGISTER (erdemux, plugin);
   ret |= GST_ELEMENT_REGISTER (rtmpingestsrc, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtmppushsink, plugin);
 
   return ret;
 }

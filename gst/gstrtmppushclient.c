@@ -1,0 +1,1033 @@
+/* gst-ertmp: rtmppushsink's I/O thread
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One thread per element iterates a private GMainContext: the connection
+ * being made or publishing, a second one while a Reconnect Request is
+ * served, the retry timer and the stats timer.  The queue is pumped into
+ * the session while the socket keeps up (at most PUMP_HIGH bytes wait in
+ * the session), so render() feels TCP's back-pressure through the queue.
+ *
+ * Connections: TCP (+TLS) -> RTMP handshake -> connect (once the stream's
+ * codecs are known, for what it advertises) -> FMLE publish -> PUBLISHING:
+ * the stream headers, then the queue.  A Reconnect Request opens the next
+ * connection beside the current one and switches before a key frame.  A
+ * lost connection is retried (reconnect-attempts, reconnect-interval
+ * doubling) and the resumed stream starts with the headers at a key frame.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <gio/gnetworking.h>
+#include "gstrtmppushsink.h"
+#include "gstertmpconn.h"
+#include "gstertmptag.h"
+#include "ertmp_url.h"
+
+GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_push_sink_debug);
+#define GST_CAT_DEFAULT gst_rtmp_push_sink_debug
+
+/* session output bytes allowed to wait for the socket */
+#define PUMP_HIGH (256 * 1024)
+/* ms for the server to read our last words after the stop commands */
+#define LINGER_MS 5000
+/* s between pings (RTT in the stats) */
+#define PING_INTERVAL 5
+
+struct _GstRtmpPushConn
+{
+  GstRtmpPushSink *sink;
+  GCancellable *cancellable;
+  gchar *host;
+  guint16 port;
+  gboolean tls;
+  gchar *app, *tc_url;
+  GTlsCertificateFlags cert_errors;     /* what the TLS check found */
+  GIOStream *stream;            /* once TCP (+TLS) is connected */
+  GstErtmpConn *conn;           /* once RTMP started on it */
+  gboolean publishing;
+  gboolean started;             /* headers sent */
+  gboolean retired;             /* switched away from or abandoned */
+  GHashTable *sent_headers;     /* header key -> GstBuffer sent here */
+  gint64 ping_at;               /* monotonic us of the last ping */
+};
+
+static void pump (GstRtmpPushSink * sink);
+static void conn_failed (GstRtmpPushConn * c, const gchar * what,
+    const GError * error);
+
+/* ---- connections ---- */
+
+static void
+push_conn_free (GstRtmpPushConn * c)
+{
+  g_cancellable_cancel (c->cancellable);
+  g_object_unref (c->cancellable);
+  gst_ertmp_conn_free (c->conn);
+  g_clear_object (&c->stream);
+  g_hash_table_unref (c->sent_headers);
+  g_free (c->host);
+  g_free (c->app);
+  g_free (c->tc_url);
+  g_free (c);
+}
+
+/* Takes @c out of service; it is freed when its I/O ends (or at stop). */
+static void
+retire (GstRtmpPushConn * c)
+{
+  GstRtmpPushSink *sink = c->sink;
+
+  c->retired = TRUE;
+  if (sink->conn == c)
+    sink->conn = NULL;
+  if (sink->next == c)
+    sink->next = NULL;
+  g_cancellable_cancel (c->cancellable);
+  if (c->conn == NULL) {
+    /* TCP only, or not even: nothing to say goodbye to */
+    if (c->stream)
+      g_io_stream_close (c->stream, NULL, NULL);
+    return;
+  }
+  if (gst_ertmp_conn_is_closed (c->conn))
+    return;
+  /* a publishing connection says goodbye properly */
+  if (c->publishing) {
+    ertmp_session_close (gst_ertmp_conn_get_session (c->conn));
+    gst_ertmp_conn_close (c->conn, LINGER_MS);
+  } else {
+    gst_ertmp_conn_close (c->conn, 0);
+  }
+}
+
+static void
+post (GstRtmpPushSink * sink, GstStructure * s)
+{
+  gst_element_post_message (GST_ELEMENT (sink),
+      gst_message_new_element (GST_OBJECT (sink), s));
+}
+
+/* What connect advertises, from the mode and the stream's codecs. */
+static void
+build_local_caps (GstRtmpPushSink * sink, ertmp_caps * caps)
+{
+  GstRtmpPushAdvertise mode;
+  gboolean ext;
+  guint i;
+
+  GST_OBJECT_LOCK (sink);
+  mode = sink->advertise;
+  ext = sink->advertise_extensions;
+  GST_OBJECT_UNLOCK (sink);
+  ertmp_caps_init (caps);
+  if (mode == GST_RTMP_PUSH_ADVERTISE_NONE || sink->fourccs == NULL
+      || (mode == GST_RTMP_PUSH_ADVERTISE_AUTO && !sink->enhanced))
+    return;
+  for (i = 0; i < sink->fourccs->len; i++) {
+    guint32 fourcc = g_array_index (sink->fourccs, guint32, i);
+    const ertmp_codec_info *info = ertmp_codec_from_fourcc (fourcc);
+
+    ertmp_caps_add_fourcc (caps, fourcc);
+    if (mode == GST_RTMP_PUSH_ADVERTISE_FULL && info != NULL)
+      ertmp_caps_add_info (caps, info->kind == ERTMP_CODEC_KIND_VIDEO,
+          fourcc, ERTMP_FOURCC_CAN_ENCODE | ERTMP_FOURCC_CAN_FORWARD);
+  }
+  if (mode == GST_RTMP_PUSH_ADVERTISE_FULL) {
+    caps->has_caps_ex = TRUE;
+    caps->caps_ex = ERTMP_CAPS_EX_RECONNECT;
+    if (ext)
+      caps->caps_ex |= ERTMP_CAPS_EX_MULTITRACK | ERTMP_CAPS_EX_MODEX
+          | ERTMP_CAPS_EX_TIMESTAMP_NANO_OFFSET;
+  }
+}
+
+static const GstErtmpConnFuncs conn_funcs;
+
+/* RTMP over the connected stream: handshake, connect and the FMLE publish,
+ * once the stream's codecs are known (for what connect advertises; at
+ * once when it advertises nothing). */
+static void
+start_rtmp (GstRtmpPushConn * c)
+{
+  GstRtmpPushSink *sink = c->sink;
+  ertmp_session_config cfg;
+  ertmp_session_connect_params params = { 0 };
+  ertmp_session *session;
+  gchar *stream, *type, *flash_ver;
+  gboolean ready;
+
+  if (c->stream == NULL || c->conn != NULL)
+    return;
+  g_mutex_lock (&sink->lock);
+  ready = sink->codecs_known || sink->advertise == GST_RTMP_PUSH_ADVERTISE_NONE;
+  if (ready) {
+    ertmp_caps_clear (&sink->local_caps);
+    build_local_caps (sink, &sink->local_caps);
+  }
+  g_mutex_unlock (&sink->lock);
+  if (!ready)
+    return;
+  ertmp_session_config_init (&cfg, ERTMP_SESSION_CLIENT);
+  GST_OBJECT_LOCK (sink);
+  cfg.chunk_size = sink->chunk_size;
+  cfg.stop_commands = sink->stop_commands;
+  stream = g_strdup (sink->stream);
+  type = g_strdup (sink->publish_type);
+  flash_ver = g_strdup (sink->flash_version);
+  GST_OBJECT_UNLOCK (sink);
+  cfg.caps = &sink->local_caps;
+  cfg.handshake_time = (guint32) (g_get_monotonic_time () / 1000);
+  cfg.handshake_seed = g_random_int ();
+  session = ertmp_session_new (&cfg);
+  params.tc_url = c->tc_url;
+  params.app = c->app;
+  params.flash_ver = flash_ver;
+  params.args = sink->connect_args;
+  ertmp_session_connect (session, &params);
+  ertmp_session_publish (session, stream, type);
+  GST_DEBUG_OBJECT (sink, "connect %s, publish \"%s\" (%s)", c->tc_url,
+      stream, type);
+  c->conn = gst_ertmp_conn_new (c->stream, session, sink->context,
+      &conn_funcs, c);
+  g_free (stream);
+  g_free (type);
+  g_free (flash_ver);
+}
+
+static void
+forget (GstRtmpPushConn * c)
+{
+  c->sink->conns = g_list_remove (c->sink->conns, c);
+  push_conn_free (c);
+}
+
+/* ---- TCP and TLS ---- */
+
+static gboolean
+on_accept_certificate (GTlsConnection * tls, GTlsCertificate * cert,
+    GTlsCertificateFlags errors, gpointer data)
+{
+  ((GstRtmpPushConn *) data)->cert_errors = errors;
+  return FALSE;
+}
+
+static void
+on_client_event (GSocketClient * client, GSocketClientEvent event,
+    GSocketConnectable * connectable, GIOStream * connection, gpointer data)
+{
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
+    g_signal_connect (connection, "accept-certificate",
+        G_CALLBACK (on_accept_certificate), data);
+}
+
+/* "unknown CA, hostname mismatch" for a refused certificate */
+static gchar *
+certificate_problem (GTlsCertificateFlags errors)
+{
+  static const struct
+  {
+    GTlsCertificateFlags flag;
+    const gchar *text;
+  } names[] = {
+    {G_TLS_CERTIFICATE_UNKNOWN_CA, "signed by an unknown certificate "
+          "authority (self-signed?)"},
+    {G_TLS_CERTIFICATE_BAD_IDENTITY, "issued for another host name"},
+    {G_TLS_CERTIFICATE_NOT_ACTIVATED, "not valid yet"},
+    {G_TLS_CERTIFICATE_EXPIRED, "expired"},
+    {G_TLS_CERTIFICATE_REVOKED, "revoked"},
+    {G_TLS_CERTIFICATE_INSECURE, "using an insecure algorithm"},
+    {G_TLS_CERTIFICATE_GENERIC_ERROR, "unusable"},
+  };
+  GString *s = g_string_new ("the server's certificate is ");
+  guint i, n = 0;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++)
+    if (errors & names[i].flag)
+      g_string_append_printf (s, "%s%s", n++ ? ", " : "", names[i].text);
+  g_string_append (s, " (tls-validation-flags decides what is checked)");
+  return g_string_free (s, FALSE);
+}
+
+static void
+on_tcp_connected (GObject * object, GAsyncResult * result, gpointer data)
+{
+  GstRtmpPushConn *c = data;
+  GSocketConnection *connection;
+  GError *err = NULL;
+  gchar *what;
+
+  connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT
+      (object), result, &err);
+  if (connection == NULL) {
+    if (c->retired || c->sink->stopping
+        || g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_error_free (err);
+      forget (c);
+      return;
+    }
+    what = c->cert_errors ? certificate_problem (c->cert_errors) : NULL;
+    conn_failed (c, what, err);
+    g_free (what);
+    g_error_free (err);
+    return;
+  }
+  if (G_IS_TCP_CONNECTION (connection) || G_IS_SOCKET_CONNECTION (connection))
+    g_socket_set_option (g_socket_connection_get_socket (connection),
+        IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  c->stream = G_IO_STREAM (connection);
+  GST_DEBUG_OBJECT (c->sink, "connected to %s:%u%s", c->host, c->port,
+      c->tls ? " (TLS)" : "");
+  start_rtmp (c);
+}
+
+/* Opens a connection to @tc_url (rtmp[s]://host[:port]/app[/instance]). */
+static GstRtmpPushConn *
+push_conn_open (GstRtmpPushSink * sink, const gchar * tc_url)
+{
+  GstRtmpPushConn *c = g_new0 (GstRtmpPushConn, 1);
+  GSocketClient *client = g_socket_client_new ();
+  gchar *path = NULL;
+  ertmp_url url;
+  guint timeout;
+  GTlsCertificateFlags flags;
+
+  c->sink = sink;
+  c->cancellable = g_cancellable_new ();
+  c->sent_headers = g_hash_table_new_full (NULL, NULL, NULL,
+      (GDestroyNotify) gst_buffer_unref);
+  c->tc_url = g_strdup (tc_url);
+  /* the whole path of a tcUrl is the application */
+  if (ertmp_url_parse (tc_url, &url) == ERTMP_OK) {
+    c->host = g_strdup (url.host);
+    c->port = url.port;
+    c->tls = url.tls;
+    ertmp_url_clear (&url);
+  }
+  g_uri_split (tc_url, G_URI_FLAGS_NONE, NULL, NULL, NULL, NULL, &path, NULL,
+      NULL, NULL);
+  c->app = g_strdup (path && path[0] == '/' ? path + 1 : path ? path : "");
+  g_free (path);
+  sink->conns = g_list_prepend (sink->conns, c);
+  GST_OBJECT_LOCK (sink);
+  timeout = sink->timeout;
+  flags = sink->tls_validation_flags;
+  GST_OBJECT_UNLOCK (sink);
+  g_socket_client_set_timeout (client, timeout);
+  if (c->tls) {
+    g_socket_client_set_tls (client, TRUE);
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS;
+    g_socket_client_set_tls_validation_flags (client, flags);
+    G_GNUC_END_IGNORE_DEPRECATIONS;
+    g_signal_connect (client, "event", G_CALLBACK (on_client_event), c);
+  }
+  GST_INFO_OBJECT (sink, "connecting to %s", tc_url);
+  g_socket_client_connect_to_host_async (client, c->host ? c->host : "",
+      c->port, c->cancellable, on_tcp_connected, c);
+  g_object_unref (client);
+  return c;
+}
+
+/* ---- failures and reconnection ---- */
+
+static void
+fail (GstRtmpPushSink * sink)
+{
+  g_mutex_lock (&sink->lock);
+  sink->failed = TRUE;
+  sink->publishing = FALSE;
+  g_cond_broadcast (&sink->cond);
+  g_mutex_unlock (&sink->lock);
+}
+
+static gboolean on_retry (gpointer data);
+
+/* The current connection is lost: retry (doubling the interval) while
+ * attempts remain, else the error. */
+static void
+lost (GstRtmpPushSink * sink, const gchar * tc_url, const gchar * why)
+{
+  guint attempts;
+  GstClockTime interval;
+
+  GST_OBJECT_LOCK (sink);
+  attempts = sink->reconnect_attempts;
+  interval = sink->reconnect_interval;
+  GST_OBJECT_UNLOCK (sink);
+  g_mutex_lock (&sink->lock);
+  sink->publishing = FALSE;
+  g_cond_broadcast (&sink->cond);
+  g_mutex_unlock (&sink->lock);
+  if (sink->attempt >= attempts) {
+    GST_ELEMENT_ERROR (sink, RESOURCE, WRITE,
+        ("Lost the connection to %s and could not publish again after %u "
+            "attempts", tc_url, sink->attempt), ("%s", why));
+    fail (sink);
+    return;
+  }
+  interval = MIN (interval << MIN (sink->attempt, 6), 60 * GST_SECOND);
+  sink->attempt++;
+  sink->resume = TRUE;
+  GST_WARNING_OBJECT (sink, "lost %s (%s): attempt %u in %" GST_TIME_FORMAT,
+      tc_url, why, sink->attempt, GST_TIME_ARGS (interval));
+  post (sink, gst_structure_new ("rtmp-push-disconnected",
+          "tc-url", G_TYPE_STRING, tc_url, "reason", G_TYPE_STRING, why,
+          "attempt", G_TYPE_UINT, sink->attempt,
+          "retry-in", G_TYPE_UINT64, interval, NULL));
+  g_free (sink->retry_url);
+  sink->retry_url = g_strdup (tc_url);
+  sink->retry_source = g_timeout_source_new (interval / GST_MSECOND);
+  g_source_set_callback (sink->retry_source, on_retry, sink, NULL);
+  g_source_attach (sink->retry_source, sink->context);
+}
+
+static gboolean
+on_retry (gpointer data)
+{
+  GstRtmpPushSink *sink = data;
+
+  g_source_unref (sink->retry_source);
+  sink->retry_source = NULL;
+  sink->conn = push_conn_open (sink, sink->retry_url);
+  return G_SOURCE_REMOVE;
+}
+
+/* A connection ended before publishing (or could not be made). */
+static void
+conn_failed (GstRtmpPushConn * c, const gchar * what, const GError * error)
+{
+  GstRtmpPushSink *sink = c->sink;
+  const gchar *why = what ? what : error ? error->message :
+      "the server closed the connection";
+
+  if (c == sink->next) {
+    GST_ELEMENT_WARNING (sink, RESOURCE, OPEN_WRITE,
+        ("Could not follow the server's Reconnect Request to %s", c->tc_url),
+        ("%s", why));
+    sink->next = NULL;
+    return;
+  }
+  if (c != sink->conn)
+    return;
+  sink->conn = NULL;
+  if (sink->published_once) {
+    lost (sink, c->tc_url, why);
+    return;
+  }
+  GST_ELEMENT_ERROR (sink, RESOURCE, OPEN_WRITE,
+      ("Could not publish to %s:%u: %s", c->host, c->port, why),
+      ("tcUrl %s", c->tc_url));
+  fail (sink);
+}
+
+/* ---- sending ---- */
+
+static void
+send_tag (GstRtmpPushConn * c, GstRtmpPushTag * tag, gint64 ms)
+{
+  ertmp_session *session = gst_ertmp_conn_get_session (c->conn);
+  ertmp_result res;
+  GstMapInfo map;
+
+  if (!gst_buffer_map (tag->body, &map, GST_MAP_READ))
+    return;
+  if (tag->type == ERTMP_FLV_TAG_AUDIO || tag->type == ERTMP_FLV_TAG_VIDEO)
+    res = ertmp_session_send_media (session, tag->type, ms, map.data,
+        map.size);
+  else
+    res = ertmp_session_send_data (session,
+        tag->type == ERTMP_FLV_TAG_SCRIPT_AMF3 ? ERTMP_MSG_DATA_AMF3 :
+        ERTMP_MSG_DATA_AMF0, ms, map.data, map.size);
+  gst_buffer_unmap (tag->body, &map);
+  if (res != ERTMP_OK)
+    GST_WARNING_OBJECT (c->sink, "could not send a %" G_GSIZE_FORMAT
+        " byte tag: %s", gst_buffer_get_size (tag->body),
+        ertmp_result_name (res));
+  if (tag->header_key != GST_ERTMP_TAG_NOT_HEADER)
+    g_hash_table_replace (c->sent_headers, GINT_TO_POINTER (tag->header_key),
+        gst_buffer_ref (tag->body));
+  if (tag->type == ERTMP_FLV_TAG_AUDIO || tag->type == ERTMP_FLV_TAG_VIDEO)
+    c->sink->tags_sent[tag->type == ERTMP_FLV_TAG_VIDEO][tag->track]++;
+}
+
+/* an in-band header this connection already got at its start */
+static gboolean
+already_sent (GstRtmpPushConn * c, GstRtmpPushTag * tag)
+{
+  GstBuffer *old;
+  GstMapInfo map;
+  gboolean same;
+
+  if (tag->header_key == GST_ERTMP_TAG_NOT_HEADER)
+    return FALSE;
+  old = g_hash_table_lookup (c->sent_headers,
+      GINT_TO_POINTER (tag->header_key));
+  if (old == NULL || gst_buffer_get_size (old) !=
+      gst_buffer_get_size (tag->body))
+    return FALSE;
+  if (old == tag->body)
+    return TRUE;
+  if (!gst_buffer_map (tag->body, &map, GST_MAP_READ))
+    return FALSE;
+  same = gst_buffer_memcmp (old, 0, map.data, map.size) == 0;
+  gst_buffer_unmap (tag->body, &map);
+  return same;
+}
+
+/* The headers open every connection's stream, at @ms (lock held). */
+static void
+send_headers (GstRtmpPushConn * c, gint64 ms)
+{
+  GstRtmpPushSink *sink = c->sink;
+  guint i;
+
+  for (i = 0; i < sink->headers->len; i++)
+    send_tag (c, &g_array_index (sink->headers, GstRtmpPushTag, i), ms);
+}
+
+static void
+switch_to_next (GstRtmpPushSink * sink)
+{
+  GstRtmpPushConn *old = sink->conn;
+
+  sink->conn = sink->next;
+  sink->next = NULL;
+  sink->resume = FALSE;
+  GST_INFO_OBJECT (sink, "switching from %s to %s", old->tc_url,
+      sink->conn->tc_url);
+  post (sink, gst_structure_new ("rtmp-push-switched",
+          "from", G_TYPE_STRING, old->tc_url,
+          "tc-url", G_TYPE_STRING, sink->conn->tc_url, NULL));
+  retire (old);
+}
+
+/* Moves queued tags into the session while the socket keeps up. */
+static void
+pump (GstRtmpPushSink * sink)
+{
+  GstRtmpPushConn *c = sink->conn;
+  GstRtmpPushTag *tag, *head;
+
+  if (c == NULL || !c->publishing || c->retired || sink->finishing)
+    return;
+  g_mutex_lock (&sink->lock);
+  if (!c->started) {
+    if (sink->resume && !gst_rtmp_push_queue_at_start (sink)) {
+      g_mutex_unlock (&sink->lock);
+      return;
+    }
+    head = g_queue_peek_head (&sink->queue);
+    send_headers (c, head ? head->ms : sink->last_sent_ms);
+    c->started = TRUE;
+    sink->resume = FALSE;
+  }
+  while (gst_ertmp_conn_get_pending (c->conn) < PUMP_HIGH) {
+    if (sink->next && sink->next->publishing
+        && gst_rtmp_push_queue_head_is_key (sink)) {
+      g_mutex_unlock (&sink->lock);
+      gst_ertmp_conn_flush (c->conn);
+      switch_to_next (sink);
+      pump (sink);
+      return;
+    }
+    if ((tag = gst_rtmp_push_queue_pop (sink)) == NULL)
+      break;
+    if (!already_sent (c, tag))
+      send_tag (c, tag, tag->ms);
+    sink->last_sent_ms = tag->ms;
+    gst_rtmp_push_tag_free (tag);
+  }
+  g_mutex_unlock (&sink->lock);
+  gst_ertmp_conn_flush (c->conn);
+}
+
+/* ---- session events ---- */
+
+static void
+on_connected (GstRtmpPushConn * c, const ertmp_session_event * ev)
+{
+  GstRtmpPushSink *sink = c->sink;
+  GstStructure *s;
+  gchar *list;
+
+  g_mutex_lock (&sink->lock);
+  ertmp_caps_clear (&sink->server_caps);
+  ertmp_caps_copy (&sink->server_caps, ev->connected.caps);
+  g_free (sink->server_version);
+  sink->server_version = g_strdup (ev->connected.fms_ver);
+  g_mutex_unlock (&sink->lock);
+  list = gst_ertmp_fourcc_list_string (ev->connected.caps);
+  s = gst_structure_new ("rtmp-push-server-capabilities",
+      "tc-url", G_TYPE_STRING, c->tc_url,
+      "server-version", G_TYPE_STRING, ev->connected.fms_ver ?
+      ev->connected.fms_ver : "",
+      "fourcc-list", G_TYPE_STRING, list,
+      "has-caps-ex", G_TYPE_BOOLEAN, ev->connected.caps->has_caps_ex,
+      "caps-ex", G_TYPE_UINT, ev->connected.caps->caps_ex, NULL);
+  GST_INFO_OBJECT (sink, "connected: %" GST_PTR_FORMAT, s);
+  g_signal_emit_by_name (sink, "server-capabilities", s);
+  gst_structure_free (s);
+  g_free (list);
+}
+
+static void
+on_publish_started (GstRtmpPushConn * c)
+{
+  GstRtmpPushSink *sink = c->sink;
+
+  c->publishing = TRUE;
+  if (c == sink->next) {
+    GST_INFO_OBJECT (sink, "%s publishes: switching at the next key frame",
+        c->tc_url);
+    pump (sink);
+    return;
+  }
+  if (c != sink->conn)
+    return;
+  g_mutex_lock (&sink->lock);
+  sink->publishing = TRUE;
+  sink->published_once = TRUE;
+  g_cond_broadcast (&sink->cond);
+  g_mutex_unlock (&sink->lock);
+  if (sink->publish_at == 0)
+    sink->publish_at = g_get_monotonic_time ();
+  if (sink->attempt > 0)
+    sink->reconnects++;
+  post (sink, gst_structure_new (sink->attempt > 0 ? "rtmp-push-reconnected" :
+          "rtmp-push-published", "tc-url", G_TYPE_STRING, c->tc_url,
+          "attempt", G_TYPE_UINT, sink->attempt, NULL));
+  sink->attempt = 0;
+  pump (sink);
+}
+
+static void
+on_refused (GstRtmpPushConn * c, const ertmp_session_event * ev)
+{
+  GstRtmpPushSink *sink = c->sink;
+  const gchar *desc = ev->status.description ? ev->status.description :
+      ev->status.code ? ev->status.code : "no reason given";
+
+  if (c == sink->next) {
+    GST_ELEMENT_WARNING (sink, RESOURCE, OPEN_WRITE,
+        ("The server %s of a Reconnect Request refused us: %s", c->tc_url,
+            desc), ("%s: %s", ev->status.command, ev->status.code));
+  } else if (g_strcmp0 (ev->status.command, "connect") == 0) {
+    GST_ELEMENT_ERROR (sink, RESOURCE, OPEN_WRITE,
+        ("The server refused the connection to %s: %s", c->tc_url, desc),
+        ("%s: %s", ev->status.command, ev->status.code));
+    fail (sink);
+  } else {
+    GST_ELEMENT_ERROR (sink, RESOURCE, NOT_AUTHORIZED,
+        ("The server refused to publish: %s", desc),
+        ("%s: %s", ev->status.command, ev->status.code));
+    fail (sink);
+  }
+  retire (c);
+}
+
+static void
+on_reconnect_request (GstRtmpPushConn * c, const ertmp_session_event * ev)
+{
+  GstRtmpPushSink *sink = c->sink;
+  const gchar *target = ev->reconnect.tc_url ? ev->reconnect.tc_url :
+      c->tc_url;
+
+  if (c != sink->conn || sink->next != NULL || sink->finishing)
+    return;
+  GST_INFO_OBJECT (sink, "Reconnect Request to %s (%s)", target,
+      GST_STR_NULL (ev->reconnect.description));
+  post (sink, gst_structure_new ("rtmp-push-reconnect-request",
+          "tc-url", G_TYPE_STRING, target,
+          "description", G_TYPE_STRING, ev->reconnect.description ?
+          ev->reconnect.description : "", NULL));
+  sink->next = push_conn_open (sink, target);
+}
+
+static void
+on_event (GstErtmpConn * conn, const ertmp_session_event * ev, gpointer data)
+{
+  GstRtmpPushConn *c = data;
+  guint32 now;
+
+  if (c->retired)
+    return;
+  switch (ev->type) {
+    case ERTMP_SESSION_EVENT_CONNECTED:
+      on_connected (c, ev);
+      break;
+    case ERTMP_SESSION_EVENT_PUBLISH_STARTED:
+      on_publish_started (c);
+      break;
+    case ERTMP_SESSION_EVENT_ERROR:
+      on_refused (c, ev);
+      break;
+    case ERTMP_SESSION_EVENT_RECONNECT_REQUEST:
+      on_reconnect_request (c, ev);
+      break;
+    case ERTMP_SESSION_EVENT_USER_CONTROL:
+      if (ev->user_control.type == ERTMP_UC_PING_RESPONSE) {
+        now = (guint32) (g_get_monotonic_time () / 1000);
+        c->sink->rtt = (now - ev->user_control.value) * GST_MSECOND;
+      }
+      break;
+    case ERTMP_SESSION_EVENT_STATUS:
+      GST_INFO_OBJECT (c->sink, "%s: %s %s %s", c->tc_url,
+          GST_STR_NULL (ev->status.level), GST_STR_NULL (ev->status.code),
+          GST_STR_NULL (ev->status.description));
+      break;
+    case ERTMP_SESSION_EVENT_WARNING:
+      GST_WARNING_OBJECT (c->sink, "%s: %s", c->tc_url,
+          ev->warning.message);
+      break;
+    default:
+      break;
+  }
+}
+
+static void
+on_closed (GstErtmpConn * conn, GstErtmpConnClosed reason,
+    const GError * error, gpointer data)
+{
+  GstRtmpPushConn *c = data;
+  GstRtmpPushSink *sink = c->sink;
+  const gchar *why = error ? error->message :
+      reason == GST_ERTMP_CONN_CLOSED_EOF ? "the server closed the connection"
+      : "closed";
+
+  if (sink->stopping) {
+    /* stop() is taking everything down */
+  } else if (!c->retired && sink->finishing && c == sink->conn) {
+    sink->conn = NULL;
+    g_mutex_lock (&sink->lock);
+    sink->closed = TRUE;
+    sink->publishing = FALSE;
+    g_cond_broadcast (&sink->cond);
+    g_mutex_unlock (&sink->lock);
+  } else if (!c->retired && c == sink->conn && sink->next
+      && sink->next->publishing) {
+    /* the old server went first: the next one takes over at a key frame */
+    sink->conn = sink->next;
+    sink->next = NULL;
+    sink->resume = TRUE;
+    pump (sink);
+  } else if (!c->retired && (c == sink->conn || c == sink->next)) {
+    if (c->publishing && c == sink->conn) {
+      sink->conn = NULL;
+      lost (sink, c->tc_url, why);
+    } else {
+      conn_failed (c, NULL, error);
+    }
+  }
+  forget (c);
+}
+
+static void
+on_drained (GstErtmpConn * conn, gpointer data)
+{
+  GstRtmpPushConn *c = data;
+
+  if (c == c->sink->conn)
+    pump (c->sink);
+}
+
+static const GstErtmpConnFuncs conn_funcs = { on_event, on_closed,
+  on_drained
+};
+
+/* ---- stats ---- */
+
+static gchar *
+frames_string (GstRtmpPushSink * sink)
+{
+  GString *s = g_string_new (NULL);
+  guint kind, track;
+
+  for (kind = 0; kind < 2; kind++)
+    for (track = 0; track < 256; track++)
+      if (sink->tags_sent[kind][track] > 0)
+        g_string_append_printf (s, "%s%s%u=%" G_GUINT64_FORMAT,
+            s->len ? "," : "", kind ? "video" : "audio", track,
+            sink->tags_sent[kind][track]);
+  return g_string_free (s, FALSE);
+}
+
+static GstStructure *
+session_stats (GstRtmpPushSink * sink, GstRtmpPushConn * c)
+{
+  ertmp_session_stats st;
+  gint64 now = g_get_monotonic_time ();
+  gchar *frames = frames_string (sink);
+  gchar *fourccs = gst_ertmp_fourcc_list_string (&sink->server_caps);
+  GstStructure *s;
+
+  ertmp_session_get_stats (gst_ertmp_conn_get_session (c->conn), &st);
+  if (now - sink->stats_at >= G_USEC_PER_SEC / 2) {
+    sink->bitrate = (st.bytes_out - MIN (st.bytes_out, sink->stats_bytes))
+        * 8 * G_USEC_PER_SEC / MAX (now - sink->stats_at, 1);
+    sink->stats_bytes = st.bytes_out;
+    sink->stats_at = now;
+  }
+  s = gst_structure_new ("rtmp-push-stats",
+      "in-chunk-size", G_TYPE_UINT, st.chunk_size_in,
+      "out-chunk-size", G_TYPE_UINT, st.chunk_size_out,
+      "in-window-ack-size", G_TYPE_UINT, st.window_in,
+      "out-window-ack-size", G_TYPE_UINT, st.window_out,
+      "in-bytes-total", G_TYPE_UINT64, st.bytes_in,
+      "out-bytes-total", G_TYPE_UINT64, st.bytes_out,
+      "out-bytes-acked", G_TYPE_UINT64, (guint64) st.last_ack_in,
+      "bitrate", G_TYPE_UINT64, sink->bitrate,
+      "average-bitrate", G_TYPE_UINT64, sink->publish_at ? st.bytes_out * 8 *
+      (guint64) G_USEC_PER_SEC / MAX (now - sink->publish_at, 1) : 0,
+      "frames", G_TYPE_STRING, frames,
+      "reconnects", G_TYPE_UINT64, sink->reconnects,
+      "rtt", G_TYPE_UINT64, sink->rtt,
+      "tc-url", G_TYPE_STRING, c->tc_url,
+      "server-version", G_TYPE_STRING, sink->server_version ?
+      sink->server_version : "",
+      "server-fourcc-list", G_TYPE_STRING, fourccs,
+      "server-caps-ex", G_TYPE_UINT, sink->server_caps.caps_ex, NULL);
+  g_free (frames);
+  g_free (fourccs);
+  return s;
+}
+
+static gboolean
+on_stats_timer (gpointer data)
+{
+  GstRtmpPushSink *sink = data;
+  GstRtmpPushConn *c = sink->conn;
+  GstStructure *s;
+  gint64 now = g_get_monotonic_time ();
+
+  if (c == NULL || c->conn == NULL || gst_ertmp_conn_is_closed (c->conn))
+    return G_SOURCE_CONTINUE;
+  if (c->publishing && now - c->ping_at > PING_INTERVAL * G_USEC_PER_SEC) {
+    c->ping_at = now;
+    if (ertmp_session_ping (gst_ertmp_conn_get_session (c->conn),
+            (guint32) (now / 1000)) == ERTMP_OK)
+      gst_ertmp_conn_flush (c->conn);
+  }
+  s = session_stats (sink, c);
+  g_mutex_lock (&sink->lock);
+  if (sink->last_stats)
+    gst_structure_free (sink->last_stats);
+  sink->last_stats = s;
+  g_mutex_unlock (&sink->lock);
+  return G_SOURCE_CONTINUE;
+}
+
+GstStructure *
+gst_rtmp_push_client_get_stats (GstRtmpPushSink * sink)
+{
+  GstStructure *s;
+  GstRtmpPushTag *head, *tail;
+
+  g_mutex_lock (&sink->lock);
+  s = sink->last_stats ? gst_structure_copy (sink->last_stats) :
+      gst_structure_new_empty ("rtmp-push-stats");
+  head = g_queue_peek_head (&sink->queue);
+  tail = g_queue_peek_tail (&sink->queue);
+  gst_structure_set (s, "publishing", G_TYPE_BOOLEAN, sink->publishing,
+      "queue-tags", G_TYPE_UINT, g_queue_get_length (&sink->queue),
+      "queue-bytes", G_TYPE_UINT64, (guint64) sink->queue_bytes,
+      "queue-time", G_TYPE_UINT64, head && tail->ms > head->ms ?
+      (guint64) (tail->ms - head->ms) * GST_MSECOND : (guint64) 0, NULL);
+  g_mutex_unlock (&sink->lock);
+  return s;
+}
+
+/* ---- the thread and the calls into it ---- */
+
+static gpointer
+io_thread (gpointer data)
+{
+  GstRtmpPushSink *sink = data;
+
+  g_main_context_push_thread_default (sink->context);
+  g_main_loop_run (sink->loop);
+  g_main_context_pop_thread_default (sink->context);
+  return NULL;
+}
+
+void
+gst_rtmp_push_client_start (GstRtmpPushSink * sink)
+{
+  GSource *source;
+
+  sink->attempt = 0;
+  sink->reconnects = 0;
+  sink->publish_at = 0;
+  sink->finishing = FALSE;
+  sink->stopping = FALSE;
+  sink->resume = FALSE;
+  sink->last_sent_ms = 0;
+  memset (sink->tags_sent, 0, sizeof (sink->tags_sent));
+  ertmp_caps_init (&sink->local_caps);
+  ertmp_caps_init (&sink->server_caps);
+  sink->context = g_main_context_new ();
+  sink->loop = g_main_loop_new (sink->context, FALSE);
+  source = g_timeout_source_new (1000);
+  g_source_set_callback (source, on_stats_timer, sink, NULL);
+  g_source_attach (source, sink->context);
+  sink->stats_source = source;
+  sink->thread = g_thread_new ("rtmppushsink", io_thread, sink);
+}
+
+static gboolean
+do_connect (gpointer data)
+{
+  GstRtmpPushSink *sink = data;
+  gchar *tc_url;
+
+  if (sink->conn != NULL || sink->published_once || sink->failed)
+    return G_SOURCE_REMOVE;
+  GST_OBJECT_LOCK (sink);
+  tc_url = g_strdup_printf ("%s://%s%s%s:%d/%s", sink->tls_scheme ? "rtmps" :
+      "rtmp", strchr (sink->host, ':') ? "[" : "", sink->host,
+      strchr (sink->host, ':') ? "]" : "", sink->port, sink->application);
+  GST_OBJECT_UNLOCK (sink);
+  sink->conn = push_conn_open (sink, tc_url);
+  g_free (tc_url);
+  return G_SOURCE_REMOVE;
+}
+
+void
+gst_rtmp_push_client_connect (GstRtmpPushSink * sink)
+{
+  g_mutex_lock (&sink->lock);
+  if (!sink->connecting) {
+    sink->connecting = TRUE;
+    g_main_context_invoke (sink->context, do_connect, sink);
+  }
+  g_mutex_unlock (&sink->lock);
+}
+
+static gboolean
+do_kick (gpointer data)
+{
+  GstRtmpPushSink *sink = data;
+
+  g_mutex_lock (&sink->lock);
+  sink->kick_pending = FALSE;
+  g_mutex_unlock (&sink->lock);
+  if (sink->conn != NULL)
+    start_rtmp (sink->conn);
+  if (sink->next != NULL)
+    start_rtmp (sink->next);
+  pump (sink);
+  return G_SOURCE_REMOVE;
+}
+
+/* lock held */
+void
+gst_rtmp_push_client_kick (GstRtmpPushSink * sink)
+{
+  if (sink->kick_pending || sink->context == NULL)
+    return;
+  sink->kick_pending = TRUE;
+  g_main_context_invoke (sink->context, do_kick, sink);
+}
+
+static gboolean
+do_finish (gpointer data)
+{
+  GstRtmpPushSink *sink = data;
+  GstRtmpPushConn *c = sink->conn;
+
+  pump (sink);
+  if (c == NULL || c->conn == NULL || !c->publishing) {
+    g_mutex_lock (&sink->lock);
+    sink->closed = TRUE;
+    g_cond_broadcast (&sink->cond);
+    g_mutex_unlock (&sink->lock);
+    return G_SOURCE_REMOVE;
+  }
+  sink->finishing = TRUE;
+  if (sink->next)
+    retire (sink->next);
+  ertmp_session_close (gst_ertmp_conn_get_session (c->conn));
+  gst_ertmp_conn_close (c->conn, LINGER_MS);
+  return G_SOURCE_REMOVE;
+}
+
+void
+gst_rtmp_push_client_finish (GstRtmpPushSink * sink)
+{
+  gint64 deadline;
+
+  g_mutex_lock (&sink->lock);
+  if (!sink->connecting) {
+    g_mutex_unlock (&sink->lock);
+    return;
+  }
+  /* everything queued goes out first */
+  while (!sink->flushing && !sink->failed
+      && !(sink->publishing && g_queue_is_empty (&sink->queue))) {
+    gst_rtmp_push_client_kick (sink);
+    g_cond_wait (&sink->cond, &sink->lock);
+  }
+  if (sink->flushing || sink->failed) {
+    g_mutex_unlock (&sink->lock);
+    return;
+  }
+  sink->closed = FALSE;
+  g_main_context_invoke (sink->context, do_finish, sink);
+  deadline = g_get_monotonic_time () + (LINGER_MS + 1000) * G_TIME_SPAN_MILLISECOND;
+  while (!sink->closed && !sink->flushing && !sink->failed)
+    if (!g_cond_wait_until (&sink->cond, &sink->lock, deadline))
+      break;
+  g_mutex_unlock (&sink->lock);
+}
+
+static void
+destroy_source (GSource ** source)
+{
+  if (*source) {
+    g_source_destroy (*source);
+    g_source_unref (*source);
+    *source = NULL;
+  }
+}
+
+void
+gst_rtmp_push_client_stop (GstRtmpPushSink * sink)
+{
+  gint64 deadline;
+  GList *l;
+
+  if (sink->thread == NULL)
+    return;
+  g_main_loop_quit (sink->loop);
+  g_thread_join (sink->thread);
+  sink->thread = NULL;
+  sink->stopping = TRUE;
+  /* let cancelled connection attempts come home (bounded) */
+  for (l = sink->conns; l; l = l->next)
+    g_cancellable_cancel (((GstRtmpPushConn *) l->data)->cancellable);
+  g_main_context_push_thread_default (sink->context);
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (sink->conns && g_get_monotonic_time () < deadline) {
+    for (l = sink->conns; l; l = l->next)
+      if (((GstRtmpPushConn *) l->data)->stream == NULL)
+        break;
+    if (l == NULL)
+      break;
+    g_main_context_iteration (sink->context, FALSE);
+    g_usleep (1000);
+  }
+  while (sink->conns)
+    forget (sink->conns->data);
+  g_main_context_pop_thread_default (sink->context);
+  sink->conn = sink->next = NULL;
+  destroy_source (&sink->retry_source);
+  destroy_source (&sink->stats_source);
+  g_main_loop_unref (sink->loop);
+  sink->loop = NULL;
+  g_main_context_unref (sink->context);
+  sink->context = NULL;
+  ertmp_caps_clear (&sink->local_caps);
+  ertmp_caps_clear (&sink->server_caps);
+  g_clear_pointer (&sink->server_version, g_free);
+  g_clear_pointer (&sink->retry_url, g_free);
+}

@@ -1,0 +1,165 @@
+/* gst-ertmp: rtmppushsink, an RTMP/RTMPS publisher
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Three parts:
+ *  - gstrtmppushsink.c: the element (properties, URI handler, GstBaseSink
+ *    methods, stats);
+ *  - gstrtmppushqueue.c: the tag queue between render() and the I/O
+ *    thread: FLV input cut into tags, the stream headers, trimming while
+ *    disconnected, where a resumed stream may start;
+ *  - gstrtmppushclient.c: the I/O thread: connections, publishing, the
+ *    E-RTMP Reconnect Request switch and automatic reconnection.
+ */
+#ifndef __GST_RTMP_PUSH_SINK_H__
+#define __GST_RTMP_PUSH_SINK_H__
+
+#include <gst/gst.h>
+#include <gst/base/gstbasesink.h>
+#include <gio/gio.h>
+#include "ertmp_flv.h"
+#include "ertmp_session.h"
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_RTMP_PUSH_SINK (gst_rtmp_push_sink_get_type ())
+G_DECLARE_FINAL_TYPE (GstRtmpPushSink, gst_rtmp_push_sink, GST,
+    RTMP_PUSH_SINK, GstBaseSink)
+
+/* what connect advertises (ertmp.md 9) */
+typedef enum
+{
+  GST_RTMP_PUSH_ADVERTISE_AUTO, /* the FourCCs of the stream's Enhanced
+                                 * codecs; nothing for a legacy stream */
+  GST_RTMP_PUSH_ADVERTISE_NONE, /* legacy connect, byte-identical */
+  GST_RTMP_PUSH_ADVERTISE_FOURCC_LIST,  /* fourCcList only (FFmpeg) */
+  GST_RTMP_PUSH_ADVERTISE_FULL, /* fourCcList, InfoMaps, capsEx */
+} GstRtmpPushAdvertise;
+
+typedef struct _GstRtmpPushConn GstRtmpPushConn;
+
+/* One FLV tag to publish. */
+typedef struct
+{
+  guint8 type;                  /* 8, 9, 15, 18 */
+  gint64 ms;                    /* unwrapped */
+  GstBuffer *body;              /* the tag body (a sub-buffer) */
+  gint header_key;              /* gst_ertmp_tag_classify */
+  gboolean keyframe;
+  guint8 track;                 /* for the frame counts */
+} GstRtmpPushTag;
+
+struct _GstRtmpPushSink
+{
+  GstBaseSink parent;
+
+  /* properties, under the object lock */
+  gboolean tls_scheme;
+  gchar *host;
+  gint port;
+  gchar *application;
+  gchar *stream;
+  gchar *username, *password;
+  guint timeout;                /* s */
+  GTlsCertificateFlags tls_validation_flags;
+  gchar *flash_version;
+  gchar *extra_connect_args;
+  gboolean async_connect;
+  guint chunk_size;
+  guint stop_commands;          /* ERTMP_SESSION_STOP_* */
+  gchar *publish_type;
+  GstRtmpPushAdvertise advertise;
+  gboolean advertise_extensions;
+  guint reconnect_attempts;
+  GstClockTime reconnect_interval;
+  GstClockTime max_queue_time;
+
+  /* the I/O thread */
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  GstRtmpPushConn *conn;        /* the one publishing (or connecting) */
+  GstRtmpPushConn *next;        /* Reconnect Request target, if any */
+  GSource *retry_source;
+  gchar *retry_url;             /* the tcUrl to retry */
+  guint attempt;                /* failed reconnections in a row */
+  gboolean resume;              /* next conn: headers, then a keyframe */
+  gboolean kick_pending;        /* a pump is scheduled (under lock) */
+  ertmp_caps local_caps;
+  GPtrArray *connect_args;      /* ertmp_amf_value *: extra-connect-args */
+  GList *conns;                 /* every GstRtmpPushConn not yet freed */
+  gboolean finishing;           /* EOS: the stop commands are out */
+  gboolean stopping;            /* stop() is tearing down */
+  gint64 last_sent_ms;
+  GSource *stats_source;
+  ertmp_caps server_caps;
+  gchar *server_version;
+  GstClockTime rtt;
+  gint64 stats_at;
+  guint64 stats_bytes;
+  guint64 bitrate;
+  gint64 publish_at;
+  guint64 reconnects;
+
+  /* shared between render() and the I/O thread */
+  GMutex lock;
+  GCond cond;
+  GQueue queue;                 /* GstRtmpPushTag, oldest first */
+  gsize queue_bytes;
+  GArray *headers;              /* GstRtmpPushTag copies, by key */
+  gboolean has_video;
+  gboolean flushing;
+  gboolean connecting;          /* the first connection is under way */
+  gboolean publishing;          /* a connection publishes */
+  gboolean failed;              /* an error was posted */
+  gboolean closed;              /* EOS: stop commands sent, FIN done */
+  guint64 tags_sent[2][256];    /* [audio, video][track] */
+  GstStructure *last_stats;     /* the last connection's session stats */
+
+  gboolean codecs_known;        /* a frame was queued: all headers seen */
+  gboolean published_once;
+  GstClockTime queue_limit;     /* max-queue-time, copied at start */
+  GArray *fourccs;              /* guint32: the stream's codecs */
+  gboolean enhanced;            /* the stream has E-RTMP tags */
+
+  /* render() only (under the lock too, for simplicity) */
+  GPtrArray *caps_headers;      /* the caps' streamheader buffers */
+  ertmp_flv_reader *reader;
+  gint64 last_ms;
+  gboolean have_last_ms;
+};
+
+GST_ELEMENT_REGISTER_DECLARE (rtmppushsink);
+
+/* gstrtmppushqueue.c (render thread unless said) */
+void gst_rtmp_push_queue_init (GstRtmpPushSink * sink);
+void gst_rtmp_push_queue_clear (GstRtmpPushSink * sink);
+/* Cuts @buf (any part of an FLV stream) into tags and queues them; waits
+ * while the queue is full. */
+GstFlowReturn gst_rtmp_push_queue_add (GstRtmpPushSink * sink,
+    GstBuffer * buf);
+/* Keeps the stream headers of the caps' streamheader @bufs. */
+GstFlowReturn gst_rtmp_push_queue_add_headers (GstRtmpPushSink * sink,
+    GPtrArray * bufs);
+void gst_rtmp_push_tag_free (GstRtmpPushTag * tag);
+/* I/O thread, under the lock: drops what may not start a resumed stream;
+ * TRUE when the queue's head may go (a key frame, or no video). */
+gboolean gst_rtmp_push_queue_at_start (GstRtmpPushSink * sink);
+/* I/O thread, under the lock: whether the head is a key frame (a
+ * Reconnect Request may switch before it) */
+gboolean gst_rtmp_push_queue_head_is_key (GstRtmpPushSink * sink);
+/* I/O thread, under the lock: the oldest tag (wakes render()) */
+GstRtmpPushTag *gst_rtmp_push_queue_pop (GstRtmpPushSink * sink);
+
+/* gstrtmppushclient.c */
+void gst_rtmp_push_client_start (GstRtmpPushSink * sink);
+void gst_rtmp_push_client_stop (GstRtmpPushSink * sink);
+/* from render(): connect now (async-connect off), or send what is queued */
+void gst_rtmp_push_client_connect (GstRtmpPushSink * sink);
+void gst_rtmp_push_client_kick (GstRtmpPushSink * sink);
+/* from the EOS event: send the stop commands once the queue is out */
+void gst_rtmp_push_client_finish (GstRtmpPushSink * sink);
+GstStructure *gst_rtmp_push_client_get_stats (GstRtmpPushSink * sink);
+
+G_END_DECLS
+
+#endif /* __GST_RTMP_PUSH_SINK_H__ */
