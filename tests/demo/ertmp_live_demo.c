@@ -4,7 +4,7 @@
  * Two pipelines in one process, joined by a real RTMP connection on
  * 127.0.0.1:
  *
- *   publisher: videotestsrc ! x265enc ! h265parse ! flvemux ! <sink>
+ *   publisher: videotestsrc ! x265enc ! h265parse ! flvemux ! rtmppushsink
  *              audiotestsrc ! opusenc ! flvemux.audio
  *   receiver:  rtmpingestsrc ! tee ! filesink (the stream as an FLV file)
  *                                  ! erdemux ! h265parse ! avdec_h265
@@ -16,7 +16,8 @@
  * messages and stats, and exits 0 only when every frame arrived with its
  * presentation time to the nanosecond and decoded.
  *
- * Usage: ertmp-live-demo [OUTPUT.flv] [SINK]   (SINK: rtmp2sink by default)
+ * Usage: ertmp-live-demo [OUTPUT.flv] [SINK]   (SINK: rtmppushsink by
+ * default; rtmp2sink works too)
  */
 #include <stdio.h>
 #include <string.h>
@@ -219,7 +220,7 @@ int
 main (int argc, char **argv)
 {
   const gchar *file = argc > 1 ? argv[1] : "ertmp-demo.flv";
-  const gchar *sink = argc > 2 ? argv[2] : "rtmp2sink";
+  const gchar *sink = argc > 2 ? argv[2] : "rtmppushsink";
   GstElement *receiver, *publisher = NULL, *ingest;
   GstStructure *stats;
   GError *err = NULL;
