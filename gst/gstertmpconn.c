@@ -373,3 +373,24 @@ gst_ertmp_conn_is_closed (GstErtmpConn * conn)
 {
   return conn->closed;
 }
+
+static gboolean
+quit_loop (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+void
+gst_ertmp_loop_quit (GMainContext * context, GMainLoop * loop)
+{
+  GSource *source = g_idle_source_new ();
+
+  /* a quit before g_main_loop_run() is forgotten; a source is not */
+  g_source_set_priority (source, G_PRIORITY_HIGH);
+  g_source_set_callback (source, quit_loop, g_main_loop_ref (loop),
+      (GDestroyNotify) g_main_loop_unref);
+  g_source_attach (source, context);
+  g_source_unref (source);
+  g_main_loop_quit (loop);
+}

@@ -74,6 +74,10 @@ void gst_ertmp_conn_set_reading (GstErtmpConn * conn, gboolean reading);
 void gst_ertmp_conn_close (GstErtmpConn * conn, guint linger_ms);
 gboolean gst_ertmp_conn_is_closed (GstErtmpConn * conn);
 
+/* Makes @loop (iterated on @context by an I/O thread) quit, also when the
+ * thread has not entered g_main_loop_run() yet. */
+void gst_ertmp_loop_quit (GMainContext * context, GMainLoop * loop);
+
 G_END_DECLS
 
 #endif /* __GST_ERTMP_CONN_H__ */

@@ -23,7 +23,10 @@ GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_ingest_src_debug);
 
 /* connections being served at once (one publisher, the rest waiting to
  * be refused or timed out): bounds the memory a flood of peers can take */
-#define MAX_PEERS 32
+#define MAX_PEERS 16
+/* bytes of reassembly per connection: one largest RTMP message (16 MiB)
+ * and change, so that MAX_PEERS connections stay within a bound */
+#define PEER_REASSEMBLY_BYTES (20u * 1024u * 1024u)
 /* ms to let a refused or dropped peer read our last words */
 #define LINGER_MS 2000
 
@@ -287,9 +290,7 @@ accept_publisher (GstRtmpIngestPeer * peer)
   GstRtmpIngestItem *item = g_new0 (GstRtmpIngestItem, 1);
   gchar *key = redact (peer->name);
 
-  ertmp_session_accept_publish (gst_ertmp_conn_get_session (peer->conn),
-      peer->msid);
-  gst_ertmp_conn_flush (peer->conn);
+  /* publishing for the action signals before the publisher hears it */
   peer->state = PEER_PUBLISHING;
   peer->publish_at = g_get_monotonic_time ();
   src->publisher = peer;
@@ -297,6 +298,9 @@ accept_publisher (GstRtmpIngestPeer * peer)
   src->publishers_accepted++;
   src->has_publisher = TRUE;
   g_mutex_unlock (&src->lock);
+  ertmp_session_accept_publish (gst_ertmp_conn_get_session (peer->conn),
+      peer->msid);
+  gst_ertmp_conn_flush (peer->conn);
   item->type = GST_RTMP_INGEST_ITEM_START;
   gst_rtmp_ingest_src_enqueue (src, item);
   GST_INFO_OBJECT (src, "publisher %s: app \"%s\", key %s", peer->address,
@@ -603,6 +607,8 @@ start_rtmp (GstRtmpIngestPeer * peer)
   cfg.chunk_size = src->chunk_size;
   GST_OBJECT_UNLOCK (src);
   cfg.caps = &src->server_caps;
+  /* one largest message at a time: a peer holds at most this much */
+  cfg.limits.max_reassembly_bytes = PEER_REASSEMBLY_BYTES;
   cfg.handshake_time = (guint32) (g_get_monotonic_time () / 1000);
   cfg.handshake_seed = g_random_int ();
   peer->state = PEER_RTMP;
@@ -880,7 +886,7 @@ gst_rtmp_ingest_server_stop (GstRtmpIngestSrc * src)
   g_mutex_lock (&src->lock);
   src->has_publisher = FALSE;
   g_mutex_unlock (&src->lock);
-  g_main_loop_quit (src->loop);
+  gst_ertmp_loop_quit (src->context, src->loop);
   g_thread_join (src->thread);
   src->thread = NULL;
   /* the loop is over: what it served is ours now */

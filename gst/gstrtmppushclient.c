@@ -998,7 +998,7 @@ gst_rtmp_push_client_stop (GstRtmpPushSink * sink)
 
   if (sink->thread == NULL)
     return;
-  g_main_loop_quit (sink->loop);
+  gst_ertmp_loop_quit (sink->context, sink->loop);
   g_thread_join (sink->thread);
   sink->thread = NULL;
   sink->stopping = TRUE;
