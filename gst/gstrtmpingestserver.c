@@ -609,6 +609,9 @@ start_rtmp (GstRtmpIngestPeer * peer)
   cfg.caps = &src->server_caps;
   /* one largest message at a time: a peer holds at most this much */
   cfg.limits.max_reassembly_bytes = PEER_REASSEMBLY_BYTES;
+  /* acknowledge only publishers that ask: an unasked ack reaching FFmpeg
+   * after its last read resets its close() and loses its last tags */
+  cfg.default_window_in = 0;
   cfg.handshake_time = (guint32) (g_get_monotonic_time () / 1000);
   cfg.handshake_seed = g_random_int ();
   peer->state = PEER_RTMP;

@@ -25,6 +25,7 @@ ertmp_session_config_init (ertmp_session_config * cfg, ertmp_session_role role)
   ertmp_limits_init (&cfg->limits);
   cfg->chunk_size = DEFAULT_CHUNK_SIZE;
   cfg->window_ack_size = ERTMP_SESSION_WINDOW_DEFAULT;
+  cfg->default_window_in = ERTMP_SESSION_WINDOW_DEFAULT;
   cfg->stop_commands = ERTMP_SESSION_STOP_FCUNPUBLISH
       | ERTMP_SESSION_STOP_DELETESTREAM;
 }
@@ -65,7 +66,7 @@ ertmp_session_new (const ertmp_session_config * cfg)
   s->writer = ertmp_chunk_writer_new ();
   s->dec = ertmp_amf_decoder_new (&s->limits);
   s->out = g_byte_array_new ();
-  s->window_in = ERTMP_SESSION_WINDOW_DEFAULT;
+  s->window_in = cfg->default_window_in;
   s->peer_bw_type = -1;
   g_queue_init (&s->events);
   s->streams = g_new0 (ertmp_session_stream, MAX (1, s->limits.max_streams));
@@ -476,7 +477,7 @@ receive_handshake (
 static void
 maybe_ack (ertmp_session * s)
 {
-  if (s->acked_bytes - s->last_ack_at < s->window_in)
+  if (s->window_in == 0 || s->acked_bytes - s->last_ack_at < s->window_in)
     return;
   ertmp_session_send_control (s, ERTMP_MSG_ACK, (guint32) s->acked_bytes);
   s->last_ack_at = s->acked_bytes;
@@ -490,7 +491,8 @@ receive_chunks (
 {
   ertmp_chunk_message msg;
   ertmp_result res;
-  gsize n = MIN (len, s->last_ack_at + s->window_in - s->acked_bytes);
+  gsize n = s->window_in == 0 ? len :
+      MIN (len, s->last_ack_at + s->window_in - s->acked_bytes);
 
   res = ertmp_chunk_reader_read (s->reader, data, n, consumed, &msg);
   s->acked_bytes += *consumed;

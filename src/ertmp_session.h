@@ -104,6 +104,13 @@ typedef struct
   const ertmp_caps * caps;
   /* server: fmsVer in the connect _result; default "FMS/3,0,1,123" */
   const gchar * fms_ver;
+  /* bytes: we acknowledge every this many bytes received until the peer
+   * announces its own Window Ack Size; 0: not before it asks.  Default
+   * ERTMP_SESSION_WINDOW_DEFAULT (rtmp.md 5).  An ingest server may set 0:
+   * FFmpeg never announces a window nor reads before close(), and an ack
+   * arriving after its last read turns its close() into a reset that
+   * loses its last tags. */
+  guint32 default_window_in;
   /* client: the teardown commands close() sends, ERTMP_SESSION_STOP_*;
    * default FCUNPUBLISH | DELETESTREAM (what FFmpeg and rtmp2sink send) */
   guint stop_commands;

@@ -1205,6 +1205,40 @@ START_TEST (test_ack_default_window)
 
 END_TEST;
 
+/* default_window_in 0 (an ingest server): no ack until the peer asks with
+ * a Window Ack Size, then acks at its window */
+START_TEST (test_ack_only_when_asked)
+{
+  ertmp_session_config cfg;
+  harness * h;
+  guint8 * body = g_malloc0 (1000000);
+  GByteArray * b = g_byte_array_new ();
+
+  ertmp_session_config_init (&cfg, ERTMP_SESSION_SERVER);
+  cfg.default_window_in = 0;
+  h = server_new_cfg (&cfg);
+  ertmp_chunk_writer_set_chunk_size (h->w, 1000000);
+  ck_assert_int_eq (h_send_hex (h, 2, 1, 0, "00 0f 42 40"), ERTMP_OK);
+  /* three 1000000-byte messages: past the default window, no ack */
+  ertmp_chunk_writer_write (h->w, b, 3, 7, 0, 0, body, 1000000);
+  ertmp_chunk_writer_write (h->w, b, 3, 7, 0, 0, body, 1000000);
+  ertmp_chunk_writer_write (h->w, b, 3, 7, 0, 0, body, 1000000);
+  ck_assert_int_eq (h_feed (h, b->data, b->len), ERTMP_OK);
+  h_output (h);
+  ck_assert_uint_eq (h->out->len, 0);
+  /* Window Ack Size 100: every byte so far (3000045, the later headers
+   * compressed) is acked at once */
+  ck_assert_int_eq (h_send_hex (h, 2, 5, 0, "00 00 00 64"), ERTMP_OK);
+  h_output (h);
+  ck_assert_uint_eq (h->out->len, 1);
+  ck_out (h, 0, ERTMP_MSG_ACK, 0, "00 2d c6 ed");
+  g_byte_array_unref (b);
+  g_free (body);
+  h_free (h);
+}
+
+END_TEST;
+
 /* Set Peer Bandwidth rules (rtmp.md 5): answer with Window Ack Size when
  * the enforced limit differs from the last one we sent */
 START_TEST (test_peer_bandwidth)
@@ -2171,6 +2205,7 @@ session_suite (void)
   tcase_add_test (tc, test_abort);
   tcase_add_test (tc, test_ack_window);
   tcase_add_test (tc, test_ack_default_window);
+  tcase_add_test (tc, test_ack_only_when_asked);
   tcase_add_test (tc, test_peer_bandwidth);
   suite_add_tcase (s, tc);
 
