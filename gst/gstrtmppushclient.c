@@ -50,18 +50,32 @@ struct _GstRtmpPushConn
   gboolean started;             /* headers sent */
   gboolean retired;             /* switched away from or abandoned */
   GHashTable *sent_headers;     /* header key -> GstBuffer sent here */
+  GSource *deadline;            /* connecting until publishing: timeout */
+  guint timeout;                /* s */
   gint64 ping_at;               /* monotonic us of the last ping */
 };
 
 static void pump (GstRtmpPushSink * sink);
+static void refresh_stats (GstRtmpPushSink * sink, GstRtmpPushConn * c);
 static void conn_failed (GstRtmpPushConn * c, const gchar * what,
     const GError * error);
 
 /* ---- connections ---- */
 
 static void
+clear_deadline (GstRtmpPushConn * c)
+{
+  if (c->deadline) {
+    g_source_destroy (c->deadline);
+    g_source_unref (c->deadline);
+    c->deadline = NULL;
+  }
+}
+
+static void
 push_conn_free (GstRtmpPushConn * c)
 {
+  clear_deadline (c);
   g_cancellable_cancel (c->cancellable);
   g_object_unref (c->cancellable);
   gst_ertmp_conn_free (c->conn);
@@ -72,6 +86,8 @@ push_conn_free (GstRtmpPushConn * c)
   g_free (c->tc_url);
   g_free (c);
 }
+
+static void forget (GstRtmpPushConn * c);
 
 /* Takes @c out of service; it is freed when its I/O ends (or at stop). */
 static void
@@ -85,10 +101,14 @@ retire (GstRtmpPushConn * c)
   if (sink->next == c)
     sink->next = NULL;
   g_cancellable_cancel (c->cancellable);
+  clear_deadline (c);
   if (c->conn == NULL) {
-    /* TCP only, or not even: nothing to say goodbye to */
-    if (c->stream)
+    /* TCP only (nothing to say goodbye to: gone now), or still connecting
+     * (the cancelled connect frees it) */
+    if (c->stream) {
       g_io_stream_close (c->stream, NULL, NULL);
+      forget (c);
+    }
     return;
   }
   if (gst_ertmp_conn_is_closed (c->conn))
@@ -255,6 +275,7 @@ on_tcp_connected (GObject * object, GAsyncResult * result, gpointer data)
 {
   GstRtmpPushConn *c = data;
   GSocketConnection *connection;
+  GSocket *socket;
   GError *err = NULL;
   gchar *what;
 
@@ -271,15 +292,37 @@ on_tcp_connected (GObject * object, GAsyncResult * result, gpointer data)
     conn_failed (c, what, err);
     g_free (what);
     g_error_free (err);
+    forget (c);
     return;
   }
-  if (G_IS_TCP_CONNECTION (connection) || G_IS_SOCKET_CONNECTION (connection))
-    g_socket_set_option (g_socket_connection_get_socket (connection),
-        IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  socket = g_socket_connection_get_socket (connection);
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  /* the timeout was for connecting: a server may stay silent for long
+   * (nginx acks every 5 MB) and a socket timeout would drop us */
+  g_socket_set_timeout (socket, 0);
   c->stream = G_IO_STREAM (connection);
   GST_DEBUG_OBJECT (c->sink, "connected to %s:%u%s", c->host, c->port,
       c->tls ? " (TLS)" : "");
   start_rtmp (c);
+}
+
+/* The server did not get us publishing within the timeout (a server that
+ * accepts TCP and then says nothing). */
+static gboolean
+on_deadline (gpointer data)
+{
+  GstRtmpPushConn *c = data;
+  gchar *why;
+
+  g_source_unref (c->deadline);
+  c->deadline = NULL;
+  if (c->publishing || c->retired)
+    return G_SOURCE_REMOVE;
+  why = g_strdup_printf ("no answer within %u s (timeout)", c->timeout);
+  conn_failed (c, why, NULL);
+  g_free (why);
+  retire (c);
+  return G_SOURCE_REMOVE;
 }
 
 /* Opens a connection to @tc_url (rtmp[s]://host[:port]/app[/instance]). */
@@ -315,6 +358,13 @@ push_conn_open (GstRtmpPushSink * sink, const gchar * tc_url)
   flags = sink->tls_validation_flags;
   GST_OBJECT_UNLOCK (sink);
   g_socket_client_set_timeout (client, timeout);
+  c->timeout = timeout;
+  if (timeout > 0) {
+    /* TCP, TLS, handshake, connect and publish: all within the timeout */
+    c->deadline = g_timeout_source_new_seconds (timeout);
+    g_source_set_callback (c->deadline, on_deadline, c, NULL);
+    g_source_attach (c->deadline, sink->context);
+  }
   if (c->tls) {
     g_socket_client_set_tls (client, TRUE);
     G_GNUC_BEGIN_IGNORE_DEPRECATIONS;
@@ -522,24 +572,30 @@ pump (GstRtmpPushSink * sink)
     c->started = TRUE;
     sink->resume = FALSE;
   }
-  while (gst_ertmp_conn_get_pending (c->conn) < PUMP_HIGH) {
-    if (sink->next && sink->next->publishing
-        && gst_rtmp_push_queue_head_is_key (sink)) {
-      g_mutex_unlock (&sink->lock);
-      gst_ertmp_conn_flush (c->conn);
-      switch_to_next (sink);
-      pump (sink);
-      return;
+  /* fill up to PUMP_HIGH, write; again while the socket took it all (the
+   * drained function only comes after the socket was full) */
+  do {
+    while (gst_ertmp_conn_get_pending (c->conn) < PUMP_HIGH) {
+      if (sink->next && sink->next->publishing
+          && gst_rtmp_push_queue_head_is_key (sink)) {
+        g_mutex_unlock (&sink->lock);
+        gst_ertmp_conn_flush (c->conn);
+        switch_to_next (sink);
+        pump (sink);
+        return;
+      }
+      if ((tag = gst_rtmp_push_queue_pop (sink)) == NULL)
+        break;
+      if (!already_sent (c, tag))
+        send_tag (c, tag, tag->ms);
+      sink->last_sent_ms = tag->ms;
+      gst_rtmp_push_tag_free (tag);
     }
-    if ((tag = gst_rtmp_push_queue_pop (sink)) == NULL)
-      break;
-    if (!already_sent (c, tag))
-      send_tag (c, tag, tag->ms);
-    sink->last_sent_ms = tag->ms;
-    gst_rtmp_push_tag_free (tag);
-  }
+    gst_ertmp_conn_flush (c->conn);
+  } while (!gst_ertmp_conn_is_closed (c->conn)
+      && gst_ertmp_conn_get_pending (c->conn) < PUMP_HIGH
+      && !g_queue_is_empty (&sink->queue));
   g_mutex_unlock (&sink->lock);
-  gst_ertmp_conn_flush (c->conn);
 }
 
 /* ---- session events ---- */
@@ -577,6 +633,7 @@ on_publish_started (GstRtmpPushConn * c)
   GstRtmpPushSink *sink = c->sink;
 
   c->publishing = TRUE;
+  clear_deadline (c);
   if (c == sink->next) {
     GST_INFO_OBJECT (sink, "%s publishes: switching at the next key frame",
         c->tc_url);
@@ -695,6 +752,8 @@ on_closed (GstErtmpConn * conn, GstErtmpConnClosed reason,
       reason == GST_ERTMP_CONN_CLOSED_EOF ? "the server closed the connection"
       : "closed";
 
+  if (c == sink->conn && c->publishing)
+    refresh_stats (sink, c);
   if (sink->stopping) {
     /* stop() is taking everything down */
   } else if (!c->retired && sink->finishing && c == sink->conn) {
@@ -704,9 +763,11 @@ on_closed (GstErtmpConn * conn, GstErtmpConnClosed reason,
     sink->publishing = FALSE;
     g_cond_broadcast (&sink->cond);
     g_mutex_unlock (&sink->lock);
-  } else if (!c->retired && c == sink->conn && sink->next
-      && sink->next->publishing) {
-    /* the old server went first: the next one takes over at a key frame */
+  } else if (!c->retired && c == sink->conn && sink->next) {
+    /* the old server went first: the next one takes over (at a key frame)
+     * as soon as it publishes */
+    GST_INFO_OBJECT (sink, "%s closed before the switch to %s", c->tc_url,
+        sink->next->tc_url);
     sink->conn = sink->next;
     sink->next = NULL;
     sink->resume = TRUE;
@@ -792,12 +853,23 @@ session_stats (GstRtmpPushSink * sink, GstRtmpPushConn * c)
   return s;
 }
 
+static void
+refresh_stats (GstRtmpPushSink * sink, GstRtmpPushConn * c)
+{
+  GstStructure *s = session_stats (sink, c);
+
+  g_mutex_lock (&sink->lock);
+  if (sink->last_stats)
+    gst_structure_free (sink->last_stats);
+  sink->last_stats = s;
+  g_mutex_unlock (&sink->lock);
+}
+
 static gboolean
 on_stats_timer (gpointer data)
 {
   GstRtmpPushSink *sink = data;
   GstRtmpPushConn *c = sink->conn;
-  GstStructure *s;
   gint64 now = g_get_monotonic_time ();
 
   if (c == NULL || c->conn == NULL || gst_ertmp_conn_is_closed (c->conn))
@@ -808,12 +880,7 @@ on_stats_timer (gpointer data)
             (guint32) (now / 1000)) == ERTMP_OK)
       gst_ertmp_conn_flush (c->conn);
   }
-  s = session_stats (sink, c);
-  g_mutex_lock (&sink->lock);
-  if (sink->last_stats)
-    gst_structure_free (sink->last_stats);
-  sink->last_stats = s;
-  g_mutex_unlock (&sink->lock);
+  refresh_stats (sink, c);
   return G_SOURCE_CONTINUE;
 }
 

@@ -274,7 +274,6 @@ gst_rtmp_push_sink_stop (GstBaseSink * bsink)
 
   gst_rtmp_push_client_stop (sink);
   gst_rtmp_push_queue_clear (sink);
-  g_clear_pointer (&sink->caps_headers, g_ptr_array_unref);
   return TRUE;
 }
 
@@ -301,58 +300,41 @@ gst_rtmp_push_sink_unlock_stop (GstBaseSink * bsink)
   return TRUE;
 }
 
-/* The caps' streamheader: kept aside (every connection starts with it);
- * its in-band copies are then skipped. */
+/* The caps' streamheader: kept aside, every connection starts with it. */
 static gboolean
 gst_rtmp_push_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
 {
   GstRtmpPushSink *sink = GST_RTMP_PUSH_SINK (bsink);
   const GValue *array = gst_structure_get_value (gst_caps_get_structure (caps,
           0), "streamheader");
+  GPtrArray *bufs;
+  GstFlowReturn ret;
   guint i;
 
-  g_clear_pointer (&sink->caps_headers, g_ptr_array_unref);
   if (array == NULL || !GST_VALUE_HOLDS_ARRAY (array))
     return TRUE;
-  sink->caps_headers = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      gst_buffer_unref);
+  bufs = g_ptr_array_new ();
   for (i = 0; i < gst_value_array_get_size (array); i++) {
     const GValue *v = gst_value_array_get_value (array, i);
-    GstBuffer *buf;
 
-    if (!GST_VALUE_HOLDS_BUFFER (v))
-      continue;
-    buf = gst_value_get_buffer (v);
-    g_ptr_array_add (sink->caps_headers, gst_buffer_ref (buf));
+    if (GST_VALUE_HOLDS_BUFFER (v))
+      g_ptr_array_add (bufs, gst_value_get_buffer (v));
   }
-  return gst_rtmp_push_queue_add_headers (sink, sink->caps_headers) ==
-      GST_FLOW_OK;
+  ret = gst_rtmp_push_queue_add_headers (sink, bufs);
+  g_ptr_array_unref (bufs);
+  return ret == GST_FLOW_OK;
 }
 
+/* A 13-byte FLV file header after the stream started (a muxer that
+ * starts over): the tags go on, the header must not reach the reader. */
 static gboolean
-is_caps_header (GstRtmpPushSink * sink, GstBuffer * buf)
+is_repeated_file_header (GstRtmpPushSink * sink, GstBuffer * buf)
 {
-  guint i;
+  guint8 head[4];
 
-  if (sink->caps_headers == NULL
-      || !GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_HEADER))
-    return FALSE;
-  for (i = 0; i < sink->caps_headers->len; i++) {
-    GstBuffer *h = g_ptr_array_index (sink->caps_headers, i);
-    GstMapInfo map;
-    gboolean same;
-
-    if (h == buf)
-      return TRUE;
-    if (gst_buffer_get_size (h) != gst_buffer_get_size (buf)
-        || !gst_buffer_map (buf, &map, GST_MAP_READ))
-      continue;
-    same = gst_buffer_memcmp (h, 0, map.data, map.size) == 0;
-    gst_buffer_unmap (buf, &map);
-    if (same)
-      return TRUE;
-  }
-  return FALSE;
+  return sink->reader != NULL && gst_buffer_get_size (buf) == 13
+      && gst_buffer_extract (buf, 0, head, 4) == 4
+      && memcmp (head, "FLV\1", 4) == 0;
 }
 
 static GstFlowReturn
@@ -361,8 +343,10 @@ gst_rtmp_push_sink_render (GstBaseSink * bsink, GstBuffer * buf)
   GstRtmpPushSink *sink = GST_RTMP_PUSH_SINK (bsink);
 
   gst_rtmp_push_client_connect (sink);
-  if (is_caps_header (sink, buf)) {
-    GST_LOG_OBJECT (sink, "skipped an in-band copy of a stream header");
+  /* in-band copies of the streamheader stay: a connection skips the
+   * headers it already got (they also carry headers that change) */
+  if (is_repeated_file_header (sink, buf)) {
+    GST_LOG_OBJECT (sink, "skipped a repeated FLV file header");
     return GST_FLOW_OK;
   }
   return gst_rtmp_push_queue_add (sink, buf);
@@ -552,7 +536,6 @@ gst_rtmp_push_sink_finalize (GObject * object)
 
   gst_rtmp_push_queue_clear (sink);
   g_array_unref (sink->headers);
-  g_clear_pointer (&sink->caps_headers, g_ptr_array_unref);
   g_clear_pointer (&sink->connect_args, g_ptr_array_unref);
   g_free (sink->host);
   g_free (sink->application);

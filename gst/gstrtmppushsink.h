@@ -122,7 +122,6 @@ struct _GstRtmpPushSink
   gboolean enhanced;            /* the stream has E-RTMP tags */
 
   /* render() only (under the lock too, for simplicity) */
-  GPtrArray *caps_headers;      /* the caps' streamheader buffers */
   ertmp_flv_reader *reader;
   gint64 last_ms;
   gboolean have_last_ms;
