@@ -177,10 +177,11 @@ receiver_new (const gchar * file, Demo * demo, GError ** err)
 {
   gchar *desc = g_strdup_printf ("rtmpingestsrc name=ingest host=127.0.0.1 "
       "port=0 application=live stream-key=demo-key keep-listening=false "
-      "! tee name=t t. ! queue ! filesink location=\"%s\" "
+      "! tee name=t t. ! queue ! filesink location=\"%s\" async=false "
       "t. ! queue ! erdemux name=d "
       "d.video ! queue ! h265parse ! avdec_h265 name=vdec ! fakesink "
-      "d.audio ! queue ! opusdec name=adec ! fakesink", file);
+      "async=false d.audio ! queue ! opusdec name=adec ! fakesink "
+      "async=false", file);
   GstElement *p = gst_parse_launch (desc, err);
   GstElement *d;
 
