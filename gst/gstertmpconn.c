@@ -38,16 +38,6 @@ struct _GstErtmpConn
 
 static void update_read_source (GstErtmpConn * conn);
 
-static void
-destroy_source (GSource ** source)
-{
-  if (*source == NULL)
-    return;
-  g_source_destroy (*source);
-  g_source_unref (*source);
-  *source = NULL;
-}
-
 static GSource *
 attach (GstErtmpConn * conn, GSource * source, GSourceFunc func)
 {
@@ -80,9 +70,9 @@ finish (GstErtmpConn * conn, GstErtmpConnClosed reason, GError * error)
   conn->closed = TRUE;
   conn->reason = reason;
   conn->error = error;
-  destroy_source (&conn->read_source);
-  destroy_source (&conn->write_source);
-  destroy_source (&conn->linger_source);
+  gst_ertmp_source_clear (&conn->read_source);
+  gst_ertmp_source_clear (&conn->write_source);
+  gst_ertmp_source_clear (&conn->linger_source);
   /* never block on a TLS close_notify to a peer that reads nothing */
   if (conn->socket != NULL)
     g_socket_set_blocking (conn->socket, FALSE);
@@ -150,7 +140,7 @@ write_pending (GstErtmpConn * conn)
     }
     ertmp_session_output_written (conn->session, n);
   }
-  destroy_source (&conn->write_source);
+  gst_ertmp_source_clear (&conn->write_source);
   if (conn->closing && !conn->shut)
     shut_down (conn);
   return !conn->closed;
@@ -255,7 +245,7 @@ update_read_source (GstErtmpConn * conn)
         (GSourceFunc) (void (*)(void)) on_readable, conn, NULL);
     g_source_attach (conn->read_source, conn->context);
   } else if (!want) {
-    destroy_source (&conn->read_source);
+    gst_ertmp_source_clear (&conn->read_source);
   }
 }
 
@@ -309,7 +299,7 @@ gst_ertmp_conn_free (GstErtmpConn * conn)
   if (!conn->closed) {
     finish (conn, GST_ERTMP_CONN_CLOSED_LOCAL, NULL);
   }
-  destroy_source (&conn->closed_source);
+  gst_ertmp_source_clear (&conn->closed_source);
   g_clear_error (&conn->error);
   g_clear_object (&conn->socket);
   g_object_unref (conn->stream);
@@ -381,8 +371,27 @@ quit_loop (gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
+static gpointer
+io_thread (gpointer data)
+{
+  GMainLoop *loop = data;
+  GMainContext *context = g_main_loop_get_context (loop);
+
+  g_main_context_push_thread_default (context);
+  g_main_loop_run (loop);
+  g_main_context_pop_thread_default (context);
+  g_main_loop_unref (loop);
+  return NULL;
+}
+
+GThread *
+gst_ertmp_io_start (GMainLoop * loop, const gchar * name)
+{
+  return g_thread_new (name, io_thread, g_main_loop_ref (loop));
+}
+
 void
-gst_ertmp_loop_quit (GMainContext * context, GMainLoop * loop)
+gst_ertmp_io_stop (GThread * thread, GMainLoop * loop)
 {
   GSource *source = g_idle_source_new ();
 
@@ -390,7 +399,18 @@ gst_ertmp_loop_quit (GMainContext * context, GMainLoop * loop)
   g_source_set_priority (source, G_PRIORITY_HIGH);
   g_source_set_callback (source, quit_loop, g_main_loop_ref (loop),
       (GDestroyNotify) g_main_loop_unref);
-  g_source_attach (source, context);
+  g_source_attach (source, g_main_loop_get_context (loop));
   g_source_unref (source);
   g_main_loop_quit (loop);
+  g_thread_join (thread);
+}
+
+void
+gst_ertmp_source_clear (GSource ** source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_source_unref (*source);
+  *source = NULL;
 }

@@ -74,9 +74,15 @@ void gst_ertmp_conn_set_reading (GstErtmpConn * conn, gboolean reading);
 void gst_ertmp_conn_close (GstErtmpConn * conn, guint linger_ms);
 gboolean gst_ertmp_conn_is_closed (GstErtmpConn * conn);
 
-/* Makes @loop (iterated on @context by an I/O thread) quit, also when the
- * thread has not entered g_main_loop_run() yet. */
-void gst_ertmp_loop_quit (GMainContext * context, GMainLoop * loop);
+/* An element's I/O thread: runs @loop with its context as the thread
+ * default (so async GIO calls made there complete there) until
+ * gst_ertmp_io_stop(), which quits the loop (also when the thread has not
+ * entered it yet) and joins the thread. */
+GThread *gst_ertmp_io_start (GMainLoop * loop, const gchar * name);
+void gst_ertmp_io_stop (GThread * thread, GMainLoop * loop);
+
+/* Destroys and unrefs *@source (if any) and clears the pointer. */
+void gst_ertmp_source_clear (GSource ** source);
 
 G_END_DECLS
 

@@ -66,10 +66,7 @@ peer_free (GstRtmpIngestPeer * peer)
   if (peer->cancellable)
     g_cancellable_cancel (peer->cancellable);
   g_clear_object (&peer->cancellable);
-  if (peer->timer) {
-    g_source_destroy (peer->timer);
-    g_source_unref (peer->timer);
-  }
+  gst_ertmp_source_clear (&peer->timer);
   gst_ertmp_conn_free (peer->conn);
   g_clear_object (&peer->stream);
   ertmp_caps_clear (&peer->caps);
@@ -166,6 +163,7 @@ make_tag (guint8 type, gint64 ms, GBytes * payload)
   GByteArray *tail = g_byte_array_sized_new (ERTMP_FLV_PREV_SIZE_SIZE);
   GstBuffer *buf;
   gsize size = g_bytes_get_size (payload);
+  guint8 *data;
 
   th.size = size;
   if (ertmp_flv_write_tag_header (head, &th) != ERTMP_OK) {
@@ -181,10 +179,11 @@ make_tag (guint8 type, gint64 ms, GBytes * payload)
         gst_memory_new_wrapped (GST_MEMORY_FLAG_READONLY,
             (gpointer) g_bytes_get_data (payload, NULL), size, 0, size,
             g_bytes_ref (payload), (GDestroyNotify) g_bytes_unref));
-  gst_buffer_append_memory (buf,
-      gst_memory_new_wrapped (0, g_byte_array_free (tail, FALSE),
-          ERTMP_FLV_PREV_SIZE_SIZE, 0, ERTMP_FLV_PREV_SIZE_SIZE, NULL,
-          NULL));
+  data = g_byte_array_free (tail, FALSE);
+  /* the data is its own user data, so that g_free gets it */
+  gst_buffer_append_memory (buf, gst_memory_new_wrapped (0, data,
+          ERTMP_FLV_PREV_SIZE_SIZE, 0, ERTMP_FLV_PREV_SIZE_SIZE, data,
+          g_free));
   return buf;
 }
 
@@ -812,17 +811,6 @@ listen_on (const gchar * host, gint port, gint * bound_port, GError ** error)
   return socket;
 }
 
-static gpointer
-io_thread (gpointer data)
-{
-  GstRtmpIngestSrc *src = data;
-
-  g_main_context_push_thread_default (src->context);
-  g_main_loop_run (src->loop);
-  g_main_context_pop_thread_default (src->context);
-  return NULL;
-}
-
 static GSource *
 attach_source (GstRtmpIngestSrc * src, GSource * source, GSourceFunc func)
 {
@@ -867,18 +855,8 @@ gst_rtmp_ingest_server_start (GstRtmpIngestSrc * src, GError ** error)
       (GSourceFunc) (void (*)(void)) on_incoming);
   src->stats_source = attach_source (src, g_timeout_source_new (1000),
       on_stats_timer);
-  src->thread = g_thread_new ("rtmpingestsrc", io_thread, src);
+  src->thread = gst_ertmp_io_start (src->loop, "rtmpingestsrc");
   return TRUE;
-}
-
-static void
-destroy_src_source (GSource ** source)
-{
-  if (*source) {
-    g_source_destroy (*source);
-    g_source_unref (*source);
-    *source = NULL;
-  }
 }
 
 void
@@ -889,14 +867,13 @@ gst_rtmp_ingest_server_stop (GstRtmpIngestSrc * src)
   g_mutex_lock (&src->lock);
   src->has_publisher = FALSE;
   g_mutex_unlock (&src->lock);
-  gst_ertmp_loop_quit (src->context, src->loop);
-  g_thread_join (src->thread);
+  gst_ertmp_io_stop (src->thread, src->loop);
   src->thread = NULL;
   /* the loop is over: what it served is ours now */
   while (src->peers)
     peer_remove (src->peers->data);
-  destroy_src_source (&src->listen_source);
-  destroy_src_source (&src->stats_source);
+  gst_ertmp_source_clear (&src->listen_source);
+  gst_ertmp_source_clear (&src->stats_source);
   g_socket_close (src->listener, NULL);
   g_clear_object (&src->listener);
   g_clear_object (&src->tls);

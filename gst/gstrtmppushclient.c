@@ -63,19 +63,9 @@ static void conn_failed (GstRtmpPushConn * c, const gchar * what,
 /* ---- connections ---- */
 
 static void
-clear_deadline (GstRtmpPushConn * c)
-{
-  if (c->deadline) {
-    g_source_destroy (c->deadline);
-    g_source_unref (c->deadline);
-    c->deadline = NULL;
-  }
-}
-
-static void
 push_conn_free (GstRtmpPushConn * c)
 {
-  clear_deadline (c);
+  gst_ertmp_source_clear (&c->deadline);
   g_cancellable_cancel (c->cancellable);
   g_object_unref (c->cancellable);
   gst_ertmp_conn_free (c->conn);
@@ -101,7 +91,7 @@ retire (GstRtmpPushConn * c)
   if (sink->next == c)
     sink->next = NULL;
   g_cancellable_cancel (c->cancellable);
-  clear_deadline (c);
+  gst_ertmp_source_clear (&c->deadline);
   if (c->conn == NULL) {
     /* TCP only (nothing to say goodbye to: gone now), or still connecting
      * (the cancelled connect frees it) */
@@ -633,7 +623,7 @@ on_publish_started (GstRtmpPushConn * c)
   GstRtmpPushSink *sink = c->sink;
 
   c->publishing = TRUE;
-  clear_deadline (c);
+  gst_ertmp_source_clear (&c->deadline);
   if (c == sink->next) {
     GST_INFO_OBJECT (sink, "%s publishes: switching at the next key frame",
         c->tc_url);
@@ -906,17 +896,6 @@ gst_rtmp_push_client_get_stats (GstRtmpPushSink * sink)
 
 /* ---- the thread and the calls into it ---- */
 
-static gpointer
-io_thread (gpointer data)
-{
-  GstRtmpPushSink *sink = data;
-
-  g_main_context_push_thread_default (sink->context);
-  g_main_loop_run (sink->loop);
-  g_main_context_pop_thread_default (sink->context);
-  return NULL;
-}
-
 void
 gst_rtmp_push_client_start (GstRtmpPushSink * sink)
 {
@@ -938,7 +917,7 @@ gst_rtmp_push_client_start (GstRtmpPushSink * sink)
   g_source_set_callback (source, on_stats_timer, sink, NULL);
   g_source_attach (source, sink->context);
   sink->stats_source = source;
-  sink->thread = g_thread_new ("rtmppushsink", io_thread, sink);
+  sink->thread = gst_ertmp_io_start (sink->loop, "rtmppushsink");
 }
 
 static gboolean
@@ -1047,16 +1026,6 @@ gst_rtmp_push_client_finish (GstRtmpPushSink * sink)
   g_mutex_unlock (&sink->lock);
 }
 
-static void
-destroy_source (GSource ** source)
-{
-  if (*source) {
-    g_source_destroy (*source);
-    g_source_unref (*source);
-    *source = NULL;
-  }
-}
-
 void
 gst_rtmp_push_client_stop (GstRtmpPushSink * sink)
 {
@@ -1065,8 +1034,7 @@ gst_rtmp_push_client_stop (GstRtmpPushSink * sink)
 
   if (sink->thread == NULL)
     return;
-  gst_ertmp_loop_quit (sink->context, sink->loop);
-  g_thread_join (sink->thread);
+  gst_ertmp_io_stop (sink->thread, sink->loop);
   sink->thread = NULL;
   sink->stopping = TRUE;
   /* let cancelled connection attempts come home (bounded) */
@@ -1087,8 +1055,8 @@ gst_rtmp_push_client_stop (GstRtmpPushSink * sink)
     forget (sink->conns->data);
   g_main_context_pop_thread_default (sink->context);
   sink->conn = sink->next = NULL;
-  destroy_source (&sink->retry_source);
-  destroy_source (&sink->stats_source);
+  gst_ertmp_source_clear (&sink->retry_source);
+  gst_ertmp_source_clear (&sink->stats_source);
   g_main_loop_unref (sink->loop);
   sink->loop = NULL;
   g_main_context_unref (sink->context);
