@@ -19,7 +19,6 @@
 #endif
 
 #include <string.h>
-#include <gio/gnetworking.h>
 #include "gstrtmppushsink.h"
 #include "gstertmpconn.h"
 #include "gstertmptag.h"
@@ -28,8 +27,9 @@
 GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_push_sink_debug);
 #define GST_CAT_DEFAULT gst_rtmp_push_sink_debug
 
-/* session output bytes allowed to wait for the socket */
-#define PUMP_HIGH (256 * 1024)
+/* session output bytes allowed to wait for the socket (fewer, larger
+ * writes when the queue holds more) */
+#define PUMP_HIGH (1024 * 1024)
 /* ms for the server to read our last words after the stop commands */
 #define LINGER_MS 5000
 /* s between pings (RTT in the stats) */
@@ -285,8 +285,9 @@ on_tcp_connected (GObject * object, GAsyncResult * result, gpointer data)
     forget (c);
     return;
   }
+  /* Nagle stays on, as in FFmpeg: tags are written whole, and a server
+   * woken per small write spends more CPU on the stream */
   socket = g_socket_connection_get_socket (connection);
-  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   /* the timeout was for connecting: a server may stay silent for long
    * (nginx acks every 5 MB) and a socket timeout would drop us */
   g_socket_set_timeout (socket, 0);

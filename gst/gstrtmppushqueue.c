@@ -133,12 +133,30 @@ keep_header (GstRtmpPushSink * sink, const GstRtmpPushTag * tag)
   g_array_append_val (sink->headers, copy);
 }
 
+/* The tag body: a sub-buffer of @in when the reader points into it (one
+ * tag per input buffer, the usual case: no copy), else the reader's
+ * reassembled bytes. */
+static GstBuffer *
+tag_body (ertmp_flv_reader * reader, const ertmp_flv_tag * t, GstBuffer * in,
+    const guint8 * data, gsize len)
+{
+  GBytes *bytes;
+  GstBuffer *body;
+
+  if (t->payload >= data && t->payload + t->header.size <= data + len)
+    return gst_buffer_copy_region (in, GST_BUFFER_COPY_MEMORY,
+        t->payload - data, t->header.size);
+  bytes = ertmp_flv_reader_take_payload (reader);
+  body = gst_buffer_new_wrapped_bytes (bytes);
+  g_bytes_unref (bytes);
+  return body;
+}
+
 static GstRtmpPushTag *
 make_tag (GstRtmpPushSink * sink, ertmp_flv_reader * reader,
-    const ertmp_flv_tag * t)
+    const ertmp_flv_tag * t, GstBuffer * in, const guint8 * data, gsize len)
 {
   GstRtmpPushTag *tag = g_new0 (GstRtmpPushTag, 1);
-  GBytes *bytes = ertmp_flv_reader_take_payload (reader);
   GstErtmpTagInfo info;
   gsize size;
 
@@ -148,8 +166,7 @@ make_tag (GstRtmpPushSink * sink, ertmp_flv_reader * reader,
   sink->have_last_ms = TRUE;
   tag->ms = sink->last_ms = ertmp_timestamp_unwrap (sink->last_ms,
       t->header.timestamp);
-  tag->body = gst_buffer_new_wrapped_bytes (bytes);
-  g_bytes_unref (bytes);
+  tag->body = tag_body (reader, t, in, data, len);
   size = gst_buffer_get_size (tag->body);
   gst_ertmp_tag_classify (tag->type, t->payload, size, &info);
   tag->header_key = info.header_key;
@@ -209,7 +226,7 @@ new_reader (const guint8 * data, gsize len)
  * caps' streamheader, through a reader of its own. */
 static GstFlowReturn
 read_tags (GstRtmpPushSink * sink, ertmp_flv_reader * reader,
-    const guint8 * data, gsize len, gboolean header_only)
+    GstBuffer * in, const guint8 * data, gsize len, gboolean header_only)
 {
   ertmp_flv_tag t;
   ertmp_result res;
@@ -223,7 +240,8 @@ read_tags (GstRtmpPushSink * sink, ertmp_flv_reader * reader,
       break;
     if (res != ERTMP_OK)
       return read_error (sink, reader, res);
-    queue_tag (sink, make_tag (sink, reader, &t), header_only);
+    queue_tag (sink, make_tag (sink, reader, &t, in, data, len),
+        header_only);
   }
   return GST_FLOW_OK;
 }
@@ -251,7 +269,7 @@ gst_rtmp_push_queue_add (GstRtmpPushSink * sink, GstBuffer * buf)
     sink->reader = new_reader (map.data, map.size);
     sink->have_last_ms = FALSE;
   }
-  ret = read_tags (sink, sink->reader, map.data, map.size, FALSE);
+  ret = read_tags (sink, sink->reader, buf, map.data, map.size, FALSE);
   gst_buffer_unmap (buf, &map);
   if (ret == GST_FLOW_OK) {
     gst_rtmp_push_client_kick (sink);
@@ -280,7 +298,8 @@ gst_rtmp_push_queue_add_headers (GstRtmpPushSink * sink, GPtrArray * bufs)
       continue;
     if (reader == NULL)
       reader = new_reader (map.data, map.size);
-    ret = read_tags (sink, reader, map.data, map.size, TRUE);
+    ret = read_tags (sink, reader, g_ptr_array_index (bufs, i), map.data,
+        map.size, TRUE);
     gst_buffer_unmap (g_ptr_array_index (bufs, i), &map);
   }
   g_mutex_unlock (&sink->lock);
