@@ -66,3 +66,16 @@ gst_ertmp_fourcc_list_string (const ertmp_caps * caps)
             buf));
   return g_string_free (s, FALSE);
 }
+
+GstStructure *
+gst_ertmp_caps_structure (const gchar * name, const ertmp_caps * caps)
+{
+  gchar *list = gst_ertmp_fourcc_list_string (caps);
+  GstStructure *s = gst_structure_new (name,
+      "fourcc-list", G_TYPE_STRING, list,
+      "has-caps-ex", G_TYPE_BOOLEAN, caps->has_caps_ex,
+      "caps-ex", G_TYPE_UINT, caps->caps_ex, NULL);
+
+  g_free (list);
+  return s;
+}

@@ -35,6 +35,11 @@ void gst_ertmp_tag_classify (guint8 type, const guint8 * body, gsize len,
  * messages (newly allocated; "" when absent) */
 gchar *gst_ertmp_fourcc_list_string (const ertmp_caps * caps);
 
+/* A capability set as a structure named @name: fourcc-list (the string
+ * above), has-caps-ex, caps-ex (transfer full) */
+GstStructure *gst_ertmp_caps_structure (const gchar * name,
+    const ertmp_caps * caps);
+
 G_END_DECLS
 
 #endif /* __GST_ERTMP_TAG_H__ */

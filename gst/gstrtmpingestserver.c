@@ -56,8 +56,6 @@ struct _GstRtmpIngestPeer
   guint64 last_bytes_in;
 };
 
-static GstStructure *peer_caps_structure (const ertmp_caps * caps);
-
 /* ---- peers ---- */
 
 static void
@@ -267,7 +265,8 @@ check_publish (GstRtmpIngestPeer * peer)
   }
   g_free (detail);
   if (ok) {
-    caps = peer_caps_structure (&peer->caps);
+    caps = gst_ertmp_caps_structure ("rtmp-ingest-capabilities",
+        &peer->caps);
     g_signal_emit_by_name (src, "publish-request", peer->app ? peer->app : "",
         peer->name, peer->address, peer->tc_url ? peer->tc_url : "", caps,
         &ok);
@@ -316,19 +315,6 @@ accept_publisher (GstRtmpIngestPeer * peer)
 }
 
 /* ---- stats ---- */
-
-static GstStructure *
-peer_caps_structure (const ertmp_caps * caps)
-{
-  gchar *list = gst_ertmp_fourcc_list_string (caps);
-  GstStructure *s = gst_structure_new ("rtmp-ingest-capabilities",
-      "fourcc-list", G_TYPE_STRING, list,
-      "has-caps-ex", G_TYPE_BOOLEAN, caps->has_caps_ex,
-      "caps-ex", G_TYPE_UINT, caps->caps_ex, NULL);
-
-  g_free (list);
-  return s;
-}
 
 static void
 refresh_stats (GstRtmpIngestSrc * src, GstRtmpIngestPeer * peer)

@@ -596,7 +596,6 @@ on_connected (GstRtmpPushConn * c, const ertmp_session_event * ev)
 {
   GstRtmpPushSink *sink = c->sink;
   GstStructure *s;
-  gchar *list;
 
   g_mutex_lock (&sink->lock);
   ertmp_caps_clear (&sink->server_caps);
@@ -604,18 +603,14 @@ on_connected (GstRtmpPushConn * c, const ertmp_session_event * ev)
   g_free (sink->server_version);
   sink->server_version = g_strdup (ev->connected.fms_ver);
   g_mutex_unlock (&sink->lock);
-  list = gst_ertmp_fourcc_list_string (ev->connected.caps);
-  s = gst_structure_new ("rtmp-push-server-capabilities",
-      "tc-url", G_TYPE_STRING, c->tc_url,
+  s = gst_ertmp_caps_structure ("rtmp-push-server-capabilities",
+      ev->connected.caps);
+  gst_structure_set (s, "tc-url", G_TYPE_STRING, c->tc_url,
       "server-version", G_TYPE_STRING, ev->connected.fms_ver ?
-      ev->connected.fms_ver : "",
-      "fourcc-list", G_TYPE_STRING, list,
-      "has-caps-ex", G_TYPE_BOOLEAN, ev->connected.caps->has_caps_ex,
-      "caps-ex", G_TYPE_UINT, ev->connected.caps->caps_ex, NULL);
+      ev->connected.fms_ver : "", NULL);
   GST_INFO_OBJECT (sink, "connected: %" GST_PTR_FORMAT, s);
   g_signal_emit_by_name (sink, "server-capabilities", s);
   gst_structure_free (s);
-  g_free (list);
 }
 
 static void

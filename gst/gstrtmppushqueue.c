@@ -73,6 +73,20 @@ queue_span (GstRtmpPushSink * sink)
   return head && tail->ms > head->ms ? tail->ms - head->ms : 0;
 }
 
+/* the queue spans more than max-queue-time (lock held) */
+static gboolean
+over_limit (GstRtmpPushSink * sink)
+{
+  return (GstClockTime) queue_span (sink) * GST_MSECOND > sink->queue_limit;
+}
+
+/* a resumed or switched stream may start at @tag */
+static gboolean
+may_start (GstRtmpPushSink * sink, const GstRtmpPushTag * tag)
+{
+  return tag != NULL && (!sink->has_video || tag->keyframe);
+}
+
 static GstRtmpPushTag *
 pop_head (GstRtmpPushSink * sink)
 {
@@ -194,7 +208,7 @@ queue_tag (GstRtmpPushSink * sink, GstRtmpPushTag * tag, gboolean header_only)
   sink->queue_bytes += gst_buffer_get_size (tag->body);
   /* reconnecting: keep max-queue-time, the newest */
   while (!sink->publishing && sink->published_once
-      && (GstClockTime) queue_span (sink) * GST_MSECOND > sink->queue_limit)
+      && over_limit (sink))
     gst_rtmp_push_tag_free (pop_head (sink));
 }
 
@@ -253,7 +267,7 @@ queue_full (GstRtmpPushSink * sink)
 {
   if (!sink->publishing && sink->published_once)
     return FALSE;
-  return (GstClockTime) queue_span (sink) * GST_MSECOND > sink->queue_limit;
+  return over_limit (sink);
 }
 
 GstFlowReturn
@@ -313,7 +327,7 @@ gst_rtmp_push_queue_at_start (GstRtmpPushSink * sink)
   GstRtmpPushTag *head;
 
   while ((head = g_queue_peek_head (&sink->queue)) != NULL) {
-    if (!sink->has_video || head->keyframe)
+    if (may_start (sink, head))
       return TRUE;
     gst_rtmp_push_tag_free (pop_head (sink));
   }
@@ -323,9 +337,7 @@ gst_rtmp_push_queue_at_start (GstRtmpPushSink * sink)
 gboolean
 gst_rtmp_push_queue_head_is_key (GstRtmpPushSink * sink)
 {
-  GstRtmpPushTag *head = g_queue_peek_head (&sink->queue);
-
-  return head != NULL && (!sink->has_video || head->keyframe);
+  return may_start (sink, g_queue_peek_head (&sink->queue));
 }
 
 GstRtmpPushTag *
