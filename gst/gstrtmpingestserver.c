@@ -14,6 +14,7 @@
 #endif
 
 #include "gstrtmpingestsrc.h"
+#include "gstertmpredact.h"
 #include "gstertmpconn.h"
 #include "ertmp_flv.h"
 #include "gstertmptag.h"
@@ -94,17 +95,6 @@ key_of (const gchar * name)
   const gchar *q = strchr (name, '?');
 
   return q ? g_strndup (name, q - name) : g_strdup (name);
-}
-
-/* "ab***": enough to tell keys apart in logs, not to reuse one */
-static gchar *
-redact (const gchar * key)
-{
-  gsize len = key ? strlen (key) : 0;
-
-  if (len == 0)
-    return g_strdup ("");
-  return g_strdup_printf ("%.*s***", (int) MIN (len / 4, 4), key);
 }
 
 /* Compares in time that depends on the lengths only, never on where the
@@ -286,7 +276,7 @@ accept_publisher (GstRtmpIngestPeer * peer)
 {
   GstRtmpIngestSrc *src = peer->src;
   GstRtmpIngestItem *item = g_new0 (GstRtmpIngestItem, 1);
-  gchar *key = redact (peer->name);
+  gchar *key = gst_ertmp_redact_key (peer->name);
 
   /* publishing for the action signals before the publisher hears it */
   peer->state = PEER_PUBLISHING;
@@ -323,7 +313,7 @@ refresh_stats (GstRtmpIngestSrc * src, GstRtmpIngestPeer * peer)
   gint64 now = g_get_monotonic_time ();
   gint64 age = MAX (now - peer->publish_at, 1);
   gint64 interval = MAX (now - src->stats_at, 1);
-  gchar *key = redact (peer->name), *fourccs = gst_ertmp_fourcc_list_string (&peer->caps);
+  gchar *key = gst_ertmp_redact_key (peer->name), *fourccs = gst_ertmp_fourcc_list_string (&peer->caps);
   GstStructure *s;
 
   ertmp_session_get_stats (gst_ertmp_conn_get_session (peer->conn), &st);
