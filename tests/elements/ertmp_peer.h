@@ -35,6 +35,20 @@
 
 G_BEGIN_DECLS
 
+/* ---- bounds that only catch hangs ----------------------------------------
+ * A test asserts outcomes, never durations (STYLE 17).  These bound a wait
+ * so that a hang fails the test instead of blocking CI; each is at least
+ * ten times what the wait takes on a loaded machine under sanitizers:
+ *  - ERTMP_TEST_STOP_BOUND: a change to NULL, which takes milliseconds.
+ *    A test that checks that NULL does not wait on a network timeout sets
+ *    that timeout far above this bound, so that such a wait shows as a hang.
+ *  - ERTMP_TEST_HANG_BOUND: one step of a test (a publish accepted, an
+ *    expected error or message, a stream of a few seconds delivered). */
+#define ERTMP_TEST_STOP_BOUND (20 * GST_SECOND)
+#define ERTMP_TEST_HANG_BOUND (120 * GST_SECOND)
+/* a network timeout that must never fire during a test */
+#define ERTMP_TEST_NEVER_S 600
+
 typedef struct _ErtmpPeer ErtmpPeer;
 
 /* ---- scratch files ------------------------------------------------------ */

@@ -22,11 +22,10 @@
 #include "ertmp_media.h"
 #include "ertmp_peer.h"
 
-/* Bounds on each wait: generous for sanitizer builds, well under 60 s */
-#define PUBLISH_TIMEOUT_MS 40000
-#define PUBLISH_TIMEOUT (PUBLISH_TIMEOUT_MS * GST_MSECOND)
-/* Going to NULL must be prompt */
-#define STOP_LIMIT (5 * GST_SECOND)
+/* Bounds that only catch hangs (ertmp_peer.h) */
+#define PUBLISH_TIMEOUT ERTMP_TEST_HANG_BOUND
+#define PUBLISH_TIMEOUT_MS ((gint) (PUBLISH_TIMEOUT / GST_MSECOND))
+#define STOP_LIMIT ERTMP_TEST_STOP_BOUND
 
 #define FLV_FILE_HEADER_SIZE (ERTMP_FLV_HEADER_SIZE + ERTMP_FLV_PREV_SIZE_SIZE)
 #define MAX_TRACKS 4
