@@ -93,6 +93,7 @@ ertmp_session_connect (
   s->app = g_strdup (p->app);
   s->flash_ver = g_strdup (p->flash_ver ? p->flash_ver : DEFAULT_FLASH_VER);
   s->swf_url = g_strdup (p->swf_url);
+  s->secure_token = g_strdup (p->secure_token);
   if (p->extra)
     s->connect_extra = ertmp_amf_value_ref ((ertmp_amf_value *) p->extra);
   if (p->args) {
@@ -181,7 +182,9 @@ on_connect_result (ertmp_session * s, const ertmp_session_cmd * cmd)
       : NULL;
   q->ev.connected.object_encoding = s->object_encoding;
   q->ev.connected.caps = &s->peer_caps;
-  if (s->publish_name != NULL)
+  if (ertmp_session_is_object (info))
+    ertmp_session_client_answer_token (s, info);
+  if (s->publish_name != NULL && s->state == ERTMP_SESSION_STATE_CONNECTED)
     send_fmle_sequence (s);
   return ERTMP_OK;
 }
