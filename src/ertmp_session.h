@@ -107,7 +107,8 @@ typedef struct
   guint32 handshake_seed; /* seeds the C1/S1 random bytes */
   /* our outgoing chunk size (1..0x7FFFFFFF), announced with Set Chunk Size
    * by the server in its connect reply, by the client just before connect
-   * (when not 128).  Default 4096. */
+   * when larger than 128, after createStream (the last message before a
+   * reply is awaited) when smaller.  Default 4096. */
   guint32 chunk_size;
   /* server: the Window Ack Size and Set Peer Bandwidth (dynamic) sent in
    * the connect reply.  Default ERTMP_SESSION_WINDOW_DEFAULT. */

@@ -40,7 +40,8 @@ send_connect (ertmp_session * s)
   ertmp_amf_value * obj = ertmp_amf_new (ERTMP_AMF_OBJECT);
   guint i;
 
-  if (s->cfg_chunk_size != ERTMP_CHUNK_SIZE_DEFAULT)
+  /* a smaller size waits (send_fmle_sequence) */
+  if (s->cfg_chunk_size > ERTMP_CHUNK_SIZE_DEFAULT)
     ertmp_session_send_chunk_size (s, s->cfg_chunk_size);
   s->txn_connect = s->next_txn++;
   body = ertmp_session_cmd_begin ("connect", s->txn_connect);
@@ -130,6 +131,11 @@ send_fmle_sequence (ertmp_session * s)
   s->txn_fcpublish = send_request (s, "FCPublish", s->publish_name);
   s->txn_create = send_request (s, "createStream", NULL);
   s->publish_sent = TRUE;
+  /* A chunk size below the default goes last, before a reply is awaited:
+   * nginx-rtmp moves what it read after Set Chunk Size into buffers of
+   * the new size, and more than fits there breaks the connection. */
+  if (s->cfg_chunk_size < ERTMP_CHUNK_SIZE_DEFAULT)
+    ertmp_session_send_chunk_size (s, s->cfg_chunk_size);
 }
 
 ertmp_result
