@@ -689,10 +689,11 @@ authenticate (GstRtmpPushConn * c, const ertmp_session_event * ev)
   switch (gst_rtmp_push_auth_next (sink, ev->status.description,
           c->auth_step, &query, &why)) {
     case GST_RTMP_PUSH_AUTH_RETRY:
-      retire (c);
+      /* the next step on a new connection (this one is closing) */
       next = push_conn_open (sink, c->tc_url);
       next->auth_query = query;
       next->auth_step = c->auth_step + 1;
+      retire (c);
       sink->conn = next;
       return TRUE;
     case GST_RTMP_PUSH_AUTH_FAILED:

@@ -54,8 +54,7 @@ check_option (const gchar * name, const gchar * value, GError ** error)
   }
   if ((strcmp (name, "timeout") == 0 && !g_ascii_string_to_unsigned (value,
               10, 0, G_MAXUINT, &n, NULL))
-      || (strcmp (name, "live") == 0 && g_strcmp0 (value, "1") != 0
-          && g_strcmp0 (value, "0") != 0)) {
+      || (strcmp (name, "live") == 0 && g_strcmp0 (value, "1") != 0)) {
     g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
         "librtmp option \"%s\": bad value \"%s\"", name, value);
     return FALSE;
@@ -150,9 +149,9 @@ apply_option (GstRtmpPushSink * sink, const gchar * name, const gchar * v)
   if (strcmp (name, "timeout") == 0) {
     sink->timeout = (guint) g_ascii_strtoull (v, NULL, 10);
   } else if (strcmp (name, "live") == 0) {
-    /* librtmp's live=1 is for playing a live stream; a publisher says it
-     * with the publish type */
-    take_string (&sink->publish_type, v[0] == '1' ? "live" : "record");
+    /* live=1 (librtmp publishes live whatever it says; other values are
+     * refused): the publish type */
+    take_string (&sink->publish_type, "live");
   } else if (strcmp (name, "conn") == 0) {
     joined = sink->location_conn ? g_strconcat (sink->location_conn, " ", v,
         NULL) : g_strdup (v);

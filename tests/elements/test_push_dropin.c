@@ -212,6 +212,7 @@ GST_START_TEST (test_bad_location)
           "for playing"},
     {"rtmp://h/live/s3cr3tkey live", "option \"live\" is not name=value"},
     {"rtmp://h/live/s3cr3tkey timeout=soon", "\"timeout\": bad value"},
+    {"rtmp://h/live/s3cr3tkey live=0", "\"live\": bad value \"0\""},
   };
   guint i;
 
