@@ -1011,8 +1011,15 @@ do_pace (gpointer data)
 void
 gst_rtmp_push_client_repace (GstRtmpPushSink * sink)
 {
-  if (sink->context)
-    g_main_context_invoke (sink->context, do_pace, sink);
+  GMainContext *context;
+
+  g_mutex_lock (&sink->lock);
+  context = sink->context ? g_main_context_ref (sink->context) : NULL;
+  g_mutex_unlock (&sink->lock);
+  if (context == NULL)
+    return;
+  g_main_context_invoke (context, do_pace, sink);
+  g_main_context_unref (context);
 }
 
 void
