@@ -19,6 +19,8 @@
 #endif
 
 #include <string.h>
+#include <errno.h>
+#include <sys/socket.h>
 #include "gstrtmppushsink.h"
 #include "gstertmpconn.h"
 #include "gstertmptag.h"
@@ -53,6 +55,8 @@ struct _GstRtmpPushConn
   GSource *deadline;            /* connecting until publishing: timeout */
   guint timeout;                /* s */
   gint64 ping_at;               /* monotonic us of the last ping */
+  gchar *auth_query;            /* appended to app and tcUrl, or NULL */
+  guint auth_step;              /* gst_rtmp_push_auth_next */
 };
 
 static void pump (GstRtmpPushSink * sink);
@@ -74,6 +78,7 @@ push_conn_free (GstRtmpPushConn * c)
   g_free (c->host);
   g_free (c->app);
   g_free (c->tc_url);
+  g_free (c->auth_query);
   g_free (c);
 }
 
@@ -165,7 +170,8 @@ start_rtmp (GstRtmpPushConn * c)
   ertmp_session_config cfg;
   ertmp_session_connect_params params = { 0 };
   ertmp_session *session;
-  gchar *stream, *type, *flash_ver;
+  gchar *stream, *type, *flash_ver, *app, *tc_url, *token, *swf, *page;
+  ertmp_amf_value *extra = NULL;
   gboolean ready;
 
   if (c->stream == NULL || c->conn != NULL)
@@ -186,15 +192,35 @@ start_rtmp (GstRtmpPushConn * c)
   stream = g_strdup (sink->stream);
   type = g_strdup (sink->publish_type);
   flash_ver = g_strdup (sink->flash_version);
+  token = g_strdup (sink->secure_token);
+  swf = g_strdup (sink->swf_url);
+  page = g_strdup (sink->page_url);
+  /* librtmp's tcUrl= for the location's server, not a Reconnect target */
+  tc_url = g_strdup (sink->tc_url && c != sink->next ? sink->tc_url :
+      c->tc_url);
   GST_OBJECT_UNLOCK (sink);
+  if (c->auth_query) {
+    app = g_strdup_printf ("%s?%s", c->app, c->auth_query);
+    g_free (tc_url);
+    tc_url = g_strdup_printf ("%s?%s", c->tc_url, c->auth_query);
+  } else {
+    app = g_strdup (c->app);
+  }
+  if (page) {
+    extra = ertmp_amf_new (ERTMP_AMF_OBJECT);
+    ertmp_amf_add_string (extra, "pageUrl", page);
+  }
   cfg.caps = &sink->local_caps;
   cfg.handshake_time = (guint32) (g_get_monotonic_time () / 1000);
   cfg.handshake_seed = g_random_int ();
   session = ertmp_session_new (&cfg);
-  params.tc_url = c->tc_url;
-  params.app = c->app;
+  params.tc_url = tc_url;
+  params.app = app;
   params.flash_ver = flash_ver;
+  params.swf_url = swf;
+  params.extra = extra;
   params.args = sink->connect_args;
+  params.secure_token = token;
   ertmp_session_connect (session, &params);
   ertmp_session_publish (session, stream, type);
   GST_DEBUG_OBJECT (sink, "connect %s, publish \"%s\" (%s)", c->tc_url,
@@ -204,6 +230,12 @@ start_rtmp (GstRtmpPushConn * c)
   g_free (stream);
   g_free (type);
   g_free (flash_ver);
+  g_free (app);
+  g_free (tc_url);
+  g_free (token);
+  g_free (swf);
+  g_free (page);
+  g_clear_pointer (&extra, ertmp_amf_value_unref);
 }
 
 static void
@@ -291,6 +323,7 @@ on_tcp_connected (GObject * object, GAsyncResult * result, gpointer data)
   /* the timeout was for connecting: a server may stay silent for long
    * (nginx acks every 5 MB) and a socket timeout would drop us */
   g_socket_set_timeout (socket, 0);
+  gst_rtmp_push_client_pace (c->sink, socket);
   c->stream = G_IO_STREAM (connection);
   GST_DEBUG_OBJECT (c->sink, "connected to %s:%u%s", c->host, c->port,
       c->tls ? " (TLS)" : "");
@@ -644,6 +677,38 @@ on_publish_started (GstRtmpPushConn * c)
   pump (sink);
 }
 
+/* A connect refused for authentication: the next step on a new
+ * connection, or the error.  FALSE when it is no authentication matter. */
+static gboolean
+authenticate (GstRtmpPushConn * c, const ertmp_session_event * ev)
+{
+  GstRtmpPushSink *sink = c->sink;
+  GstRtmpPushConn *next;
+  gchar *query, *why;
+
+  switch (gst_rtmp_push_auth_next (sink, ev->status.description,
+          c->auth_step, &query, &why)) {
+    case GST_RTMP_PUSH_AUTH_RETRY:
+      /* the next step on a new connection (this one is closing) */
+      next = push_conn_open (sink, c->tc_url);
+      next->auth_query = query;
+      next->auth_step = c->auth_step + 1;
+      retire (c);
+      sink->conn = next;
+      return TRUE;
+    case GST_RTMP_PUSH_AUTH_FAILED:
+      GST_ELEMENT_ERROR (sink, RESOURCE, NOT_AUTHORIZED,
+          ("Authentication to %s failed: %s", c->tc_url, why),
+          ("%s: %s", ev->status.code, ev->status.description));
+      g_free (why);
+      fail (sink);
+      retire (c);
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
 static void
 on_refused (GstRtmpPushConn * c, const ertmp_session_event * ev)
 {
@@ -651,6 +716,9 @@ on_refused (GstRtmpPushConn * c, const ertmp_session_event * ev)
   const gchar *desc = ev->status.description ? ev->status.description :
       ev->status.code ? ev->status.code : "no reason given";
 
+  if (c == sink->conn && g_strcmp0 (ev->status.command, "connect") == 0
+      && authenticate (c, ev))
+    return;
   if (c == sink->next) {
     GST_ELEMENT_WARNING (sink, RESOURCE, OPEN_WRITE,
         ("The server %s of a Reconnect Request refused us: %s", c->tc_url,
@@ -799,6 +867,24 @@ frames_string (GstRtmpPushSink * sink)
   return g_string_free (s, FALSE);
 }
 
+/* bytes/s: the socket's SO_MAX_PACING_RATE as the kernel has it (0: no
+ * pacing) */
+static guint64
+pacing_rate (GstRtmpPushConn * c)
+{
+  GSocket *socket;
+  guint rate = 0;
+  socklen_t len = sizeof (rate);
+
+  if (!G_IS_SOCKET_CONNECTION (c->stream))
+    return 0;
+  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (c->stream));
+  if (getsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_MAX_PACING_RATE,
+          &rate, &len) != 0 || rate == G_MAXUINT)
+    return 0;
+  return rate;
+}
+
 static GstStructure *
 session_stats (GstRtmpPushSink * sink, GstRtmpPushConn * c)
 {
@@ -833,7 +919,8 @@ session_stats (GstRtmpPushSink * sink, GstRtmpPushConn * c)
       "server-version", G_TYPE_STRING, sink->server_version ?
       sink->server_version : "",
       "server-fourcc-list", G_TYPE_STRING, fourccs,
-      "server-caps-ex", G_TYPE_UINT, sink->server_caps.caps_ex, NULL);
+      "server-caps-ex", G_TYPE_UINT, sink->server_caps.caps_ex,
+      "pacing-rate", G_TYPE_UINT64, pacing_rate (c), NULL);
   g_free (frames);
   g_free (fourccs);
   return s;
@@ -892,6 +979,49 @@ gst_rtmp_push_client_get_stats (GstRtmpPushSink * sink)
 
 /* ---- the thread and the calls into it ---- */
 
+/* peak-kbps as the socket's pacing rate (rtmp2sink's way) */
+void
+gst_rtmp_push_client_pace (GstRtmpPushSink * sink, GSocket * socket)
+{
+  guint kbps, rate;
+
+  GST_OBJECT_LOCK (sink);
+  kbps = sink->peak_kbps;
+  GST_OBJECT_UNLOCK (sink);
+  rate = kbps ? kbps * 125 : G_MAXUINT;
+  if (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_MAX_PACING_RATE,
+          &rate, sizeof (rate)) != 0)
+    GST_WARNING_OBJECT (sink, "could not pace the socket to %u kbit/s: %s",
+        kbps, g_strerror (errno));
+}
+
+static gboolean
+do_pace (gpointer data)
+{
+  GstRtmpPushSink *sink = data;
+  GstRtmpPushConn *c = sink->conn;
+
+  if (c && G_IS_SOCKET_CONNECTION (c->stream))
+    gst_rtmp_push_client_pace (sink,
+        g_socket_connection_get_socket (G_SOCKET_CONNECTION (c->stream)));
+  return G_SOURCE_REMOVE;
+}
+
+/* peak-kbps changed (any thread) */
+void
+gst_rtmp_push_client_repace (GstRtmpPushSink * sink)
+{
+  GMainContext *context;
+
+  g_mutex_lock (&sink->lock);
+  context = sink->context ? g_main_context_ref (sink->context) : NULL;
+  g_mutex_unlock (&sink->lock);
+  if (context == NULL)
+    return;
+  g_main_context_invoke (context, do_pace, sink);
+  g_main_context_unref (context);
+}
+
 void
 gst_rtmp_push_client_start (GstRtmpPushSink * sink)
 {
@@ -930,6 +1060,8 @@ do_connect (gpointer data)
       strchr (sink->host, ':') ? "]" : "", sink->port, sink->application);
   GST_OBJECT_UNLOCK (sink);
   sink->conn = push_conn_open (sink, tc_url);
+  sink->conn->auth_query = gst_rtmp_push_auth_first_query (sink);
+  sink->conn->auth_step = sink->conn->auth_query ? 1 : 0;
   g_free (tc_url);
   return G_SOURCE_REMOVE;
 }

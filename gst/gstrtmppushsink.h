@@ -2,8 +2,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Three parts:
- *  - gstrtmppushsink.c: the element (properties, URI handler, GstBaseSink
- *    methods, stats);
+ *  - gstrtmppushsink.c: the element (GstBaseSink methods, stats);
+ *  - gstrtmppushprops.c: the properties;
+ *  - gstrtmppushlocation.c: the location (librtmp options), URI handler;
+ *  - gstrtmppushauth.c: connect authentication (authmod);
  *  - gstrtmppushqueue.c: the tag queue between render() and the I/O
  *    thread: FLV input cut into tags, the stream headers, trimming while
  *    disconnected, where a resumed stream may start;
@@ -34,6 +36,14 @@ typedef enum
   GST_RTMP_PUSH_ADVERTISE_FOURCC_LIST,  /* fourCcList only (FFmpeg) */
   GST_RTMP_PUSH_ADVERTISE_FULL, /* fourCcList, InfoMaps, capsEx */
 } GstRtmpPushAdvertise;
+
+/* authmod: Adobe authentication (ertmp_auth.h); rtmp2sink's values */
+typedef enum
+{
+  GST_RTMP_PUSH_AUTHMOD_NONE,
+  GST_RTMP_PUSH_AUTHMOD_AUTO,   /* when the server asks for it */
+  GST_RTMP_PUSH_AUTHMOD_ADOBE,  /* from the first connect */
+} GstRtmpPushAuthmod;
 
 typedef struct _GstRtmpPushConn GstRtmpPushConn;
 
@@ -72,6 +82,13 @@ struct _GstRtmpPushSink
   guint reconnect_attempts;
   GstClockTime reconnect_interval;
   GstClockTime max_queue_time;
+  GstRtmpPushAuthmod authmod;
+  gchar *secure_token;
+  guint peak_kbps;
+  gchar *bad_location;          /* why the last location was refused */
+  /* from librtmp options in the location (NULL: not given) */
+  gchar *tc_url, *page_url, *swf_url;
+  gchar *location_conn;         /* conn= arguments, space-separated */
 
   /* the I/O thread */
   GThread *thread;
@@ -129,6 +146,35 @@ struct _GstRtmpPushSink
 
 GST_ELEMENT_REGISTER_DECLARE (rtmppushsink);
 
+/* gstrtmppushprops.c: the properties */
+void gst_rtmp_push_props_install (GObjectClass * gobject_class);
+void gst_rtmp_push_props_init (GstRtmpPushSink * sink);
+void gst_rtmp_push_props_clear (GstRtmpPushSink * sink);
+void gst_rtmp_push_props_mark_api (void);
+
+/* gstrtmppushlocation.c (object lock held): sets the location's
+ * properties, or nothing and @error (GST_URI_ERROR_BAD_URI, the location
+ * redacted); the location without options (newly allocated) */
+gboolean gst_rtmp_push_location_set (GstRtmpPushSink * sink,
+    const gchar * uri, GError ** error);
+gchar *gst_rtmp_push_location_get (GstRtmpPushSink * sink);
+void gst_rtmp_push_sink_uri_init (gpointer iface, gpointer data);
+
+/* gstrtmppushauth.c (I/O thread) */
+typedef enum
+{
+  GST_RTMP_PUSH_AUTH_NOT_AUTH,  /* not an authentication refusal */
+  GST_RTMP_PUSH_AUTH_RETRY,     /* connect again with the query */
+  GST_RTMP_PUSH_AUTH_FAILED,    /* give up: the reason says why */
+} GstRtmpPushAuthStep;
+/* The query of the first connect (authmod=adobe), or NULL */
+gchar *gst_rtmp_push_auth_first_query (GstRtmpPushSink * sink);
+/* After a connect refused with @description at authentication @step
+ * (0: plain, 1: user sent, 2: response sent): RETRY with *@query, or
+ * FAILED with *@why (both newly allocated). */
+GstRtmpPushAuthStep gst_rtmp_push_auth_next (GstRtmpPushSink * sink,
+    const gchar * description, guint step, gchar ** query, gchar ** why);
+
 /* gstrtmppushqueue.c (render thread unless said) */
 void gst_rtmp_push_queue_init (GstRtmpPushSink * sink);
 void gst_rtmp_push_queue_clear (GstRtmpPushSink * sink);
@@ -158,6 +204,9 @@ void gst_rtmp_push_client_kick (GstRtmpPushSink * sink);
 /* from the EOS event: send the stop commands once the queue is out */
 void gst_rtmp_push_client_finish (GstRtmpPushSink * sink);
 GstStructure *gst_rtmp_push_client_get_stats (GstRtmpPushSink * sink);
+/* peak-kbps on @socket (I/O thread); again on the current one (any) */
+void gst_rtmp_push_client_pace (GstRtmpPushSink * sink, GSocket * socket);
+void gst_rtmp_push_client_repace (GstRtmpPushSink * sink);
 
 G_END_DECLS
 

@@ -57,6 +57,20 @@ ertmp_session_new (const ertmp_session_config * cfg)
   ertmp_caps_init (&s->peer_caps);
   if (cfg->caps != NULL)
     ertmp_caps_copy (&s->local_caps, cfg->caps);
+  if (cfg->auth != NULL) {
+    s->has_auth = TRUE;
+    s->auth[0] = g_strdup (cfg->auth->user);
+    s->auth[1] = g_strdup (cfg->auth->password);
+    s->auth[2] = g_strdup (cfg->auth->salt);
+    s->auth[3] = g_strdup (cfg->auth->challenge);
+    s->auth[4] = g_strdup (cfg->auth->opaque);
+  }
+  if (cfg->secure_token != NULL) {
+    s->secure_token = g_strdup (cfg->secure_token);
+    /* the text the client must find: 16 hex digits from the seed */
+    s->token_text = g_strdup_printf ("%08x%08x", cfg->handshake_seed,
+        cfg->handshake_seed * 2654435761u + 1);
+  }
 
   s->hs = ertmp_handshake_new (cfg->role == ERTMP_SESSION_CLIENT
           ? ERTMP_HANDSHAKE_CLIENT
@@ -105,6 +119,10 @@ ertmp_session_free (ertmp_session * s)
   ertmp_caps_clear (&s->local_caps);
   ertmp_caps_clear (&s->peer_caps);
   g_free (s->fms_ver);
+  for (i = 0; i < G_N_ELEMENTS (s->auth); i++)
+    g_free (s->auth[i]);
+  g_free (s->secure_token);
+  g_free (s->token_text);
   g_free (s->tc_url);
   g_free (s->app);
   g_free (s->peer_flash_ver);

@@ -86,6 +86,19 @@ typedef enum
   ERTMP_SESSION_STATE_FAILED, /* protocol error: see get_error */
 } ertmp_session_state;
 
+/* Server: the Adobe authentication (ertmp_auth.h) a connect must pass.
+ * Strings copied.  The client reconnects between the steps: give every
+ * connection of one login the same salt, challenge and opaque. */
+typedef struct
+{
+  const gchar * user;
+  const gchar * password;
+  const gchar * salt;
+  const gchar * challenge;
+  const gchar * opaque; /* NULL: none sent (the client then hashes the
+                         * challenge) */
+} ertmp_session_auth;
+
 typedef struct
 {
   ertmp_session_role role;
@@ -94,7 +107,8 @@ typedef struct
   guint32 handshake_seed; /* seeds the C1/S1 random bytes */
   /* our outgoing chunk size (1..0x7FFFFFFF), announced with Set Chunk Size
    * by the server in its connect reply, by the client just before connect
-   * (when not 128).  Default 4096. */
+   * when larger than 128, after createStream (the last message before a
+   * reply is awaited) when smaller.  Default 4096. */
   guint32 chunk_size;
   /* server: the Window Ack Size and Set Peer Bandwidth (dynamic) sent in
    * the connect reply.  Default ERTMP_SESSION_WINDOW_DEFAULT. */
@@ -114,6 +128,16 @@ typedef struct
   /* client: the teardown commands close() sends, ERTMP_SESSION_STOP_*;
    * default FCUNPUBLISH | DELETESTREAM (what FFmpeg and rtmp2sink send) */
   guint stop_commands;
+  /* server: NULL, or the Adobe authentication every connect must pass:
+   * a connect without it, or with a wrong response, is refused with
+   * _error NetConnection.Connect.Rejected (the descriptions of
+   * ertmp_auth.h), an ERROR event follows and the session is CLOSING */
+  const ertmp_session_auth * auth;
+  /* server: NULL, or the SecureToken shared with the client: the connect
+   * _result carries a secureToken challenge (from handshake_seed) and a
+   * publish is refused (NetStream.Publish.Unauthorized) unless the
+   * client's secureTokenResponse solved it */
+  const gchar * secure_token;
 } ertmp_session_config;
 
 /* Client connect parameters (rtmp.md 7.2).  Strings copied. */
@@ -129,6 +153,10 @@ typedef struct
   /* NULL, or ertmp_amf_value * appended after the command object (user
    * arguments, librtmp "conn=") */
   const GPtrArray * args;
+  /* NULL, or the SecureToken (ertmp_auth.h) to answer a connect _result's
+   * secureToken challenge with; a challenge without it gives an ERROR
+   * event (command "secureToken") and CLOSING */
+  const gchar * secure_token;
 } ertmp_session_connect_params;
 
 typedef enum
@@ -156,7 +184,8 @@ typedef enum
   /* client: an onStatus or a non-fatal _error not handled otherwise */
   ERTMP_SESSION_EVENT_STATUS,
   /* client: _error for connect/createStream/publish, or an onStatus with
-   * level "error": the session is CLOSING */
+   * level "error": the session is CLOSING.  server: a connect we refused
+   * (authentication, see ertmp_session_config.auth; command "connect") */
   ERTMP_SESSION_EVENT_ERROR,
   /* client: NetConnection.Connect.ReconnectRequest (ertmp.md 10) */
   ERTMP_SESSION_EVENT_RECONNECT_REQUEST,

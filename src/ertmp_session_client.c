@@ -40,7 +40,8 @@ send_connect (ertmp_session * s)
   ertmp_amf_value * obj = ertmp_amf_new (ERTMP_AMF_OBJECT);
   guint i;
 
-  if (s->cfg_chunk_size != ERTMP_CHUNK_SIZE_DEFAULT)
+  /* a smaller size waits (send_fmle_sequence) */
+  if (s->cfg_chunk_size > ERTMP_CHUNK_SIZE_DEFAULT)
     ertmp_session_send_chunk_size (s, s->cfg_chunk_size);
   s->txn_connect = s->next_txn++;
   body = ertmp_session_cmd_begin ("connect", s->txn_connect);
@@ -93,6 +94,7 @@ ertmp_session_connect (
   s->app = g_strdup (p->app);
   s->flash_ver = g_strdup (p->flash_ver ? p->flash_ver : DEFAULT_FLASH_VER);
   s->swf_url = g_strdup (p->swf_url);
+  s->secure_token = g_strdup (p->secure_token);
   if (p->extra)
     s->connect_extra = ertmp_amf_value_ref ((ertmp_amf_value *) p->extra);
   if (p->args) {
@@ -129,6 +131,11 @@ send_fmle_sequence (ertmp_session * s)
   s->txn_fcpublish = send_request (s, "FCPublish", s->publish_name);
   s->txn_create = send_request (s, "createStream", NULL);
   s->publish_sent = TRUE;
+  /* A chunk size below the default goes last, before a reply is awaited:
+   * nginx-rtmp moves what it read after Set Chunk Size into buffers of
+   * the new size, and more than fits there breaks the connection. */
+  if (s->cfg_chunk_size < ERTMP_CHUNK_SIZE_DEFAULT)
+    ertmp_session_send_chunk_size (s, s->cfg_chunk_size);
 }
 
 ertmp_result
@@ -181,7 +188,9 @@ on_connect_result (ertmp_session * s, const ertmp_session_cmd * cmd)
       : NULL;
   q->ev.connected.object_encoding = s->object_encoding;
   q->ev.connected.caps = &s->peer_caps;
-  if (s->publish_name != NULL)
+  if (ertmp_session_is_object (info))
+    ertmp_session_client_answer_token (s, info);
+  if (s->publish_name != NULL && s->state == ERTMP_SESSION_STATE_CONNECTED)
     send_fmle_sequence (s);
   return ERTMP_OK;
 }

@@ -84,6 +84,11 @@ struct _ertmp_session
   guint32 cfg_window;
   gchar * fms_ver;
   guint stop_commands;
+  gchar * auth[5]; /* server: user, password, salt, challenge, opaque */
+  gboolean has_auth;
+  gchar * secure_token;
+  gchar * token_text; /* server: the secureToken challenge's answer */
+  gboolean token_ok; /* server: secureTokenResponse solved it */
   ertmp_caps local_caps;
   ertmp_caps peer_caps;
 
@@ -197,6 +202,20 @@ gboolean ertmp_session_is_object (const ertmp_amf_value * v);
 ertmp_result ertmp_session_server_command (
     ertmp_session * s, const ertmp_session_cmd * cmd);
 ertmp_result ertmp_session_server_close (ertmp_session * s);
+
+/* ertmp_session_auth.c.  Server: TRUE when the connect (with s->app and
+ * s->tc_url set) may go on (their auth query then stripped); FALSE when it
+ * was refused (reply, ERROR event, CLOSING). */
+gboolean ertmp_session_server_check_auth (ertmp_session * s, gdouble txn);
+/* Server: secureToken in the connect _result's info object, if any */
+void ertmp_session_server_add_token_challenge (
+    ertmp_session * s, ertmp_amf_value * info);
+void ertmp_session_server_on_token_response (
+    ertmp_session * s, const ertmp_session_cmd * cmd);
+gboolean ertmp_session_server_token_ok (const ertmp_session * s);
+/* Client: answers the connect _result @info's secureToken, if any */
+void ertmp_session_client_answer_token (
+    ertmp_session * s, const ertmp_amf_value * info);
 
 /* ertmp_session_client.c */
 ertmp_result ertmp_session_client_command (

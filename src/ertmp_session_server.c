@@ -73,6 +73,7 @@ send_connect_result (ertmp_session * s, gdouble txn)
   ertmp_amf_add_string (info, "code", "NetConnection.Connect.Success");
   ertmp_amf_add_string (info, "description", "Connection succeeded.");
   ertmp_amf_add_number (info, "objectEncoding", 0);
+  ertmp_session_server_add_token_challenge (s, info);
   ertmp_session_put_value (body, info);
   ertmp_session_cmd_send (s, ERTMP_SESSION_CSID_COMMAND, 0, body);
 }
@@ -97,6 +98,8 @@ on_connect (ertmp_session * s, const ertmp_session_cmd * cmd)
   if (ertmp_amf_get_prop_number (obj, "objectEncoding", &enc) && enc == 3)
     s->object_encoding = 3;
   ertmp_caps_read (&s->peer_caps, obj);
+  if (!ertmp_session_server_check_auth (s, cmd->txn))
+    return ERTMP_OK;
 
   ertmp_session_send_control (s, ERTMP_MSG_WINDOW_ACK_SIZE, s->cfg_window);
   bw[0] = s->cfg_window >> 24;
@@ -229,6 +232,18 @@ on_publish (ertmp_session * s, const ertmp_session_cmd * cmd)
   st->state = ERTMP_STREAM_PENDING;
   g_free (st->name);
   st->name = g_strdup (name);
+  if (!ertmp_session_server_token_ok (s)) {
+    /* authentication first: nothing about the stream is said */
+    ertmp_session_reject_publish (s, st->msid,
+        ERTMP_SESSION_REJECT_UNAUTHORIZED, "secureTokenResponse missing or "
+        "wrong");
+    q = ertmp_session_push_event (s, ERTMP_SESSION_EVENT_ERROR, st->msid);
+    q->ev.status.command = "publish";
+    q->ev.status.level = "error";
+    q->ev.status.code = "NetStream.Publish.Unauthorized";
+    q->ev.status.description = "secureTokenResponse missing or wrong";
+    return ERTMP_OK;
+  }
 
   q = ertmp_session_push_event (
       s, ERTMP_SESSION_EVENT_PUBLISH_REQUEST, st->msid);
@@ -329,6 +344,13 @@ on_close_stream (ertmp_session * s, const ertmp_session_cmd * cmd)
   return ERTMP_OK;
 }
 
+static ertmp_result
+on_token_response (ertmp_session * s, const ertmp_session_cmd * cmd)
+{
+  ertmp_session_server_on_token_response (s, cmd);
+  return ERTMP_OK;
+}
+
 typedef ertmp_result (*command_handler) (
     ertmp_session * s, const ertmp_session_cmd * cmd);
 
@@ -345,6 +367,7 @@ static const struct
   { "FCUnpublish", on_fc_unpublish },
   { "deleteStream", on_delete_stream },
   { "closeStream", on_close_stream },
+  { "secureTokenResponse", on_token_response },
 };
 
 ertmp_result

@@ -403,3 +403,70 @@ out:
   uri_parts_clear (&t);
   return result;
 }
+
+/* ---- librtmp options after the URL ---------------------------------- */
+
+/* "\XX" escapes decoded; NULL for a bad escape */
+static gchar *
+unescape_value (const gchar * v)
+{
+  GString *out = g_string_new (NULL);
+
+  while (*v) {
+    if (*v != '\\') {
+      g_string_append_c (out, *v++);
+      continue;
+    }
+    if (!g_ascii_isxdigit (v[1]) || !g_ascii_isxdigit (v[2])) {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+    g_string_append_c (out, (gchar) (g_ascii_xdigit_value (v[1]) * 16 +
+            g_ascii_xdigit_value (v[2])));
+    v += 3;
+  }
+  return g_string_free (out, FALSE);
+}
+
+ertmp_result
+ertmp_url_split_options (const gchar * location, gchar ** url,
+    GPtrArray ** options, gchar ** message)
+{
+  const gchar *space;
+  gchar **words;
+  guint i;
+
+  g_return_val_if_fail (location != NULL && url != NULL, ERTMP_STATE);
+  g_return_val_if_fail (options != NULL && message != NULL, ERTMP_STATE);
+
+  *message = NULL;
+  *options = g_ptr_array_new_with_free_func (g_free);
+  space = strchr (location, ' ');
+  *url = space ? g_strndup (location, space - location) : g_strdup (location);
+  if (space == NULL)
+    return ERTMP_OK;
+  words = g_strsplit (space + 1, " ", -1);
+  for (i = 0; words[i] && *message == NULL; i++) {
+    const gchar *eq = strchr (words[i], '=');
+    gchar *value;
+
+    if (words[i][0] == '\0')
+      continue;                 /* several spaces */
+    if (eq == NULL || eq == words[i]) {
+      *message = g_strdup_printf ("option \"%s\" is not name=value",
+          words[i]);
+    } else if ((value = unescape_value (eq + 1)) == NULL) {
+      *message = g_strdup_printf ("option \"%.*s\": bad \\XX escape in "
+          "its value", (int) (eq - words[i]), words[i]);
+    } else {
+      g_ptr_array_add (*options, g_strndup (words[i], eq - words[i]));
+      g_ptr_array_add (*options, value);
+    }
+  }
+  g_strfreev (words);
+  if (*message == NULL)
+    return ERTMP_OK;
+  g_clear_pointer (url, g_free);
+  g_clear_pointer (options, g_ptr_array_unref);
+  return ERTMP_MALFORMED;
+}

@@ -36,6 +36,16 @@ void ertmp_url_clear (ertmp_url * url);
 /* Builds rtmp[s]://host[:port]/app[/stream] (newly allocated) */
 gchar *ertmp_url_to_string (const ertmp_url * url);
 
+/* Splits librtmp's "URL option=value option=value" (librtmp(3): the
+ * options follow the URL after a space; "\XX" in a value is the byte with
+ * hex code XX, so "\20" is a space).  Returns OK with *url (the text before
+ * the first space) and *options (name, value, name, value...; empty when
+ * there are none), both newly allocated (g_free, g_ptr_array_unref).
+ * MALFORMED when an option has no "=" or a bad escape: *message (newly
+ * allocated) quotes it, and *url and *options are NULL. */
+ertmp_result ertmp_url_split_options (const gchar * location, gchar ** url,
+    GPtrArray ** options, gchar ** message);
+
 /* Resolves @reference against @base (RFC 3986 5.2: absolute URI,
  * network-path "//host/app", absolute-path "/app", relative-path "app").
  * Returns a new string, or NULL when either is unusable. */

@@ -2150,7 +2150,7 @@ START_TEST (test_wrong_role)
 {
   harness * h = server_connected ();
   ertmp_session_connect_params cp = { "rtmp://x/a", "a", NULL, NULL, NULL,
-    NULL };
+    NULL, NULL };
 
   ck_assert_int_eq (ertmp_session_connect (h->s, &cp), ERTMP_STATE);
   ck_assert_int_eq (ertmp_session_publish (h->s, "x", NULL), ERTMP_STATE);

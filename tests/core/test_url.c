@@ -353,6 +353,48 @@ START_TEST (test_resolve_misc)
 }
 END_TEST
 
+/* librtmp's options after the URL (librtmp(3)) */
+START_TEST (test_split_options)
+{
+  GPtrArray *opts;
+  gchar *url, *msg;
+
+  ck_assert_int_eq (ertmp_url_split_options ("rtmp://h/app/key live=1  "
+          "timeout=10 flashVer=FMLE/3.0\\20(compatible)", &url, &opts, &msg),
+      ERTMP_OK);
+  ck_assert_str_eq (url, "rtmp://h/app/key");
+  ck_assert_ptr_null (msg);
+  ck_assert_uint_eq (opts->len, 6);
+  ck_assert_str_eq (g_ptr_array_index (opts, 0), "live");
+  ck_assert_str_eq (g_ptr_array_index (opts, 1), "1");
+  ck_assert_str_eq (g_ptr_array_index (opts, 2), "timeout");
+  ck_assert_str_eq (g_ptr_array_index (opts, 3), "10");
+  ck_assert_str_eq (g_ptr_array_index (opts, 4), "flashVer");
+  ck_assert_str_eq (g_ptr_array_index (opts, 5), "FMLE/3.0 (compatible)");
+  g_free (url);
+  g_ptr_array_unref (opts);
+
+  ck_assert_int_eq (ertmp_url_split_options ("rtmp://h/app/key", &url, &opts,
+          &msg), ERTMP_OK);
+  ck_assert_str_eq (url, "rtmp://h/app/key");
+  ck_assert_uint_eq (opts->len, 0);
+  g_free (url);
+  g_ptr_array_unref (opts);
+
+  ck_assert_int_eq (ertmp_url_split_options ("rtmp://h/a/k live", &url,
+          &opts, &msg), ERTMP_MALFORMED);
+  ck_assert_str_eq (msg, "option \"live\" is not name=value");
+  ck_assert_ptr_null (url);
+  ck_assert_ptr_null (opts);
+  g_free (msg);
+  ck_assert_int_eq (ertmp_url_split_options ("rtmp://h/a/k app=a\\2", &url,
+          &opts, &msg), ERTMP_MALFORMED);
+  ck_assert_str_eq (msg, "option \"app\": bad \\XX escape in its value");
+  g_free (msg);
+}
+
+END_TEST;
+
 static Suite *
 url_suite (void)
 {
@@ -362,6 +404,7 @@ url_suite (void)
   tcase_add_loop_test (tc, test_parse, 0, G_N_ELEMENTS (parse_cases));
   tcase_add_test (tc, test_parse_errors);
   tcase_add_test (tc, test_to_string_built);
+  tcase_add_test (tc, test_split_options);
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("resolve");
