@@ -1,0 +1,84 @@
+/* gst-ertmp: helpers of the erdemux file tests
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Pipelines run to the end under a hang watchdog, what every pad of an
+ * element carries (PTS, DTS, bytes, caps) and the messages on the bus;
+ * FLV files read and rewritten tag by tag with the core's FLV code.
+ */
+#ifndef ERDEMUX_CHECK_H
+#define ERDEMUX_CHECK_H
+
+#include <gst/gst.h>
+
+#include "ertmp_flv.h"
+
+G_BEGIN_DECLS
+
+/* Only there to catch a hang: far above any run of these tests (a few
+ * seconds on a loaded machine). */
+#define CHECK_HANG_TIMEOUT (300 * GST_SECOND)
+
+/* What one pad carried; the header buffers (a muxer's input: untimed or
+ * in the caps' streamheader; configuration, not frames) only counted. */
+typedef struct
+{
+  gchar *name;
+  GArray *pts;                  /* running time of each buffer */
+  GArray *dts;
+  GstSegment segment;
+  guint headers;                /* streamheader buffers */
+  GByteArray *bytes;            /* every buffer, concatenated */
+  GstCaps *caps;                /* the last caps */
+  guint n_caps;                 /* caps events */
+  gboolean mixed_media;         /* caps changed their media type */
+  guint decoded;                /* buffers a fakesink named "dec_NAME" got */
+} CheckStream;
+
+typedef struct
+{
+  GHashTable *streams;          /* pad name -> CheckStream */
+  GPtrArray *warnings;          /* "text | debug" of each WARNING */
+  GMutex lock;
+} Check;
+
+Check *check_new (void);
+void check_free (Check * c);
+/* The stream of pad @name, or NULL. */
+CheckStream *check_stream (Check * c, const gchar * name);
+
+/* Records the buffers and caps of every pad of @element in @dir (also the
+ * pads it adds later), by pad name. */
+void check_record_pads (Check * c, GstElement * element,
+    GstPadDirection dir);
+/* Counts in each stream's "decoded" the buffers of every fakesink of @bin
+ * named "dec_PADNAME" (signal-handoffs must be on). */
+void check_count_decoded (Check * c, GstElement * bin);
+
+/* Runs @pipeline to EOS; WARNING messages go to c->warnings.  Fails the
+ * test on an ERROR or a hang. */
+void check_run (Check * c, GstElement * pipeline);
+
+/* A WARNING whose text or debug contains every one of the NULL-terminated
+ * strings. */
+gboolean check_has_warning (Check * c, const gchar * first, ...)
+    G_GNUC_NULL_TERMINATED;
+
+/* Rewrites an FLV file tag by tag: @fn gets each tag and appends what
+ * replaces it (possibly nothing, or several tags) to @out with
+ * check_flv_append_tag (). */
+typedef void (*CheckTagFunc) (const ertmp_flv_tag * tag, GByteArray * out,
+    gpointer user_data);
+GBytes *check_flv_rewrite (GBytes * flv, CheckTagFunc fn, gpointer user_data);
+void check_flv_append_tag (GByteArray * out, guint8 type, guint32 ts,
+    const guint8 * body, gsize len);
+
+/* gst_parse_launch () of @desc with every "@FILE@" replaced by @file;
+ * fails the test when it cannot be made. */
+GstElement *check_launch (const gchar * desc, const gchar * file);
+
+/* A new empty file name in the temporary directory (free it). */
+gchar *check_tmp_file (const gchar * suffix);
+
+G_END_DECLS
+
+#endif /* ERDEMUX_CHECK_H */
