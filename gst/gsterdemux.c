@@ -51,6 +51,16 @@ static gboolean gst_er_demux_sink_event (GstPad * pad, GstObject * parent,
 static GstStateChangeReturn gst_er_demux_change_state (GstElement * element,
     GstStateChange transition);
 static void gst_er_demux_finalize (GObject * object);
+static void gst_er_demux_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_er_demux_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+
+enum
+{
+  PROP_0,
+  PROP_SEQUENCE_START_TIMEOUT,
+};
 
 static void
 add_src_templates (GstElementClass * element_class, ertmp_codec_kind kind,
@@ -77,6 +87,22 @@ gst_er_demux_class_init (GstErDemuxClass * klass)
       "Enhanced FLV demuxer");
 
   gobject_class->finalize = gst_er_demux_finalize;
+  gobject_class->set_property = gst_er_demux_set_property;
+  gobject_class->get_property = gst_er_demux_get_property;
+
+  g_object_class_install_property (gobject_class,
+      PROP_SEQUENCE_START_TIMEOUT,
+      g_param_spec_uint ("sequence-start-timeout", "SequenceStart timeout",
+          "Stream time (ms) the frames of a track wait for its missing "
+          "SequenceStart (decoder configuration) before the track is left "
+          "out: no pad, no-more-pads does not wait for it, and a warning "
+          "names it; the pad comes when a SequenceStart does.  AV1, VP8 "
+          "and VP9 frames carry their configuration and play at once "
+          "(with the same warning).  Keep it below the time the "
+          "downstream queues hold, or they fill before the track is "
+          "given up", 0, G_MAXUINT,
+          GST_ER_DEMUX_DEFAULT_SEQUENCE_START_TIMEOUT_MS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_er_demux_change_state);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
@@ -108,6 +134,44 @@ gst_er_demux_init (GstErDemux * demux)
   ertmp_limits_init (&demux->limits);
   demux->amf = ertmp_amf_decoder_new (&demux->limits);
   demux->duration = GST_CLOCK_TIME_NONE;
+  demux->sequence_start_timeout =
+      GST_ER_DEMUX_DEFAULT_SEQUENCE_START_TIMEOUT_MS;
+}
+
+static void
+gst_er_demux_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstErDemux *demux = GST_ER_DEMUX (object);
+
+  switch (prop_id) {
+    case PROP_SEQUENCE_START_TIMEOUT:
+      GST_OBJECT_LOCK (demux);
+      demux->sequence_start_timeout = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (demux);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_er_demux_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstErDemux *demux = GST_ER_DEMUX (object);
+
+  switch (prop_id) {
+    case PROP_SEQUENCE_START_TIMEOUT:
+      GST_OBJECT_LOCK (demux);
+      g_value_set_uint (value, demux->sequence_start_timeout);
+      GST_OBJECT_UNLOCK (demux);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
 }
 
 static void
@@ -171,38 +235,6 @@ gst_er_demux_change_state (GstElement * element, GstStateChange transition)
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
     reset (demux, TRUE);
   return ret;
-}
-
-/* ---- the one place results become bus messages ------------------------ */
-
-void
-gst_er_demux_report (GstErDemux * demux, ertmp_result res,
-    GstErDemuxTrack * track, gboolean fatal, const gchar * fault)
-{
-  gchar *who = track ? gst_er_demux_track_name (track) : g_strdup ("stream");
-  guint *held = track ? &track->warnings_held : &demux->warnings_held;
-  gint64 *last = track ? &track->last_warning_ms : &demux->last_warning_ms;
-  gboolean *once = track ? &track->warned_once : &demux->warned_once;
-
-  if (fatal) {
-    GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
-        ("Cannot read the FLV stream: %s.", fault),
-        ("%s (%s)", who, ertmp_result_name (res)));
-  } else if (!*once || demux->last_ms < *last ||
-      demux->last_ms - *last >= GST_ER_DEMUX_WARNING_INTERVAL_MS) {
-    GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-        ("FLV %s: %s.", who, fault),
-        ("%s; %u similar warnings of this track not posted before",
-            ertmp_result_name (res), *held));
-    *once = TRUE;
-    *held = 0;
-    *last = demux->last_ms;
-  } else {
-    GST_WARNING_OBJECT (demux, "%s: %s (%s)", who, fault,
-        ertmp_result_name (res));
-    (*held)++;
-  }
-  g_free (who);
 }
 
 /* ---- live: tag times onto upstream's timeline ------------------------ */

@@ -4,6 +4,7 @@
  * gsterdemux.c: the element (sink pad, events, the tag loop);
  * gsterdemuxpull.c: pull mode (the sink pad's task reads whole tags);
  * gsterdemuxtrack.c: tracks, their pads, caps and buffers;
+ * gsterdemuxreport.c: results -> warnings and errors on the bus;
  * gsterdemuxmeta.c: onMetaData -> tags, sizes and the announced tracks.
  */
 #ifndef __GST_ER_DEMUX_H__
@@ -29,6 +30,10 @@ G_DECLARE_FINAL_TYPE (GstErDemux, gst_er_demux, GST, ER_DEMUX, GstElement);
 /* a repeated warning of one track is posted at most this often (stream
  * time); the ones in between are counted and logged */
 #define GST_ER_DEMUX_WARNING_INTERVAL_MS 10000
+
+/* sequence-start-timeout: how long (stream time) the frames of a track
+ * wait for its SequenceStart before the track is left out */
+#define GST_ER_DEMUX_DEFAULT_SEQUENCE_START_TIMEOUT_MS 500
 
 /* kind index: 0 video, 1 audio */
 #define GST_ER_DEMUX_N_KINDS 2
@@ -60,6 +65,11 @@ typedef struct
   gboolean tags_pending;        /* send the stream tags */
   gboolean discont;
 
+  /* frames came before any SequenceStart */
+  gboolean waiting;             /* ... since wait_since_ms */
+  gint64 wait_since_ms;
+  gboolean left_out;            /* none came in time: no pad for now */
+
   /* warnings of this track */
   guint warnings_held;
   gint64 last_warning_ms;
@@ -72,6 +82,8 @@ struct _GstErDemux
 
   GstPad *sinkpad;
   GstFlowCombiner *flowcombiner;
+
+  guint sequence_start_timeout; /* ms; property */
 
   ertmp_limits limits;
   ertmp_flv_reader *reader;
@@ -138,6 +150,13 @@ GstBuffer *gst_er_demux_payload_region (GstErDemuxPayload * p,
  * Fatal: GST_ELEMENT_ERROR; otherwise a rate-limited GST_ELEMENT_WARNING. */
 void gst_er_demux_report (GstErDemux * demux, ertmp_result res,
     GstErDemuxTrack * track, gboolean fatal, const gchar * fault);
+
+/* gsterdemux.c: @track's frames came without a SequenceStart: a warning
+ * with details (see the element documentation); @exposed: they are played
+ * without one (the codec carries its configuration in the frames), else
+ * the track is left out after @waited_ms of stream time. */
+void gst_er_demux_report_missing_start (GstErDemux * demux,
+    GstErDemuxTrack * track, gboolean exposed, gint64 waited_ms);
 
 /* gsterdemux.c: the DTS and PTS of a track of the tag at @ms: wire time
  * (gst_ertmp_time_from_wire), moved onto upstream's timeline when live. */

@@ -132,7 +132,7 @@ all_announced_have_pads (GstErDemux * demux)
 
       if (t == NULL || !t->announced)
         continue;
-      if (t->pad == NULL)
+      if (t->pad == NULL && !t->left_out)
         return FALSE;
       announced++;
     }
@@ -286,6 +286,8 @@ retype (GstErDemux * demux, GstErDemuxTrack * t, ertmp_codec codec)
   t->have_color = FALSE;
   t->have_channels = FALSE;
   t->discont = TRUE;
+  t->waiting = FALSE;
+  t->left_out = FALSE;
 }
 
 /* New base caps of @codec from @config (NULL: none); FALSE when they
@@ -336,6 +338,8 @@ handle_sequence_start (GstErDemux * demux, GstErDemuxTrack * t,
   g_clear_pointer (&t->config, g_bytes_unref);
   t->config = g_bytes_new (mt->data, mt->len);
   t->discont = TRUE;
+  t->waiting = FALSE;
+  t->left_out = FALSE;
   if (t->pad == NULL)
     add_pad (demux, t);
 }
@@ -378,6 +382,45 @@ handle_channels (GstErDemux * demux, GstErDemuxTrack * t,
   gst_er_demux_update_caps (demux, t);
 }
 
+/* A frame of a codec that needs a SequenceStart came before any: its codec
+ * may carry the configuration in the frames (caps without a record, at
+ * once); else the frames are dropped and, after sequence-start-timeout ms
+ * of stream time, the track is left out (no-more-pads does not wait for
+ * it) until a SequenceStart comes.  Each posts one warning.  TRUE: the
+ * frame can go out. */
+static gboolean
+frame_without_start (GstErDemux * demux, GstErDemuxTrack * t)
+{
+  GstCaps *caps;
+  gint64 waited;
+
+  if (t->left_out)
+    return FALSE;
+  caps = gst_ertmp_caps_in_band (t->codec);
+  if (caps != NULL) {
+    gst_caps_replace (&t->base_caps, caps);
+    gst_caps_unref (caps);
+    gst_er_demux_update_caps (demux, t);
+    gst_er_demux_report_missing_start (demux, t, TRUE, 0);
+    return TRUE;
+  }
+  /* a new publisher starts its time again */
+  if (!t->waiting || demux->last_ms < t->wait_since_ms) {
+    t->waiting = TRUE;
+    t->wait_since_ms = demux->last_ms;
+  }
+  waited = demux->last_ms - t->wait_since_ms;
+  GST_DEBUG_OBJECT (demux, "%s %u: frame before any SequenceStart dropped "
+      "(waiting for %" G_GINT64_FORMAT " ms)", kind_name (t->kind), t->id,
+      waited);
+  if (waited < demux->sequence_start_timeout)
+    return FALSE;
+  t->waiting = FALSE;
+  t->left_out = TRUE;
+  gst_er_demux_report_missing_start (demux, t, FALSE, waited);
+  return FALSE;
+}
+
 /* Codecs without a SequenceStart get caps from their first frame (another
  * such codec re-types the track); legacy audio again when its header byte
  * changes.  Frames of a codec that needs a SequenceStart wait for one. */
@@ -391,10 +434,7 @@ ensure_frame_caps (GstErDemux * demux, GstErDemuxTrack * t,
   if (info->flags & ERTMP_CODEC_FLAG_SEQUENCE_START) {
     if (codec != t->codec)
       retype (demux, t, codec);
-    if (t->base_caps == NULL)
-      GST_DEBUG_OBJECT (demux, "%s %u: frame before any SequenceStart "
-          "dropped", kind_name (t->kind), t->id);
-    return t->base_caps != NULL;
+    return t->base_caps != NULL || frame_without_start (demux, t);
   }
   sound = hdr->sound_rate << 2 | hdr->sound_size << 1 | hdr->sound_type;
   if (codec == t->codec && t->base_caps != NULL &&

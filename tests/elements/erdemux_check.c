@@ -27,6 +27,9 @@ check_new (void)
   c->streams = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       (GDestroyNotify) stream_free);
   c->warnings = g_ptr_array_new_with_free_func (g_free);
+  c->details = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_structure_free);
+  c->hang_timeout = CHECK_HANG_TIMEOUT;
   g_mutex_init (&c->lock);
   return c;
 }
@@ -36,6 +39,7 @@ check_free (Check * c)
 {
   g_hash_table_unref (c->streams);
   g_ptr_array_unref (c->warnings);
+  g_ptr_array_unref (c->details);
   g_mutex_clear (&c->lock);
   g_free (c);
 }
@@ -226,9 +230,13 @@ check_count_decoded (Check * c, GstElement * bin)
 static void
 keep_warning (Check * c, GstMessage * msg)
 {
+  const GstStructure *details = NULL;
   GError *err = NULL;
   gchar *dbg = NULL;
 
+  gst_message_parse_warning_details (msg, &details);
+  if (details != NULL)
+    g_ptr_array_add (c->details, gst_structure_copy (details));
   gst_message_parse_warning (msg, &err, &dbg);
   g_ptr_array_add (c->warnings, g_strdup_printf ("%s | %s", err->message,
           GST_STR_NULL (dbg)));
@@ -249,7 +257,7 @@ check_run (Check * c, GstElement * pipeline)
   fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE);
   while (!done) {
-    msg = gst_bus_timed_pop_filtered (bus, CHECK_HANG_TIMEOUT,
+    msg = gst_bus_timed_pop_filtered (bus, c->hang_timeout,
         GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
     fail_unless (msg != NULL, "the pipeline hangs (no EOS)");
     switch (GST_MESSAGE_TYPE (msg)) {
@@ -290,6 +298,23 @@ check_has_warning (Check * c, const gchar * first, ...)
       return TRUE;
   }
   return FALSE;
+}
+
+const GstStructure *
+check_warning_details (Check * c, const gchar * name, const gchar * type,
+    guint id)
+{
+  guint i, v;
+
+  for (i = 0; i < c->details->len; i++) {
+    const GstStructure *s = c->details->pdata[i];
+
+    if (g_strcmp0 (gst_structure_get_string (s, "problem"), name) == 0 &&
+        g_strcmp0 (gst_structure_get_string (s, "track-type"), type) == 0 &&
+        gst_structure_get_uint (s, "track-id", &v) && v == id)
+      return s;
+  }
+  return NULL;
 }
 
 void

@@ -38,6 +38,8 @@ typedef struct
 {
   GHashTable *streams;          /* pad name -> CheckStream */
   GPtrArray *warnings;          /* "text | debug" of each WARNING */
+  GPtrArray *details;           /* GstStructure: their details, if any */
+  GstClockTime hang_timeout;    /* CHECK_HANG_TIMEOUT unless set */
   GMutex lock;
 } Check;
 
@@ -54,14 +56,19 @@ void check_record_pads (Check * c, GstElement * element,
  * named "dec_PADNAME" (signal-handoffs must be on). */
 void check_count_decoded (Check * c, GstElement * bin);
 
-/* Runs @pipeline to EOS; WARNING messages go to c->warnings.  Fails the
- * test on an ERROR or a hang. */
+/* Runs @pipeline to EOS; WARNING messages go to c->warnings and their
+ * details to c->details.  Fails the test on an ERROR or a hang (no
+ * message for c->hang_timeout). */
 void check_run (Check * c, GstElement * pipeline);
 
 /* A WARNING whose text or debug contains every one of the NULL-terminated
  * strings. */
 gboolean check_has_warning (Check * c, const gchar * first, ...)
     G_GNUC_NULL_TERMINATED;
+/* The details of a WARNING whose "problem" is @name, about a track:
+ * "track-type" @type, "track-id" @id; NULL when there is none. */
+const GstStructure *check_warning_details (Check * c, const gchar * name,
+    const gchar * type, guint id);
 
 /* Rewrites an FLV file tag by tag: @fn gets each tag and appends what
  * replaces it (possibly nothing, or several tags) to @out with
