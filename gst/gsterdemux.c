@@ -18,6 +18,18 @@
  * goes out.  A DISCONT buffer that starts with an FLV header is a new
  * publisher: the reading starts again, the pads stay.
  *
+ * ## Rank
+ *
+ * erdemux has rank PRIMARY + 1, one above flvdemux (PRIMARY), so that
+ * decodebin, playbin, uridecodebin and `gst-play-1.0 file.flv` take it for
+ * every FLV stream, Enhanced or legacy: flvdemux reads no Enhanced FLV.
+ * It reads every legacy file flvdemux reads with the same pads, caps,
+ * buffers and timestamps (H.264, AAC, MP3, Speex, Nellymoser, ADPCM, PCM,
+ * G.711, Sorenson H.263, screen video, VP6), and more: audio before the
+ * first video timestamp (which flvdemux's segment leaves out), screen
+ * video 2.  To prefer flvdemux, lower the rank (GST_PLUGIN_FEATURE_RANK=
+ * erdemux:NONE).
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 filesrc location=in.flv ! erdemux name=d \
@@ -41,7 +53,9 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-flv"));
 
 G_DEFINE_TYPE (GstErDemux, gst_er_demux, GST_TYPE_ELEMENT);
-GST_ELEMENT_REGISTER_DEFINE (erdemux, "erdemux", GST_RANK_SECONDARY,
+/* above flvdemux (PRIMARY): decodebin, playbin and gst-play-1.0 take
+ * erdemux for every FLV (see the element documentation) */
+GST_ELEMENT_REGISTER_DEFINE (erdemux, "erdemux", GST_RANK_PRIMARY + 1,
     GST_TYPE_ER_DEMUX);
 
 static GstFlowReturn gst_er_demux_chain (GstPad * pad, GstObject * parent,

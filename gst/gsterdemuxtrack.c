@@ -469,16 +469,21 @@ push_frames (GstErDemux * demux, GstErDemuxTrack * t,
     const ertmp_media_header * hdr, const ertmp_media_track * mt,
     GstErDemuxPayload * payload, gint64 ms)
 {
+  /* VP6: the crop byte goes, as flvdemux and FFmpeg take it off (flv.md 5;
+   * VP6 alpha keeps its alpha offset, which the decoder reads) */
+  gsize skip = mt->codec == ERTMP_CODEC_VP6 ||
+      mt->codec == ERTMP_CODEC_VP6_ALPHA ? 1 : 0;
   GstBuffer *buf;
   GstFlowReturn ret;
 
-  if (mt->len == 0 || !ensure_frame_caps (demux, t, hdr, mt->codec))
+  if (mt->len <= skip || !ensure_frame_caps (demux, t, hdr, mt->codec))
     return GST_FLOW_OK;
   if (t->pad == NULL)
     add_pad (demux, t);
   push_pending (demux, t);
 
-  buf = gst_er_demux_payload_region (payload, mt->data, mt->len);
+  buf = gst_er_demux_payload_region (payload, mt->data + skip,
+      mt->len - skip);
   set_buffer_meta (demux, t, buf, hdr, mt, ms);
   GST_LOG_OBJECT (t->pad, "pushing %" GST_PTR_FORMAT, buf);
   ret = gst_pad_push (t->pad, buf);

@@ -23,11 +23,13 @@ G_BEGIN_DECLS
 typedef struct
 {
   gchar *name;
-  GArray *pts;                  /* running time of each buffer */
+  GArray *pts;                  /* running time (or buffer time, see
+                                 * raw_times) of each buffer */
   GArray *dts;
   GstSegment segment;
   guint headers;                /* streamheader buffers */
   GByteArray *bytes;            /* every buffer, concatenated */
+  GArray *sizes;                /* gsize of each buffer */
   GstCaps *caps;                /* the last caps */
   guint n_caps;                 /* caps events */
   gboolean mixed_media;         /* caps changed their media type */
@@ -40,6 +42,9 @@ typedef struct
   GPtrArray *warnings;          /* "text | debug" of each WARNING */
   GPtrArray *details;           /* GstStructure: their details, if any */
   GstClockTime hang_timeout;    /* CHECK_HANG_TIMEOUT unless set */
+  gboolean raw_times;           /* buffer times, not running times */
+  gboolean allow_error;         /* an ERROR ends the run, kept in error */
+  gchar *error;
   GMutex lock;
 } Check;
 
@@ -57,8 +62,8 @@ void check_record_pads (Check * c, GstElement * element,
 void check_count_decoded (Check * c, GstElement * bin);
 
 /* Runs @pipeline to EOS; WARNING messages go to c->warnings and their
- * details to c->details.  Fails the test on an ERROR or a hang (no
- * message for c->hang_timeout). */
+ * details to c->details.  Fails the test on a hang (no message for
+ * c->hang_timeout), and on an ERROR unless c->allow_error. */
 void check_run (Check * c, GstElement * pipeline);
 
 /* A WARNING whose text or debug contains every one of the NULL-terminated
@@ -78,6 +83,10 @@ typedef void (*CheckTagFunc) (const ertmp_flv_tag * tag, GByteArray * out,
 GBytes *check_flv_rewrite (GBytes * flv, CheckTagFunc fn, gpointer user_data);
 void check_flv_append_tag (GByteArray * out, guint8 type, guint32 ts,
     const guint8 * body, gsize len);
+
+/* filesrc location=@file ! @demux, each pad it adds linked to a queue and
+ * a fakesink, every pad recorded, run to the end. */
+void check_demux_file (Check * c, const gchar * demux, const gchar * file);
 
 /* gst_parse_launch () of @desc with every "@FILE@" replaced by @file;
  * fails the test when it cannot be made. */
