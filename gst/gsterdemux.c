@@ -49,6 +49,19 @@
 GST_DEBUG_CATEGORY (gst_er_demux_debug);
 #define GST_CAT_DEFAULT gst_er_demux_debug
 
+/* gst-inspect shows it; docs/erdemux.md says more */
+#define MESSAGES_DOC \
+  "Bus messages: GST_STREAM_ERROR_DEMUX warnings (damaged or unplayable " \
+  "data, rate-limited per track) and errors (unreadable stream, no " \
+  "playable track), each with a details structure: problem (string: " \
+  "malformed, unsupported, limit, truncated, missing-sequence-start, " \
+  "no-tracks), track-type (string: video, " \
+  "audio; absent for the stream), track-id (uint), codec (string, when " \
+  "known), held (uint: similar warnings not posted since the last), " \
+  "exposed (boolean: missing-sequence-start, the frames play without " \
+  "a configuration record), waited (uint64 ns: how long the track " \
+  "waited for its SequenceStart)"
+
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-flv"));
 
@@ -126,7 +139,8 @@ gst_er_demux_class_init (GstErDemuxClass * klass)
       "Enhanced FLV demuxer", "Codec/Demuxer",
       "Demuxes legacy and Enhanced (E-RTMP v1/v2) FLV into elementary "
       "streams: multitrack, FourCC codecs (HEVC, AV1, VP9, VP8, VVC, Opus, "
-      "FLAC, AC-3, E-AC-3), HDR metadata and nanosecond timestamps",
+      "FLAC, AC-3, E-AC-3), HDR metadata and nanosecond timestamps.  "
+      "Rank PRIMARY + 1, above flvdemux.  " MESSAGES_DOC,
       "gst-ertmp developers");
 }
 
@@ -619,9 +633,7 @@ gst_er_demux_handle_eos (GstErDemux * demux)
   }
   gst_er_demux_check_no_more_pads (demux, TRUE);
   if (demux->n_pads == 0) {
-    GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
-        ("The FLV stream holds no audio or video track that can be "
-            "played."), (NULL));
+    gst_er_demux_report_no_tracks (demux);
     return;
   }
   gst_er_demux_push_event (demux, gst_event_new_eos ());

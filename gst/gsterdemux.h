@@ -145,13 +145,16 @@ typedef struct
 GstBuffer *gst_er_demux_payload_region (GstErDemuxPayload * p,
     const guint8 * data, gsize len);
 
-/* gsterdemux.c: THE mapping of core results to bus messages.  @track may
- * be NULL (the stream itself); @fault says what is wrong in user terms.
+/* gsterdemuxreport.c: THE mapping of core results to bus messages.
+ * @track may be NULL (the stream itself); @fault says what is wrong in
+ * user terms.
  * Fatal: GST_ELEMENT_ERROR; otherwise a rate-limited GST_ELEMENT_WARNING. */
 void gst_er_demux_report (GstErDemux * demux, ertmp_result res,
     GstErDemuxTrack * track, gboolean fatal, const gchar * fault);
 
-/* gsterdemux.c: @track's frames came without a SequenceStart: a warning
+/* The stream ended without a track that could be played: an error. */
+void gst_er_demux_report_no_tracks (GstErDemux * demux);
+/* @track's frames came without a SequenceStart: a warning
  * with details (see the element documentation); @exposed: they are played
  * without one (the codec carries its configuration in the frames), else
  * the track is left out after @waited_ms of stream time. */

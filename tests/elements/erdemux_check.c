@@ -236,15 +236,25 @@ check_count_decoded (Check * c, GstElement * bin)
 }
 
 static void
-keep_warning (Check * c, GstMessage * msg)
+keep_details (Check * c, GstMessage * msg)
 {
   const GstStructure *details = NULL;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING)
+    gst_message_parse_warning_details (msg, &details);
+  else
+    gst_message_parse_error_details (msg, &details);
+  if (details != NULL)
+    g_ptr_array_add (c->details, gst_structure_copy (details));
+}
+
+static void
+keep_warning (Check * c, GstMessage * msg)
+{
   GError *err = NULL;
   gchar *dbg = NULL;
 
-  gst_message_parse_warning_details (msg, &details);
-  if (details != NULL)
-    g_ptr_array_add (c->details, gst_structure_copy (details));
+  keep_details (c, msg);
   gst_message_parse_warning (msg, &err, &dbg);
   g_ptr_array_add (c->warnings, g_strdup_printf ("%s | %s", err->message,
           GST_STR_NULL (dbg)));
@@ -273,6 +283,7 @@ check_run (Check * c, GstElement * pipeline)
         keep_warning (c, msg);
         break;
       case GST_MESSAGE_ERROR:
+        keep_details (c, msg);
         gst_message_parse_error (msg, &err, &dbg);
         fail_unless (c->allow_error, "error from %s: %s (%s)",
             GST_MESSAGE_SRC_NAME (msg), err->message, GST_STR_NULL (dbg));
@@ -322,8 +333,10 @@ check_warning_details (Check * c, const gchar * name, const gchar * type,
   for (i = 0; i < c->details->len; i++) {
     const GstStructure *s = c->details->pdata[i];
 
-    if (g_strcmp0 (gst_structure_get_string (s, "problem"), name) == 0 &&
-        g_strcmp0 (gst_structure_get_string (s, "track-type"), type) == 0 &&
+    if (g_strcmp0 (gst_structure_get_string (s, "problem"), name) != 0 ||
+        g_strcmp0 (gst_structure_get_string (s, "track-type"), type) != 0)
+      continue;
+    if (type == NULL ? !gst_structure_has_field (s, "track-id") :
         gst_structure_get_uint (s, "track-id", &v) && v == id)
       return s;
   }

@@ -40,7 +40,8 @@ typedef struct
 {
   GHashTable *streams;          /* pad name -> CheckStream */
   GPtrArray *warnings;          /* "text | debug" of each WARNING */
-  GPtrArray *details;           /* GstStructure: their details, if any */
+  GPtrArray *details;           /* GstStructure: the details of each
+                                 * WARNING and ERROR that has some */
   GstClockTime hang_timeout;    /* CHECK_HANG_TIMEOUT unless set */
   gboolean raw_times;           /* buffer times, not running times */
   gboolean allow_error;         /* an ERROR ends the run, kept in error */
@@ -70,8 +71,9 @@ void check_run (Check * c, GstElement * pipeline);
  * strings. */
 gboolean check_has_warning (Check * c, const gchar * first, ...)
     G_GNUC_NULL_TERMINATED;
-/* The details of a WARNING whose "problem" is @name, about a track:
- * "track-type" @type, "track-id" @id; NULL when there is none. */
+/* The details of a WARNING or ERROR whose "problem" is @name, about a
+ * track ("track-type" @type, "track-id" @id) or, @type NULL, about the
+ * stream (neither field); NULL when there is none. */
 const GstStructure *check_warning_details (Check * c, const gchar * name,
     const gchar * type, guint id);
 

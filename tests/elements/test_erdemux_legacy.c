@@ -348,6 +348,16 @@ GST_START_TEST (test_handmade_files)
   }
   path = handmade_script_only ();
   compare_demuxers ("hand-built script only", path);
+  /* the error says why, for applications too */
+  {
+    Check *c = check_new ();
+
+    c->allow_error = TRUE;
+    check_demux_file (c, "erdemux", path);
+    fail_unless (c->error != NULL);
+    fail_unless (check_warning_details (c, "no-tracks", NULL, 0) != NULL);
+    check_free (c);
+  }
   g_unlink (path);
   g_free (path);
 }
@@ -415,6 +425,27 @@ GST_START_TEST (test_playbin_picks_erdemux)
 
 GST_END_TEST;
 
+/* gst-inspect documents every message: each problem and details field */
+GST_START_TEST (test_messages_documented)
+{
+  static const gchar *words[] = { "malformed", "unsupported", "limit",
+    "truncated", "missing-sequence-start", "no-tracks", "problem (string",
+    "track-type (string", "track-id (uint", "codec (string", "held (uint",
+    "exposed (boolean", "waited (uint64"
+  };
+  GstElementFactory *f = gst_element_factory_find ("erdemux");
+  const gchar *desc;
+  guint i;
+
+  fail_unless (f != NULL);
+  desc = gst_element_factory_get_metadata (f, GST_ELEMENT_METADATA_DESCRIPTION);
+  for (i = 0; i < G_N_ELEMENTS (words); i++)
+    fail_unless (strstr (desc, words[i]) != NULL, "%s", words[i]);
+  gst_object_unref (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 erdemux_legacy_suite (void)
 {
@@ -426,6 +457,7 @@ erdemux_legacy_suite (void)
   tcase_add_test (tc, test_flvmux_files);
   tcase_add_test (tc, test_handmade_files);
   tcase_add_test (tc, test_playbin_picks_erdemux);
+  tcase_add_test (tc, test_messages_documented);
   return s;
 }
 

@@ -214,6 +214,7 @@ GST_START_TEST (test_ffmpeg8_multitrack)
 {
   Check *enc = check_new (), *dem = check_new ();
   gchar *path = make_file (enc), *shaped = rewrite_file (path);
+  const GstStructure *details;
   GstElement *p, *d;
   guint i;
 
@@ -245,6 +246,10 @@ GST_START_TEST (test_ffmpeg8_multitrack)
   }
   /* the end of sequence names H.264: there is no such track */
   fail_unless (check_has_warning (dem, "video track 0", "H.264", NULL));
+  details = check_warning_details (dem, "unsupported", "video", 0);
+  fail_unless (details != NULL);
+  fail_unless_equals_string (gst_structure_get_string (details, "codec"),
+      "H.265/HEVC");
 
   gst_object_unref (d);
   gst_object_unref (p);
