@@ -44,7 +44,6 @@
 #include "gsterdemux.h"
 #include "gstertmpcaps.h"
 #include "gstertmpelements.h"
-#include "gstertmptime.h"
 
 GST_DEBUG_CATEGORY (gst_er_demux_debug);
 #define GST_CAT_DEFAULT gst_er_demux_debug
@@ -265,78 +264,6 @@ gst_er_demux_change_state (GstElement * element, GstStateChange transition)
   return ret;
 }
 
-/* ---- live: tag times onto upstream's timeline ------------------------ */
-
-/* gst_ertmp_time_from_wire () clamps at 0: the times are taken this many
- * ms later, where a negative composition time cannot clamp them, and the
- * offset brings them back (clamped once, at the end). */
-#define UNCLAMP_MS (G_GINT64_CONSTANT (1) << 32)
-
-static GstClockTime
-input_time (GstBuffer * buf)
-{
-  return GST_BUFFER_DTS_IS_VALID (buf) ? GST_BUFFER_DTS (buf) :
-      GST_BUFFER_PTS (buf);
-}
-
-/* The tag at @ms came in a buffer stamped tag_in_time: its times, and
- * the ones of the tags after it until the next stamped one, move by the
- * difference between the two (the composition time and the ModEx
- * nanoseconds stay as they are). */
-static void
-map_tag (GstErDemux * demux, gint64 ms)
-{
-  GstClockTime dts, pts;
-
-  if (!demux->in_time) {
-    demux->have_offset = FALSE;
-    return;
-  }
-  if (!GST_CLOCK_TIME_IS_VALID (demux->tag_in_time))
-    return;
-  gst_ertmp_time_from_wire (ERTMP_CODEC_KIND_VIDEO, ms + UNCLAMP_MS, 0, 0,
-      &dts, &pts);
-  demux->offset = GST_CLOCK_DIFF (dts, demux->tag_in_time);
-  demux->have_offset = TRUE;
-}
-
-static GstClockTime
-shift_time (GstClockTime t, GstClockTimeDiff offset)
-{
-  gint64 v = (gint64) t + offset;
-
-  return v < 0 ? 0 : (GstClockTime) v;
-}
-
-void
-gst_er_demux_tag_times (GstErDemux * demux, ertmp_codec_kind kind,
-    gint64 ms, gint32 cts_ms, guint32 nano_ns, GstClockTime * dts,
-    GstClockTime * pts)
-{
-  if (!demux->have_offset) {
-    gst_ertmp_time_from_wire (kind, ms, cts_ms, nano_ns, dts, pts);
-    return;
-  }
-  gst_ertmp_time_from_wire (kind, ms + UNCLAMP_MS, cts_ms, nano_ns, dts, pts);
-  *dts = shift_time (*dts, demux->offset);
-  *pts = shift_time (*pts, demux->offset);
-}
-
-GstEvent *
-gst_er_demux_new_segment (GstErDemux * demux)
-{
-  GstSegment segment;
-  GstEvent *event;
-
-  if (!demux->in_time) {
-    gst_segment_init (&segment, GST_FORMAT_TIME);
-    return gst_event_new_segment (&segment);
-  }
-  event = gst_event_new_segment (&demux->in_segment);
-  gst_event_set_seqnum (event, demux->in_seqnum);
-  return event;
-}
-
 /* ---- tags ----------------------------------------------------------- */
 
 static gint64
@@ -376,7 +303,7 @@ handle_media (GstErDemux * demux, const ertmp_flv_tag * tag,
   gint64 ms;
 
   ms = tag_time (demux, tag->header.timestamp);
-  map_tag (demux, ms);
+  gst_er_demux_map_tag (demux, ms);
   if (tag->header.filter) {
     report_tag (demux, ERTMP_UNSUPPORTED, tag, "is encrypted");
     return GST_FLOW_OK;
@@ -407,9 +334,10 @@ handle_media (GstErDemux * demux, const ertmp_flv_tag * tag,
   return ret;
 }
 
+/* @data, @size: the memory of @buf at @base being read */
 static GstFlowReturn
 handle_tag (GstErDemux * demux, const ertmp_flv_tag * tag, GstBuffer * buf,
-    const guint8 * data, gsize size)
+    gsize base, const guint8 * data, gsize size)
 {
   GstErDemuxPayload payload = { tag->payload, tag->header.size, NULL, 0,
     demux->reader
@@ -424,7 +352,7 @@ handle_tag (GstErDemux * demux, const ertmp_flv_tag * tag, GstBuffer * buf,
   }
   if (tag->payload >= data && tag->payload < data + size) {
     payload.buf = gst_buffer_ref (buf);
-    payload.offset = tag->payload - data;
+    payload.offset = base + (tag->payload - data);
   }
   switch (tag->header.type) {
     case ERTMP_FLV_TAG_AUDIO:
@@ -458,10 +386,12 @@ gst_er_demux_payload_region (GstErDemuxPayload * p, const guint8 * data,
       p->offset + (data - p->data), len);
 }
 
-/* Live input has one tag per buffer; a tag split over several buffers
- * takes the time of the one it starts in. */
+/* One memory of @buf, at @base in it.  Live input has one tag per buffer;
+ * a tag split over several buffers takes the time of the one it starts
+ * in. */
 static GstFlowReturn
-feed (GstErDemux * demux, GstBuffer * buf, const guint8 * data, gsize size)
+feed (GstErDemux * demux, GstBuffer * buf, gsize base, const guint8 * data,
+    gsize size)
 {
   GstFlowReturn ret = GST_FLOW_OK;
   ertmp_flv_header header;
@@ -472,7 +402,7 @@ feed (GstErDemux * demux, GstBuffer * buf, const guint8 * data, gsize size)
   if (demux->reader == NULL)
     demux->reader = ertmp_flv_reader_new (&demux->limits);
   if (!ertmp_flv_reader_pending (demux->reader, NULL))
-    demux->tag_in_time = input_time (buf);
+    demux->tag_in_time = gst_er_demux_input_time (buf);
   demux->have_data = TRUE;
   while (ret == GST_FLOW_OK && pos < size) {
     res = ertmp_flv_reader_read (demux->reader, data + pos, size - pos,
@@ -490,8 +420,8 @@ feed (GstErDemux * demux, GstBuffer * buf, const guint8 * data, gsize size)
           ertmp_flv_reader_describe (demux->reader));
       return GST_FLOW_ERROR;
     }
-    ret = handle_tag (demux, &tag, buf, data, size);
-    demux->tag_in_time = input_time (buf);
+    ret = handle_tag (demux, &tag, buf, base, data, size);
+    demux->tag_in_time = gst_er_demux_input_time (buf);
   }
   return ret;
 }
@@ -525,19 +455,30 @@ is_known_header (GstErDemux * demux, GstBuffer * buf)
   return FALSE;
 }
 
+/* Memory by memory: mapping a buffer of several memories (rtmpingestsrc
+ * gives tag header, body and PreviousTagSize apart) would merge them, one
+ * copy of every byte; the reader takes any split, and a body whole in one
+ * memory leaves as a view of it. */
 GstFlowReturn
 gst_er_demux_feed_buffer (GstErDemux * demux, GstBuffer * buf)
 {
-  GstFlowReturn ret;
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint i, n = gst_buffer_n_memory (buf);
+  gsize base = 0;
   GstMapInfo map;
 
-  if (!gst_buffer_map (buf, &map, GST_MAP_READ)) {
-    GST_ELEMENT_ERROR (demux, RESOURCE, READ, (NULL),
-        ("cannot map an input buffer"));
-    return GST_FLOW_ERROR;
+  for (i = 0; i < n && ret == GST_FLOW_OK; i++) {
+    GstMemory *mem = gst_buffer_peek_memory (buf, i);
+
+    if (!gst_memory_map (mem, &map, GST_MAP_READ)) {
+      GST_ELEMENT_ERROR (demux, RESOURCE, READ, (NULL),
+          ("cannot map memory %u of an input buffer", i));
+      return GST_FLOW_ERROR;
+    }
+    ret = feed (demux, buf, base, map.data, map.size);
+    base += map.size;
+    gst_memory_unmap (mem, &map);
   }
-  ret = feed (demux, buf, map.data, map.size);
-  gst_buffer_unmap (buf, &map);
   return ret;
 }
 

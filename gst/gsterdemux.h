@@ -5,6 +5,7 @@
  * gsterdemuxpull.c: pull mode (the sink pad's task reads whole tags);
  * gsterdemuxtrack.c: tracks, their pads, caps and buffers;
  * gsterdemuxreport.c: results -> warnings and errors on the bus;
+ * gsterdemuxtime.c: live input, tag times onto upstream's timeline;
  * gsterdemuxmeta.c: onMetaData -> tags, sizes and the announced tracks.
  */
 #ifndef __GST_ER_DEMUX_H__
@@ -161,7 +162,12 @@ void gst_er_demux_report_no_tracks (GstErDemux * demux);
 void gst_er_demux_report_missing_start (GstErDemux * demux,
     GstErDemuxTrack * track, gboolean exposed, gint64 waited_ms);
 
-/* gsterdemux.c: the DTS and PTS of a track of the tag at @ms: wire time
+/* gsterdemuxtime.c: the DTS (else PTS) of an input buffer */
+GstClockTime gst_er_demux_input_time (GstBuffer * buf);
+/* The tag at @ms came in a buffer stamped tag_in_time: the offset of its
+ * times (live input only). */
+void gst_er_demux_map_tag (GstErDemux * demux, gint64 ms);
+/* gsterdemuxtime.c: the DTS and PTS of a track of the tag at @ms: wire time
  * (gst_ertmp_time_from_wire), moved onto upstream's timeline when live. */
 void gst_er_demux_tag_times (GstErDemux * demux, ertmp_codec_kind kind,
     gint64 ms, gint32 cts_ms, guint32 nano_ns, GstClockTime * dts,
