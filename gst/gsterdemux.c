@@ -18,6 +18,15 @@
  * goes out.  A DISCONT buffer that starts with an FLV header is a new
  * publisher: the reading starts again, the pads stay.
  *
+ * A track whose frames come without a SequenceStart (a late player behind
+ * a relay) never holds the pipeline: AV1, VP8 and VP9 frames play at once
+ * without the record, any other codec is left out after
+ * #GstErDemux:sequence-start-timeout; a warning names the track.  A packet
+ * that names another codec than its track's never re-types the track.
+ * Every warning and error carries a details structure (problem, track-type,
+ * track-id, codec, ...): the element description and docs/erdemux.md list
+ * the fields.
+ *
  * ## Rank
  *
  * erdemux has rank PRIMARY + 1, one above flvdemux (PRIMARY), so that
