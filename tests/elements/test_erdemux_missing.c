@@ -166,6 +166,45 @@ GST_START_TEST (test_missing_sequence_start)
 
 GST_END_TEST;
 
+/* decodebin (erdemux ranks above flvdemux) plays the same stream to the
+ * end: both video tracks and the Opus track, every frame decoded */
+GST_START_TEST (test_missing_sequence_start_decodebin)
+{
+  Check *enc = check_new (), *dem = check_new ();
+  gchar *path = make_file (enc);
+  GHashTableIter it;
+  CheckStream *s;
+  guint video = 0, audio = 0;
+
+  dem->hang_timeout = 120 * GST_SECOND;
+  check_demux_file (dem, "decodebin", path);
+  g_hash_table_iter_init (&it, dem->streams);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) & s)) {
+    const gchar *media;
+
+    fail_unless (s->caps != NULL, "%s", s->name);
+    media = gst_structure_get_name (gst_caps_get_structure (s->caps, 0));
+    if (g_str_has_prefix (media, "video/")) {
+      fail_unless_equals_int (s->pts->len, N_VIDEO);
+      video++;
+    } else {
+      fail_unless (s->pts->len > 0);
+      audio++;
+    }
+  }
+  fail_unless_equals_int (video, 2);
+  fail_unless_equals_int (audio, 1);
+  assert_details (dem, "video", 1, "AV1", TRUE);
+  assert_details (dem, "audio", 1, "AAC", FALSE);
+
+  g_unlink (path);
+  g_free (path);
+  check_free (enc);
+  check_free (dem);
+}
+
+GST_END_TEST;
+
 /* The bound is a property: 0 leaves the track out at its first frame */
 GST_START_TEST (test_sequence_start_timeout_property)
 {
@@ -191,6 +230,7 @@ erdemux_missing_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_missing_sequence_start);
+  tcase_add_test (tc, test_missing_sequence_start_decodebin);
   tcase_add_test (tc, test_sequence_start_timeout_property);
   return s;
 }
