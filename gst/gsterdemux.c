@@ -18,6 +18,27 @@
  * goes out.  A DISCONT buffer that starts with an FLV header is a new
  * publisher: the reading starts again, the pads stay.
  *
+ * A track whose frames come without a SequenceStart (a late player behind
+ * a relay) never holds the pipeline: AV1, VP8 and VP9 frames play at once
+ * without the record, any other codec is left out after
+ * #GstErDemux:sequence-start-timeout; a warning names the track.  A packet
+ * that names another codec than its track's never re-types the track.
+ * Every warning and error carries a details structure (problem, track-type,
+ * track-id, codec, ...): the element description and docs/erdemux.md list
+ * the fields.
+ *
+ * ## Rank
+ *
+ * erdemux has rank PRIMARY + 1, one above flvdemux (PRIMARY), so that
+ * decodebin, playbin, uridecodebin and `gst-play-1.0 file.flv` take it for
+ * every FLV stream, Enhanced or legacy: flvdemux reads no Enhanced FLV.
+ * It reads every legacy file flvdemux reads with the same pads, caps,
+ * buffers and timestamps (H.264, AAC, MP3, Speex, Nellymoser, ADPCM, PCM,
+ * G.711, Sorenson H.263, screen video, VP6), and more: audio before the
+ * first video timestamp (which flvdemux's segment leaves out), screen
+ * video 2.  To prefer flvdemux, lower the rank (GST_PLUGIN_FEATURE_RANK=
+ * erdemux:NONE).
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 filesrc location=in.flv ! erdemux name=d \
@@ -32,16 +53,30 @@
 #include "gsterdemux.h"
 #include "gstertmpcaps.h"
 #include "gstertmpelements.h"
-#include "gstertmptime.h"
 
 GST_DEBUG_CATEGORY (gst_er_demux_debug);
 #define GST_CAT_DEFAULT gst_er_demux_debug
+
+/* gst-inspect shows it; docs/erdemux.md says more */
+#define MESSAGES_DOC \
+  "Bus messages: GST_STREAM_ERROR_DEMUX warnings (damaged or unplayable " \
+  "data, rate-limited per track) and errors (unreadable stream, no " \
+  "playable track), each with a details structure: problem (string: " \
+  "malformed, unsupported, limit, truncated, missing-sequence-start, " \
+  "no-tracks), track-type (string: video, " \
+  "audio; absent for the stream), track-id (uint), codec (string, when " \
+  "known), held (uint: similar warnings not posted since the last), " \
+  "exposed (boolean: missing-sequence-start, the frames play without " \
+  "a configuration record), waited (uint64 ns: how long the track " \
+  "waited for its SequenceStart)"
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-flv"));
 
 G_DEFINE_TYPE (GstErDemux, gst_er_demux, GST_TYPE_ELEMENT);
-GST_ELEMENT_REGISTER_DEFINE (erdemux, "erdemux", GST_RANK_SECONDARY,
+/* above flvdemux (PRIMARY): decodebin, playbin and gst-play-1.0 take
+ * erdemux for every FLV (see the element documentation) */
+GST_ELEMENT_REGISTER_DEFINE (erdemux, "erdemux", GST_RANK_PRIMARY + 1,
     GST_TYPE_ER_DEMUX);
 
 static GstFlowReturn gst_er_demux_chain (GstPad * pad, GstObject * parent,
@@ -51,6 +86,16 @@ static gboolean gst_er_demux_sink_event (GstPad * pad, GstObject * parent,
 static GstStateChangeReturn gst_er_demux_change_state (GstElement * element,
     GstStateChange transition);
 static void gst_er_demux_finalize (GObject * object);
+static void gst_er_demux_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_er_demux_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+
+enum
+{
+  PROP_0,
+  PROP_SEQUENCE_START_TIMEOUT,
+};
 
 static void
 add_src_templates (GstElementClass * element_class, ertmp_codec_kind kind,
@@ -77,6 +122,22 @@ gst_er_demux_class_init (GstErDemuxClass * klass)
       "Enhanced FLV demuxer");
 
   gobject_class->finalize = gst_er_demux_finalize;
+  gobject_class->set_property = gst_er_demux_set_property;
+  gobject_class->get_property = gst_er_demux_get_property;
+
+  g_object_class_install_property (gobject_class,
+      PROP_SEQUENCE_START_TIMEOUT,
+      g_param_spec_uint ("sequence-start-timeout", "SequenceStart timeout",
+          "Stream time (ms) the frames of a track wait for its missing "
+          "SequenceStart (decoder configuration) before the track is left "
+          "out: no pad, no-more-pads does not wait for it, and a warning "
+          "names it; the pad comes when a SequenceStart does.  AV1, VP8 "
+          "and VP9 frames carry their configuration and play at once "
+          "(with the same warning).  Keep it below the time the "
+          "downstream queues hold, or they fill before the track is "
+          "given up", 0, G_MAXUINT,
+          GST_ER_DEMUX_DEFAULT_SEQUENCE_START_TIMEOUT_MS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_er_demux_change_state);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
@@ -86,7 +147,8 @@ gst_er_demux_class_init (GstErDemuxClass * klass)
       "Enhanced FLV demuxer", "Codec/Demuxer",
       "Demuxes legacy and Enhanced (E-RTMP v1/v2) FLV into elementary "
       "streams: multitrack, FourCC codecs (HEVC, AV1, VP9, VP8, VVC, Opus, "
-      "FLAC, AC-3, E-AC-3), HDR metadata and nanosecond timestamps",
+      "FLAC, AC-3, E-AC-3), HDR metadata and nanosecond timestamps.  "
+      "Rank PRIMARY + 1, above flvdemux.  " MESSAGES_DOC,
       "gst-ertmp developers");
 }
 
@@ -108,6 +170,44 @@ gst_er_demux_init (GstErDemux * demux)
   ertmp_limits_init (&demux->limits);
   demux->amf = ertmp_amf_decoder_new (&demux->limits);
   demux->duration = GST_CLOCK_TIME_NONE;
+  demux->sequence_start_timeout =
+      GST_ER_DEMUX_DEFAULT_SEQUENCE_START_TIMEOUT_MS;
+}
+
+static void
+gst_er_demux_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstErDemux *demux = GST_ER_DEMUX (object);
+
+  switch (prop_id) {
+    case PROP_SEQUENCE_START_TIMEOUT:
+      GST_OBJECT_LOCK (demux);
+      demux->sequence_start_timeout = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (demux);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_er_demux_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstErDemux *demux = GST_ER_DEMUX (object);
+
+  switch (prop_id) {
+    case PROP_SEQUENCE_START_TIMEOUT:
+      GST_OBJECT_LOCK (demux);
+      g_value_set_uint (value, demux->sequence_start_timeout);
+      GST_OBJECT_UNLOCK (demux);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
 }
 
 static void
@@ -173,110 +273,6 @@ gst_er_demux_change_state (GstElement * element, GstStateChange transition)
   return ret;
 }
 
-/* ---- the one place results become bus messages ------------------------ */
-
-void
-gst_er_demux_report (GstErDemux * demux, ertmp_result res,
-    GstErDemuxTrack * track, gboolean fatal, const gchar * fault)
-{
-  gchar *who = track ? gst_er_demux_track_name (track) : g_strdup ("stream");
-  guint *held = track ? &track->warnings_held : &demux->warnings_held;
-  gint64 *last = track ? &track->last_warning_ms : &demux->last_warning_ms;
-  gboolean *once = track ? &track->warned_once : &demux->warned_once;
-
-  if (fatal) {
-    GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
-        ("Cannot read the FLV stream: %s.", fault),
-        ("%s (%s)", who, ertmp_result_name (res)));
-  } else if (!*once || demux->last_ms < *last ||
-      demux->last_ms - *last >= GST_ER_DEMUX_WARNING_INTERVAL_MS) {
-    GST_ELEMENT_WARNING (demux, STREAM, DEMUX,
-        ("FLV %s: %s.", who, fault),
-        ("%s; %u similar warnings of this track not posted before",
-            ertmp_result_name (res), *held));
-    *once = TRUE;
-    *held = 0;
-    *last = demux->last_ms;
-  } else {
-    GST_WARNING_OBJECT (demux, "%s: %s (%s)", who, fault,
-        ertmp_result_name (res));
-    (*held)++;
-  }
-  g_free (who);
-}
-
-/* ---- live: tag times onto upstream's timeline ------------------------ */
-
-/* gst_ertmp_time_from_wire () clamps at 0: the times are taken this many
- * ms later, where a negative composition time cannot clamp them, and the
- * offset brings them back (clamped once, at the end). */
-#define UNCLAMP_MS (G_GINT64_CONSTANT (1) << 32)
-
-static GstClockTime
-input_time (GstBuffer * buf)
-{
-  return GST_BUFFER_DTS_IS_VALID (buf) ? GST_BUFFER_DTS (buf) :
-      GST_BUFFER_PTS (buf);
-}
-
-/* The tag at @ms came in a buffer stamped tag_in_time: its times, and
- * the ones of the tags after it until the next stamped one, move by the
- * difference between the two (the composition time and the ModEx
- * nanoseconds stay as they are). */
-static void
-map_tag (GstErDemux * demux, gint64 ms)
-{
-  GstClockTime dts, pts;
-
-  if (!demux->in_time) {
-    demux->have_offset = FALSE;
-    return;
-  }
-  if (!GST_CLOCK_TIME_IS_VALID (demux->tag_in_time))
-    return;
-  gst_ertmp_time_from_wire (ERTMP_CODEC_KIND_VIDEO, ms + UNCLAMP_MS, 0, 0,
-      &dts, &pts);
-  demux->offset = GST_CLOCK_DIFF (dts, demux->tag_in_time);
-  demux->have_offset = TRUE;
-}
-
-static GstClockTime
-shift_time (GstClockTime t, GstClockTimeDiff offset)
-{
-  gint64 v = (gint64) t + offset;
-
-  return v < 0 ? 0 : (GstClockTime) v;
-}
-
-void
-gst_er_demux_tag_times (GstErDemux * demux, ertmp_codec_kind kind,
-    gint64 ms, gint32 cts_ms, guint32 nano_ns, GstClockTime * dts,
-    GstClockTime * pts)
-{
-  if (!demux->have_offset) {
-    gst_ertmp_time_from_wire (kind, ms, cts_ms, nano_ns, dts, pts);
-    return;
-  }
-  gst_ertmp_time_from_wire (kind, ms + UNCLAMP_MS, cts_ms, nano_ns, dts, pts);
-  *dts = shift_time (*dts, demux->offset);
-  *pts = shift_time (*pts, demux->offset);
-}
-
-GstEvent *
-gst_er_demux_new_segment (GstErDemux * demux)
-{
-  GstSegment segment;
-  GstEvent *event;
-
-  if (!demux->in_time) {
-    gst_segment_init (&segment, GST_FORMAT_TIME);
-    return gst_event_new_segment (&segment);
-  }
-  event = gst_event_new_segment (&demux->in_segment);
-  gst_event_set_seqnum (event, demux->in_seqnum);
-  return event;
-}
-
 /* ---- tags ----------------------------------------------------------- */
 
 static gint64
@@ -316,7 +312,7 @@ handle_media (GstErDemux * demux, const ertmp_flv_tag * tag,
   gint64 ms;
 
   ms = tag_time (demux, tag->header.timestamp);
-  map_tag (demux, ms);
+  gst_er_demux_map_tag (demux, ms);
   if (tag->header.filter) {
     report_tag (demux, ERTMP_UNSUPPORTED, tag, "is encrypted");
     return GST_FLOW_OK;
@@ -347,9 +343,10 @@ handle_media (GstErDemux * demux, const ertmp_flv_tag * tag,
   return ret;
 }
 
+/* @data, @size: the memory of @buf at @base being read */
 static GstFlowReturn
 handle_tag (GstErDemux * demux, const ertmp_flv_tag * tag, GstBuffer * buf,
-    const guint8 * data, gsize size)
+    gsize base, const guint8 * data, gsize size)
 {
   GstErDemuxPayload payload = { tag->payload, tag->header.size, NULL, 0,
     demux->reader
@@ -364,7 +361,7 @@ handle_tag (GstErDemux * demux, const ertmp_flv_tag * tag, GstBuffer * buf,
   }
   if (tag->payload >= data && tag->payload < data + size) {
     payload.buf = gst_buffer_ref (buf);
-    payload.offset = tag->payload - data;
+    payload.offset = base + (tag->payload - data);
   }
   switch (tag->header.type) {
     case ERTMP_FLV_TAG_AUDIO:
@@ -398,10 +395,12 @@ gst_er_demux_payload_region (GstErDemuxPayload * p, const guint8 * data,
       p->offset + (data - p->data), len);
 }
 
-/* Live input has one tag per buffer; a tag split over several buffers
- * takes the time of the one it starts in. */
+/* One memory of @buf, at @base in it.  Live input has one tag per buffer;
+ * a tag split over several buffers takes the time of the one it starts
+ * in. */
 static GstFlowReturn
-feed (GstErDemux * demux, GstBuffer * buf, const guint8 * data, gsize size)
+feed (GstErDemux * demux, GstBuffer * buf, gsize base, const guint8 * data,
+    gsize size)
 {
   GstFlowReturn ret = GST_FLOW_OK;
   ertmp_flv_header header;
@@ -412,7 +411,7 @@ feed (GstErDemux * demux, GstBuffer * buf, const guint8 * data, gsize size)
   if (demux->reader == NULL)
     demux->reader = ertmp_flv_reader_new (&demux->limits);
   if (!ertmp_flv_reader_pending (demux->reader, NULL))
-    demux->tag_in_time = input_time (buf);
+    demux->tag_in_time = gst_er_demux_input_time (buf);
   demux->have_data = TRUE;
   while (ret == GST_FLOW_OK && pos < size) {
     res = ertmp_flv_reader_read (demux->reader, data + pos, size - pos,
@@ -430,8 +429,8 @@ feed (GstErDemux * demux, GstBuffer * buf, const guint8 * data, gsize size)
           ertmp_flv_reader_describe (demux->reader));
       return GST_FLOW_ERROR;
     }
-    ret = handle_tag (demux, &tag, buf, data, size);
-    demux->tag_in_time = input_time (buf);
+    ret = handle_tag (demux, &tag, buf, base, data, size);
+    demux->tag_in_time = gst_er_demux_input_time (buf);
   }
   return ret;
 }
@@ -465,19 +464,30 @@ is_known_header (GstErDemux * demux, GstBuffer * buf)
   return FALSE;
 }
 
+/* Memory by memory: mapping a buffer of several memories (rtmpingestsrc
+ * gives tag header, body and PreviousTagSize apart) would merge them, one
+ * copy of every byte; the reader takes any split, and a body whole in one
+ * memory leaves as a view of it. */
 GstFlowReturn
 gst_er_demux_feed_buffer (GstErDemux * demux, GstBuffer * buf)
 {
-  GstFlowReturn ret;
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint i, n = gst_buffer_n_memory (buf);
+  gsize base = 0;
   GstMapInfo map;
 
-  if (!gst_buffer_map (buf, &map, GST_MAP_READ)) {
-    GST_ELEMENT_ERROR (demux, RESOURCE, READ, (NULL),
-        ("cannot map an input buffer"));
-    return GST_FLOW_ERROR;
+  for (i = 0; i < n && ret == GST_FLOW_OK; i++) {
+    GstMemory *mem = gst_buffer_peek_memory (buf, i);
+
+    if (!gst_memory_map (mem, &map, GST_MAP_READ)) {
+      GST_ELEMENT_ERROR (demux, RESOURCE, READ, (NULL),
+          ("cannot map memory %u of an input buffer", i));
+      return GST_FLOW_ERROR;
+    }
+    ret = feed (demux, buf, base, map.data, map.size);
+    base += map.size;
+    gst_memory_unmap (mem, &map);
   }
-  ret = feed (demux, buf, map.data, map.size);
-  gst_buffer_unmap (buf, &map);
   return ret;
 }
 
@@ -573,9 +583,7 @@ gst_er_demux_handle_eos (GstErDemux * demux)
   }
   gst_er_demux_check_no_more_pads (demux, TRUE);
   if (demux->n_pads == 0) {
-    GST_ELEMENT_ERROR (demux, STREAM, DEMUX,
-        ("The FLV stream holds no audio or video track that can be "
-            "played."), (NULL));
+    gst_er_demux_report_no_tracks (demux);
     return;
   }
   gst_er_demux_push_event (demux, gst_event_new_eos ());

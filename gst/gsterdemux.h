@@ -4,6 +4,8 @@
  * gsterdemux.c: the element (sink pad, events, the tag loop);
  * gsterdemuxpull.c: pull mode (the sink pad's task reads whole tags);
  * gsterdemuxtrack.c: tracks, their pads, caps and buffers;
+ * gsterdemuxreport.c: results -> warnings and errors on the bus;
+ * gsterdemuxtime.c: live input, tag times onto upstream's timeline;
  * gsterdemuxmeta.c: onMetaData -> tags, sizes and the announced tracks.
  */
 #ifndef __GST_ER_DEMUX_H__
@@ -29,6 +31,10 @@ G_DECLARE_FINAL_TYPE (GstErDemux, gst_er_demux, GST, ER_DEMUX, GstElement);
 /* a repeated warning of one track is posted at most this often (stream
  * time); the ones in between are counted and logged */
 #define GST_ER_DEMUX_WARNING_INTERVAL_MS 10000
+
+/* sequence-start-timeout: how long (stream time) the frames of a track
+ * wait for its SequenceStart before the track is left out */
+#define GST_ER_DEMUX_DEFAULT_SEQUENCE_START_TIMEOUT_MS 500
 
 /* kind index: 0 video, 1 audio */
 #define GST_ER_DEMUX_N_KINDS 2
@@ -60,6 +66,11 @@ typedef struct
   gboolean tags_pending;        /* send the stream tags */
   gboolean discont;
 
+  /* frames came before any SequenceStart */
+  gboolean waiting;             /* ... since wait_since_ms */
+  gint64 wait_since_ms;
+  gboolean left_out;            /* none came in time: no pad for now */
+
   /* warnings of this track */
   guint warnings_held;
   gint64 last_warning_ms;
@@ -72,6 +83,8 @@ struct _GstErDemux
 
   GstPad *sinkpad;
   GstFlowCombiner *flowcombiner;
+
+  guint sequence_start_timeout; /* ms; property */
 
   ertmp_limits limits;
   ertmp_flv_reader *reader;
@@ -133,13 +146,28 @@ typedef struct
 GstBuffer *gst_er_demux_payload_region (GstErDemuxPayload * p,
     const guint8 * data, gsize len);
 
-/* gsterdemux.c: THE mapping of core results to bus messages.  @track may
- * be NULL (the stream itself); @fault says what is wrong in user terms.
+/* gsterdemuxreport.c: THE mapping of core results to bus messages.
+ * @track may be NULL (the stream itself); @fault says what is wrong in
+ * user terms.
  * Fatal: GST_ELEMENT_ERROR; otherwise a rate-limited GST_ELEMENT_WARNING. */
 void gst_er_demux_report (GstErDemux * demux, ertmp_result res,
     GstErDemuxTrack * track, gboolean fatal, const gchar * fault);
 
-/* gsterdemux.c: the DTS and PTS of a track of the tag at @ms: wire time
+/* The stream ended without a track that could be played: an error. */
+void gst_er_demux_report_no_tracks (GstErDemux * demux);
+/* @track's frames came without a SequenceStart: a warning
+ * with details (see the element documentation); @exposed: they are played
+ * without one (the codec carries its configuration in the frames), else
+ * the track is left out after @waited_ms of stream time. */
+void gst_er_demux_report_missing_start (GstErDemux * demux,
+    GstErDemuxTrack * track, gboolean exposed, gint64 waited_ms);
+
+/* gsterdemuxtime.c: the DTS (else PTS) of an input buffer */
+GstClockTime gst_er_demux_input_time (GstBuffer * buf);
+/* The tag at @ms came in a buffer stamped tag_in_time: the offset of its
+ * times (live input only). */
+void gst_er_demux_map_tag (GstErDemux * demux, gint64 ms);
+/* gsterdemuxtime.c: the DTS and PTS of a track of the tag at @ms: wire time
  * (gst_ertmp_time_from_wire), moved onto upstream's timeline when live. */
 void gst_er_demux_tag_times (GstErDemux * demux, ertmp_codec_kind kind,
     gint64 ms, gint32 cts_ms, guint32 nano_ns, GstClockTime * dts,

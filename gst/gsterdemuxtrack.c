@@ -132,7 +132,7 @@ all_announced_have_pads (GstErDemux * demux)
 
       if (t == NULL || !t->announced)
         continue;
-      if (t->pad == NULL)
+      if (t->pad == NULL && !t->left_out)
         return FALSE;
       announced++;
     }
@@ -272,26 +272,47 @@ gst_er_demux_update_caps (GstErDemux * demux, GstErDemuxTrack * t)
   gst_caps_unref (caps);
 }
 
-/* New base caps from @config (NULL: none); FALSE when they cannot be made
- * (reported). */
+static void
+retype (GstErDemux * demux, GstErDemuxTrack * t, ertmp_codec codec)
+{
+  if (t->codec != ERTMP_CODEC_UNKNOWN)
+    GST_INFO_OBJECT (demux, "%s %u changes codec from %s to %s",
+        kind_name (t->kind), t->id, ertmp_codec_name (t->codec),
+        ertmp_codec_name (codec));
+  t->codec = codec;
+  g_clear_pointer (&t->config, g_bytes_unref);
+  gst_clear_caps (&t->base_caps);
+  /* they described the old codec's sequence */
+  t->have_color = FALSE;
+  t->have_channels = FALSE;
+  t->discont = TRUE;
+  t->waiting = FALSE;
+  t->left_out = FALSE;
+}
+
+/* New base caps of @codec from @config (NULL: none); FALSE when they
+ * cannot be made (reported; the track stays as it was).  Another codec
+ * than the track's re-types it. */
 static gboolean
-configure (GstErDemux * demux, GstErDemuxTrack * t,
+configure (GstErDemux * demux, GstErDemuxTrack * t, ertmp_codec codec,
     const ertmp_media_header * hdr, const guint8 * config, gsize len)
 {
   GstCaps *caps;
   ertmp_result res;
   gchar *fault;
 
-  res = gst_ertmp_caps_from_config (t->codec, hdr, config, len, &caps);
+  res = gst_ertmp_caps_from_config (codec, hdr, config, len, &caps);
   if (res != ERTMP_OK) {
     fault = g_strdup_printf (res == ERTMP_UNSUPPORTED ?
-        "GStreamer has no caps for %s; track skipped" :
+        "GStreamer has no caps for %s; skipped" :
         "the SequenceStart is not a valid %s configuration; ignored",
-        ertmp_codec_name (t->codec));
+        ertmp_codec_name (codec));
     gst_er_demux_report (demux, res, t, FALSE, fault);
     g_free (fault);
     return FALSE;
   }
+  if (codec != t->codec)
+    retype (demux, t, codec);
   gst_caps_replace (&t->base_caps, caps);
   gst_caps_unref (caps);
   gst_er_demux_update_caps (demux, t);
@@ -308,14 +329,17 @@ handle_sequence_start (GstErDemux * demux, GstErDemuxTrack * t,
     GST_DEBUG_OBJECT (demux, "ignoring an empty SequenceStart");
     return;
   }
-  if (t->config != NULL && g_bytes_get_size (t->config) == mt->len &&
+  if (mt->codec == t->codec && t->config != NULL &&
+      g_bytes_get_size (t->config) == mt->len &&
       memcmp (g_bytes_get_data (t->config, NULL), mt->data, mt->len) == 0)
     return;
-  if (!configure (demux, t, hdr, mt->data, mt->len))
+  if (!configure (demux, t, mt->codec, hdr, mt->data, mt->len))
     return;
   g_clear_pointer (&t->config, g_bytes_unref);
   t->config = g_bytes_new (mt->data, mt->len);
   t->discont = TRUE;
+  t->waiting = FALSE;
+  t->left_out = FALSE;
   if (t->pad == NULL)
     add_pad (demux, t);
 }
@@ -358,26 +382,66 @@ handle_channels (GstErDemux * demux, GstErDemuxTrack * t,
   gst_er_demux_update_caps (demux, t);
 }
 
-/* Codecs without a SequenceStart get caps from their first frame; legacy
- * audio again when its header byte changes. */
+/* A frame of a codec that needs a SequenceStart came before any: its codec
+ * may carry the configuration in the frames (caps without a record, at
+ * once); else the frames are dropped and, after sequence-start-timeout ms
+ * of stream time, the track is left out (no-more-pads does not wait for
+ * it) until a SequenceStart comes.  Each posts one warning.  TRUE: the
+ * frame can go out. */
+static gboolean
+frame_without_start (GstErDemux * demux, GstErDemuxTrack * t)
+{
+  GstCaps *caps;
+  gint64 waited;
+
+  if (t->left_out)
+    return FALSE;
+  caps = gst_ertmp_caps_in_band (t->codec);
+  if (caps != NULL) {
+    gst_caps_replace (&t->base_caps, caps);
+    gst_caps_unref (caps);
+    gst_er_demux_update_caps (demux, t);
+    gst_er_demux_report_missing_start (demux, t, TRUE, 0);
+    return TRUE;
+  }
+  /* a new publisher starts its time again */
+  if (!t->waiting || demux->last_ms < t->wait_since_ms) {
+    t->waiting = TRUE;
+    t->wait_since_ms = demux->last_ms;
+  }
+  waited = demux->last_ms - t->wait_since_ms;
+  GST_DEBUG_OBJECT (demux, "%s %u: frame before any SequenceStart dropped "
+      "(waiting for %" G_GINT64_FORMAT " ms)", kind_name (t->kind), t->id,
+      waited);
+  if (waited < demux->sequence_start_timeout)
+    return FALSE;
+  t->waiting = FALSE;
+  t->left_out = TRUE;
+  gst_er_demux_report_missing_start (demux, t, FALSE, waited);
+  return FALSE;
+}
+
+/* Codecs without a SequenceStart get caps from their first frame (another
+ * such codec re-types the track); legacy audio again when its header byte
+ * changes.  Frames of a codec that needs a SequenceStart wait for one. */
 static gboolean
 ensure_frame_caps (GstErDemux * demux, GstErDemuxTrack * t,
-    const ertmp_media_header * hdr)
+    const ertmp_media_header * hdr, ertmp_codec codec)
 {
-  const ertmp_codec_info *info = ertmp_codec_get (t->codec);
+  const ertmp_codec_info *info = ertmp_codec_get (codec);
   guint8 sound;
 
   if (info->flags & ERTMP_CODEC_FLAG_SEQUENCE_START) {
-    if (t->base_caps == NULL)
-      GST_DEBUG_OBJECT (demux, "%s %u: frame before any SequenceStart "
-          "dropped", kind_name (t->kind), t->id);
-    return t->base_caps != NULL;
+    if (codec != t->codec)
+      retype (demux, t, codec);
+    return t->base_caps != NULL || frame_without_start (demux, t);
   }
   sound = hdr->sound_rate << 2 | hdr->sound_size << 1 | hdr->sound_type;
-  if (t->base_caps != NULL && (hdr->enhanced || sound == t->sound_byte))
+  if (codec == t->codec && t->base_caps != NULL &&
+      (hdr->enhanced || sound == t->sound_byte))
     return TRUE;
   t->sound_byte = sound;
-  return configure (demux, t, hdr, NULL, 0);
+  return configure (demux, t, codec, hdr, NULL, 0);
 }
 
 static void
@@ -405,33 +469,100 @@ push_frames (GstErDemux * demux, GstErDemuxTrack * t,
     const ertmp_media_header * hdr, const ertmp_media_track * mt,
     GstErDemuxPayload * payload, gint64 ms)
 {
+  /* VP6: the crop byte goes, as flvdemux and FFmpeg take it off (flv.md 5;
+   * VP6 alpha keeps its alpha offset, which the decoder reads) */
+  gsize skip = mt->codec == ERTMP_CODEC_VP6 ||
+      mt->codec == ERTMP_CODEC_VP6_ALPHA ? 1 : 0;
   GstBuffer *buf;
   GstFlowReturn ret;
 
-  if (mt->len == 0 || !ensure_frame_caps (demux, t, hdr))
+  if (mt->len <= skip || !ensure_frame_caps (demux, t, hdr, mt->codec))
     return GST_FLOW_OK;
   if (t->pad == NULL)
     add_pad (demux, t);
   push_pending (demux, t);
 
-  buf = gst_er_demux_payload_region (payload, mt->data, mt->len);
+  buf = gst_er_demux_payload_region (payload, mt->data + skip,
+      mt->len - skip);
   set_buffer_meta (demux, t, buf, hdr, mt, ms);
   GST_LOG_OBJECT (t->pad, "pushing %" GST_PTR_FORMAT, buf);
   ret = gst_pad_push (t->pad, buf);
   return gst_flow_combiner_update_pad_flow (demux->flowcombiner, t->pad, ret);
 }
 
-static void
-set_codec (GstErDemux * demux, GstErDemuxTrack * t, ertmp_codec codec)
+static const gchar *
+packet_name (ertmp_media_packet packet)
 {
-  if (t->codec != ERTMP_CODEC_UNKNOWN)
-    GST_INFO_OBJECT (demux, "%s %u changes codec from %s to %s",
-        kind_name (t->kind), t->id, ertmp_codec_name (t->codec),
-        ertmp_codec_name (codec));
-  t->codec = codec;
-  g_clear_pointer (&t->config, g_bytes_unref);
-  gst_clear_caps (&t->base_caps);
-  t->discont = TRUE;
+  switch (packet) {
+    case ERTMP_MEDIA_PACKET_SEQUENCE_START:
+      return "SequenceStart";
+    case ERTMP_MEDIA_PACKET_CODED_FRAMES:
+      return "coded frame";
+    case ERTMP_MEDIA_PACKET_SEQUENCE_END:
+      return "SequenceEnd";
+    case ERTMP_MEDIA_PACKET_METADATA:
+      return "Metadata packet";
+    case ERTMP_MEDIA_PACKET_MULTICHANNEL_CONFIG:
+      return "MultichannelConfig";
+    default:
+      return "packet";
+  }
+}
+
+/* The one other track of @t's kind whose codec is @codec, or NULL. */
+static GstErDemuxTrack *
+track_of_codec (GstErDemux * demux, GstErDemuxTrack * t, ertmp_codec codec)
+{
+  GstErDemuxTrack *found = NULL, *o;
+  guint i;
+
+  for (i = 0; i < 256; i++) {
+    o = demux->tracks[kind_index (t->kind)][i];
+    if (o == NULL || o == t || o->codec != codec)
+      continue;
+    if (found != NULL)
+      return NULL;
+    found = o;
+  }
+  return found;
+}
+
+/* Only a SequenceStart (that makes caps) or the frames of a codec without
+ * one give a track another codec.  Anything else that names another codec
+ * never re-types a track: writers put the Metadata of tracks > 0 (FFmpeg
+ * 8) or a legacy end of sequence of another stream in the plain form,
+ * which reads as track 0.  It goes to the one other track of that codec
+ * when there is one, else it is dropped with a warning.  Returns the track
+ * the packet is for, NULL when dropped. */
+static GstErDemuxTrack *
+track_for_packet (GstErDemux * demux, GstErDemuxTrack * t,
+    const ertmp_media_header * hdr, const ertmp_media_track * mt)
+{
+  GstErDemuxTrack *other;
+  gchar *fault;
+
+  if (mt->codec == t->codec)
+    return t;
+  if (hdr->packet == ERTMP_MEDIA_PACKET_SEQUENCE_START &&
+      !ertmp_media_is_empty_sequence_start (hdr, mt))
+    return t;
+  if (hdr->packet == ERTMP_MEDIA_PACKET_CODED_FRAMES &&
+      (t->base_caps == NULL || !(ertmp_codec_get (mt->codec)->flags &
+              ERTMP_CODEC_FLAG_SEQUENCE_START)))
+    return t;
+  other = track_of_codec (demux, t, mt->codec);
+  if (other != NULL && hdr->packet != ERTMP_MEDIA_PACKET_CODED_FRAMES) {
+    GST_DEBUG_OBJECT (demux, "%s of %s read as %s %u is for track %u",
+        packet_name (hdr->packet), ertmp_codec_name (mt->codec),
+        kind_name (t->kind), t->id, other->id);
+    return other;
+  }
+  fault = g_strdup_printf ("a %s of %s names another codec than the "
+      "track's; ignored, the track stays %s", packet_name (hdr->packet),
+      ertmp_codec_name (mt->codec), ertmp_codec_name (t->codec));
+  gst_er_demux_report (demux, ERTMP_UNSUPPORTED, t, FALSE, fault);
+  g_free (fault);
+  return NULL;
 }
 
 GstFlowReturn
@@ -455,8 +586,11 @@ gst_er_demux_handle_track (GstErDemux * demux,
         "the track's data runs past the end of its tag; skipped");
     return GST_FLOW_OK;
   }
-  if (mt->codec != t->codec)
-    set_codec (demux, t, mt->codec);
+  if (t->codec == ERTMP_CODEC_UNKNOWN)
+    t->codec = mt->codec;
+  t = track_for_packet (demux, t, hdr, mt);
+  if (t == NULL)
+    return GST_FLOW_OK;
 
   switch (hdr->packet) {
     case ERTMP_MEDIA_PACKET_SEQUENCE_START:

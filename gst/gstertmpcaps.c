@@ -210,6 +210,20 @@ gst_ertmp_caps_from_config (ertmp_codec codec, const ertmp_media_header * hdr,
   return res;
 }
 
+GstCaps *
+gst_ertmp_caps_in_band (ertmp_codec codec)
+{
+  GstCaps *base, *caps;
+
+  if (codec != ERTMP_CODEC_AV1 && codec != ERTMP_CODEC_VP9 &&
+      codec != ERTMP_CODEC_VP8)
+    return NULL;
+  base = gst_static_caps_get (&find_row (codec)->emit);
+  caps = gst_caps_copy (base);
+  gst_caps_unref (base);
+  return caps;
+}
+
 /* ---- SequenceStart payloads (ertmp.md 12) ---------------------------- */
 
 static GstBuffer *

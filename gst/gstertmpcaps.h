@@ -59,6 +59,12 @@ ertmp_result gst_ertmp_caps_from_config (ertmp_codec codec,
     const ertmp_media_header * hdr, const guint8 * config, gsize len,
     GstCaps ** caps);
 
+/* Caps of a track of @codec whose SequenceStart never came, for codecs
+ * whose frames carry their own configuration (AV1: a sequence header OBU
+ * in every key frame; VP8, VP9: the frame headers), so that a parser can
+ * start from the frames; NULL (no such caps) for every other codec. */
+GstCaps *gst_ertmp_caps_in_band (ertmp_codec codec);
+
 /* onMetaData: width / height (> 0) and framerate (> 0, as a fraction);
  * values <= 0 are left out.  @caps must be writable. */
 void gst_ertmp_caps_set_video_size (GstCaps * caps, gint width, gint height,
