@@ -30,6 +30,11 @@ GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_ingest_src_debug);
 #define PEER_REASSEMBLY_BYTES (20u * 1024u * 1024u)
 /* ms to let a refused or dropped peer read our last words */
 #define LINGER_MS 2000
+/* ms a publisher that ended its stream (FCUnpublish, closeStream,
+ * deleteStream) keeps its connection for the rest of its teardown before
+ * we close it (gracefully, LINGER_MS more): as nginx-rtmp, we let the
+ * publisher close first */
+#define TEARDOWN_LINGER_MS 5000
 
 typedef enum
 {
@@ -55,6 +60,10 @@ struct _GstRtmpIngestPeer
   /* why we closed it: "kicked", "timeout" (publish-end / refused) */
   const gchar *local_reason;
   guint64 last_bytes_in;
+  /* after its teardown: when we close it if it has not (monotonic us, 0:
+   * not lingering), and the END that waits for that (keep-listening off) */
+  gint64 linger_until;
+  GstRtmpIngestItem *end;
 };
 
 /* ---- peers ---- */
@@ -66,6 +75,8 @@ peer_free (GstRtmpIngestPeer * peer)
     g_cancellable_cancel (peer->cancellable);
   g_clear_object (&peer->cancellable);
   gst_ertmp_source_clear (&peer->timer);
+  if (peer->end)
+    gst_rtmp_ingest_item_free (peer->end);
   gst_ertmp_conn_free (peer->conn);
   g_clear_object (&peer->stream);
   ertmp_caps_clear (&peer->caps);
@@ -175,15 +186,15 @@ make_tag (guint8 type, gint64 ms, GBytes * payload)
   return buf;
 }
 
-static void
-enqueue_end (GstRtmpIngestSrc * src, gboolean eos, GError * error)
+static GstRtmpIngestItem *
+make_end (gboolean eos, GError * error)
 {
   GstRtmpIngestItem *item = g_new0 (GstRtmpIngestItem, 1);
 
   item->type = GST_RTMP_INGEST_ITEM_END;
   item->eos = eos;
   item->error = error;
-  gst_rtmp_ingest_src_enqueue (src, item);
+  return item;
 }
 
 static void
@@ -370,12 +381,20 @@ on_stats_timer (gpointer user_data)
 
 /* ---- connection events ---- */
 
-/* The publisher is gone: say so on the bus and to create(). */
+/* The publisher is gone: say so on the bus and to create().  One that
+ * ended its stream keeps its connection until it closes it (or
+ * TEARDOWN_LINGER_MS): its teardown goes on after FCUnpublish
+ * (deleteStream), and a publisher such as GStreamer's rtmp2sink fails with
+ * "connection closed remotely" when we close first.  Without
+ * keep-listening the END (EOS) waits for that too, so that an application
+ * stopping the pipeline at EOS does not close the socket under it. */
 static void
 publisher_end (GstRtmpIngestPeer * peer, const gchar * reason, gboolean eos,
     GError * error)
 {
   GstRtmpIngestSrc *src = peer->src;
+  GstRtmpIngestItem *end;
+  gboolean keep_listening;
   ertmp_session_stats st;
 
   if (src->publisher != peer) {
@@ -387,7 +406,8 @@ publisher_end (GstRtmpIngestPeer * peer, const gchar * reason, gboolean eos,
   src->publisher = NULL;
   peer->state = PEER_DONE;
   GST_OBJECT_LOCK (src);
-  src->finished = !src->keep_listening;
+  keep_listening = src->keep_listening;
+  src->finished = !keep_listening;
   GST_OBJECT_UNLOCK (src);
   g_mutex_lock (&src->lock);
   src->has_publisher = FALSE;
@@ -400,7 +420,19 @@ publisher_end (GstRtmpIngestPeer * peer, const gchar * reason, gboolean eos,
           "duration", G_TYPE_UINT64,
           (guint64) (g_get_monotonic_time () - peer->publish_at) * GST_USECOND,
           NULL));
-  enqueue_end (src, eos, error);
+  end = make_end (eos, error);
+  if (gst_ertmp_conn_is_closed (peer->conn)) {
+    gst_rtmp_ingest_src_enqueue (src, end);
+    return;
+  }
+  /* its input is no longer queued: read on, whatever the queue holds */
+  gst_ertmp_conn_set_reading (peer->conn, TRUE);
+  peer->linger_until = g_get_monotonic_time () +
+      TEARDOWN_LINGER_MS * (gint64) 1000;
+  if (keep_listening)
+    gst_rtmp_ingest_src_enqueue (src, end);
+  else
+    peer->end = end;
 }
 
 static void
@@ -515,6 +547,11 @@ on_closed (GstErtmpConn * conn, GstErtmpConnClosed reason,
       post_refused (peer, why, error ? error->message :
           "no publish within handshake-timeout");
   }
+  if (peer->end != NULL) {
+    GST_DEBUG_OBJECT (src, "%s closed after its teardown", peer->address);
+    gst_rtmp_ingest_src_enqueue (src, peer->end);
+    peer->end = NULL;
+  }
   peer_remove (peer);
 }
 
@@ -551,8 +588,15 @@ on_peer_timer (gpointer user_data)
   handshake = src->handshake_timeout;
   idle = src->idle_timeout;
   GST_OBJECT_UNLOCK (src);
-  if (peer->state == PEER_DONE)
+  if (peer->state == PEER_DONE) {
+    if (peer->linger_until != 0 && now > peer->linger_until) {
+      GST_INFO_OBJECT (src, "%s still connected %d ms after its teardown: "
+          "closing", peer->address, TEARDOWN_LINGER_MS);
+      peer->linger_until = 0;
+      gst_ertmp_conn_close (peer->conn, LINGER_MS);
+    }
     return G_SOURCE_CONTINUE;
+  }
   if (peer->state != PEER_PUBLISHING && handshake > 0
       && now - peer->accepted_at > handshake * G_USEC_PER_SEC) {
     GST_INFO_OBJECT (src, "%s did not publish within %u s", peer->address,
