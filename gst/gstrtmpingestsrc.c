@@ -37,6 +37,7 @@
 #endif
 
 #include "gstertmpelements.h"
+#include "gstertmpredact.h"
 #include "gstrtmpingestsrc.h"
 #include "ertmp_url.h"
 
@@ -90,8 +91,12 @@ static guint signals[N_SIGNALS];
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-flv"));
 
+static void uri_handler_init (gpointer g_iface, gpointer iface_data);
+
 #define gst_rtmp_ingest_src_parent_class parent_class
-G_DEFINE_TYPE (GstRtmpIngestSrc, gst_rtmp_ingest_src, GST_TYPE_PUSH_SRC);
+G_DEFINE_TYPE_WITH_CODE (GstRtmpIngestSrc, gst_rtmp_ingest_src,
+    GST_TYPE_PUSH_SRC, G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,
+        uri_handler_init));
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (rtmpingestsrc, "rtmpingestsrc",
     GST_RANK_NONE, GST_TYPE_RTMP_INGEST_SRC,
     GST_DEBUG_CATEGORY_INIT (gst_rtmp_ingest_src_debug, "rtmpingestsrc", 0,
@@ -178,7 +183,19 @@ gst_rtmp_ingest_src_start (GstBaseSrc * bsrc)
 {
   GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (bsrc);
   GError *err = NULL;
+  gchar *bad_location;
 
+  GST_OBJECT_LOCK (src);
+  bad_location = g_strdup (src->bad_location);
+  GST_OBJECT_UNLOCK (src);
+  if (bad_location != NULL) {
+    GST_ELEMENT_ERROR (src, RESOURCE, SETTINGS,
+        ("Invalid location \"%s\": expected "
+            "rtmp://HOST[:PORT]/APP/KEY or rtmps://...", bad_location),
+        ("the location property was refused; not listening"));
+    g_free (bad_location);
+    return FALSE;
+  }
   gst_rtmp_ingest_tags_reset (src);
   src->flushing = FALSE;
   if (!gst_rtmp_ingest_server_start (src, &err)) {
@@ -265,16 +282,25 @@ gst_rtmp_ingest_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 
 /* ---- location ---- */
 
+/* Under the object lock.  An unparsable @location changes nothing and
+ * returns FALSE with @error set. */
 static gboolean
-set_location (GstRtmpIngestSrc * src, const gchar * location)
+set_location (GstRtmpIngestSrc * src, const gchar * location,
+    GError ** error)
 {
   ertmp_url url;
+  gchar *redacted;
 
-  if (location == NULL)
+  if (location == NULL) {
+    g_clear_pointer (&src->bad_location, g_free);
     return TRUE;
+  }
   if (ertmp_url_parse (location, &url) != ERTMP_OK) {
-    GST_WARNING_OBJECT (src, "not an rtmp:// or rtmps:// location: %s",
-        location);
+    redacted = gst_ertmp_redact_url (location);
+    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+        "Invalid location \"%s\": expected rtmp://HOST[:PORT]/APP/KEY or "
+        "rtmps://...", redacted);
+    g_free (redacted);
     return FALSE;
   }
   g_free (src->host);
@@ -287,6 +313,7 @@ set_location (GstRtmpIngestSrc * src, const gchar * location)
   src->stream_key = url.stream && *url.stream ? g_strdup (url.stream) : NULL;
   src->tls_scheme = url.tls;
   ertmp_url_clear (&url);
+  g_clear_pointer (&src->bad_location, g_free);
   return TRUE;
 }
 
@@ -299,6 +326,57 @@ get_location (GstRtmpIngestSrc * src)
       src->tls_scheme ? "rtmps" : "rtmp", v6 ? "[" : "", src->host,
       v6 ? "]" : "", src->port, src->application ? src->application : "",
       src->stream_key ? "/" : "", src->stream_key ? src->stream_key : "");
+}
+
+/* ---- GstURIHandler ---- */
+
+static GstURIType
+uri_get_type (GType type)
+{
+  return GST_URI_SRC;
+}
+
+static const gchar *const *
+uri_get_protocols (GType type)
+{
+  static const gchar *protocols[] = { "rtmp", "rtmps", NULL };
+
+  return protocols;
+}
+
+static gchar *
+uri_get_uri (GstURIHandler * handler)
+{
+  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (handler);
+  gchar *uri;
+
+  GST_OBJECT_LOCK (src);
+  uri = get_location (src);
+  GST_OBJECT_UNLOCK (src);
+  return uri;
+}
+
+static gboolean
+uri_set_uri (GstURIHandler * handler, const gchar * uri, GError ** error)
+{
+  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (handler);
+  gboolean ok;
+
+  GST_OBJECT_LOCK (src);
+  ok = set_location (src, uri, error);
+  GST_OBJECT_UNLOCK (src);
+  return ok;
+}
+
+static void
+uri_handler_init (gpointer g_iface, gpointer iface_data)
+{
+  GstURIHandlerInterface *iface = g_iface;
+
+  iface->get_type = uri_get_type;
+  iface->get_protocols = uri_get_protocols;
+  iface->get_uri = uri_get_uri;
+  iface->set_uri = uri_set_uri;
 }
 
 /* ---- GObject ---- */
@@ -327,6 +405,22 @@ replace_string (gchar ** field, const GValue * value)
   *field = g_value_dup_string (value);
 }
 
+/* Under the object lock.  A refused location keeps the old settings and is
+ * remembered, so that start() fails quoting it instead of listening where
+ * the user did not ask. */
+static void
+set_location_property (GstRtmpIngestSrc * src, const gchar * location)
+{
+  GError *err = NULL;
+
+  if (set_location (src, location, &err))
+    return;
+  GST_WARNING_OBJECT (src, "%s: location not changed", err->message);
+  g_free (src->bad_location);
+  src->bad_location = gst_ertmp_redact_url (location);
+  g_error_free (err);
+}
+
 static void
 gst_rtmp_ingest_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
@@ -336,7 +430,7 @@ gst_rtmp_ingest_src_set_property (GObject * object, guint prop_id,
   GST_OBJECT_LOCK (src);
   switch (prop_id) {
     case PROP_LOCATION:
-      set_location (src, g_value_get_string (value));
+      set_location_property (src, g_value_get_string (value));
       break;
     case PROP_HOST:
       replace_string (&src->host, value);
@@ -469,6 +563,7 @@ gst_rtmp_ingest_src_finalize (GObject * object)
   g_clear_object (&src->tls_certificate);
   g_free (src->tls_certificate_file);
   g_free (src->tls_key_file);
+  g_free (src->bad_location);
   if (src->stats)
     gst_structure_free (src->stats);
   g_mutex_clear (&src->lock);

@@ -66,6 +66,8 @@ struct _GstRtmpIngestSrc
   gchar *tls_certificate_file;
   gchar *tls_key_file;
   gboolean tls_scheme;          /* location was rtmps:// */
+  gchar *bad_location;          /* the last location set, refused
+                                 * (redacted), or NULL */
   gint bound_port;
 
   /* I/O thread, started by start(), stopped by stop() */
