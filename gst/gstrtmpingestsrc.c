@@ -183,10 +183,15 @@ gst_rtmp_ingest_src_start (GstBaseSrc * bsrc)
 {
   GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (bsrc);
   GError *err = NULL;
-  gchar *bad_location;
+  gchar *bad_location, *host, *key;
+  gboolean ok;
+  gint port;
 
   GST_OBJECT_LOCK (src);
   bad_location = g_strdup (src->bad_location);
+  host = g_strdup (src->host);
+  port = src->port;
+  key = g_strdup (src->stream_key);
   GST_OBJECT_UNLOCK (src);
   if (bad_location != NULL) {
     GST_ELEMENT_ERROR (src, RESOURCE, SETTINGS,
@@ -194,18 +199,27 @@ gst_rtmp_ingest_src_start (GstBaseSrc * bsrc)
             "rtmp://HOST[:PORT]/APP/KEY or rtmps://...", bad_location),
         ("the location property was refused; not listening"));
     g_free (bad_location);
+    g_free (host);
+    g_free (key);
     return FALSE;
   }
   gst_rtmp_ingest_tags_reset (src);
   src->flushing = FALSE;
-  if (!gst_rtmp_ingest_server_start (src, &err)) {
+  ok = gst_rtmp_ingest_server_start (src, &err);
+  if (!ok) {
     GST_ELEMENT_ERROR (src, RESOURCE, OPEN_READ,
         ("Could not start the RTMP server: %s", err->message),
         ("%s", err->message));
     g_error_free (err);
-    return FALSE;
+  } else if (key == NULL) {
+    GST_ELEMENT_WARNING (src, RESOURCE, SETTINGS,
+        ("No stream key set: any stream key is accepted on %s:%d",
+            host, port == 0 ? src->bound_port : port),
+        ("set stream-key (or a KEY in location) to accept one key only"));
   }
-  return TRUE;
+  g_free (host);
+  g_free (key);
+  return ok;
 }
 
 static gboolean
