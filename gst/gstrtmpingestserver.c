@@ -230,55 +230,62 @@ publisher_tag (GstRtmpIngestPeer * peer, guint8 type, gint64 ms,
 
 /* ---- publish requests ---- */
 
-static gboolean
-check_publish (GstRtmpIngestPeer * peer)
+/* Why @peer may not publish (the reason of rtmp-ingest-refused and the
+ * description it is told), or NULL.  Application and key come first: a
+ * peer without them learns nothing of the state of the element, and no
+ * description names another peer. */
+static const gchar *
+refusal (GstRtmpIngestPeer * peer, const gchar ** description)
 {
   GstRtmpIngestSrc *src = peer->src;
-  gchar *app, *key, *want_key = NULL, *detail;
-  gboolean ok = TRUE;
-  GstStructure *caps;
+  gchar *app, *want_key, *key;
+  const gchar *reason = NULL;
 
   GST_OBJECT_LOCK (src);
   app = g_strdup (src->application);
   want_key = g_strdup (src->stream_key);
   GST_OBJECT_UNLOCK (src);
   key = key_of (peer->name);
-  if (src->publisher != NULL) {
-    detail = g_strdup_printf ("another publisher (%s) is already publishing",
-        src->publisher->address);
-    refuse (peer, ERTMP_SESSION_REJECT_BAD_NAME, "busy", detail);
-    ok = FALSE;
-  } else if (src->finished) {
-    detail = g_strdup ("the stream has ended (keep-listening is off)");
-    refuse (peer, ERTMP_SESSION_REJECT_BAD_NAME, "busy", detail);
-    ok = FALSE;
-  } else if (app && !secret_equal (app, peer->app ? peer->app : "")) {
-    detail = g_strdup_printf ("application \"%s\" is not served here",
-        peer->app ? peer->app : "");
-    refuse (peer, ERTMP_SESSION_REJECT_BAD_NAME, "bad-app", detail);
-    ok = FALSE;
+  if (app && !secret_equal (app, peer->app ? peer->app : "")) {
+    reason = "bad-app";
+    *description = "this application is not served here";
   } else if (want_key && !secret_equal (want_key, key)) {
-    detail = g_strdup ("wrong stream key");
-    refuse (peer, ERTMP_SESSION_REJECT_BAD_NAME, "bad-key", detail);
-    ok = FALSE;
-  } else {
-    detail = NULL;
-  }
-  g_free (detail);
-  if (ok) {
-    caps = gst_ertmp_caps_structure ("rtmp-ingest-capabilities",
-        &peer->caps);
-    g_signal_emit_by_name (src, "publish-request", peer->app ? peer->app : "",
-        peer->name, peer->address, peer->tc_url ? peer->tc_url : "", caps,
-        &ok);
-    gst_structure_free (caps);
-    if (!ok)
-      refuse (peer, ERTMP_SESSION_REJECT_UNAUTHORIZED, "signal",
-          "publishing refused by the application");
+    reason = "bad-key";
+    *description = "wrong stream key";
+  } else if (src->publisher != NULL) {
+    reason = "busy";
+    *description = "another publisher is already publishing";
+  } else if (src->finished) {
+    reason = "busy";
+    *description = "the stream has ended (keep-listening is off)";
   }
   g_free (app);
   g_free (want_key);
   g_free (key);
+  return reason;
+}
+
+static gboolean
+check_publish (GstRtmpIngestPeer * peer)
+{
+  GstRtmpIngestSrc *src = peer->src;
+  const gchar *description = NULL;
+  const gchar *reason = refusal (peer, &description);
+  GstStructure *caps;
+  gboolean ok = TRUE;
+
+  if (reason != NULL) {
+    refuse (peer, ERTMP_SESSION_REJECT_BAD_NAME, reason, description);
+    return FALSE;
+  }
+  caps = gst_ertmp_caps_structure ("rtmp-ingest-capabilities", &peer->caps);
+  g_signal_emit_by_name (src, "publish-request", peer->app ? peer->app : "",
+      peer->name, peer->address, peer->tc_url ? peer->tc_url : "", caps,
+      &ok);
+  gst_structure_free (caps);
+  if (!ok)
+    refuse (peer, ERTMP_SESSION_REJECT_UNAUTHORIZED, "signal",
+        "publishing refused by the application");
   return ok;
 }
 
