@@ -56,6 +56,8 @@ struct _GstRtmpIngestPeer
   gint64 accepted_at, publish_at;       /* monotonic us */
   guint32 msid;
   gchar *app, *tc_url, *flash_ver, *name;
+  /* app and tc_url with any ?query redacted: for logs, messages, stats */
+  gchar *app_safe, *tc_url_safe;
   ertmp_caps caps;
   /* why we closed it: "kicked", "timeout" (publish-end / refused) */
   const gchar *local_reason;
@@ -83,6 +85,8 @@ peer_free (GstRtmpIngestPeer * peer)
   g_free (peer->address);
   g_free (peer->app);
   g_free (peer->tc_url);
+  g_free (peer->app_safe);
+  g_free (peer->tc_url_safe);
   g_free (peer->flash_ver);
   g_free (peer->name);
   g_free (peer);
@@ -230,6 +234,21 @@ publisher_tag (GstRtmpIngestPeer * peer, guint8 type, gint64 ms,
 
 /* ---- publish requests ---- */
 
+/* The application a peer connected to, its "?query" (a token, as
+ * nginx-rtmp's on_publish takes it) redacted: the helper redacts the
+ * query of a path's first segment. */
+static gchar *
+redact_app (const gchar * app)
+{
+  gchar *path = g_strconcat ("/", app ? app : "", NULL);
+  gchar *redacted = gst_ertmp_redact_url (path);
+  gchar *out = g_strdup (redacted + 1);
+
+  g_free (redacted);
+  g_free (path);
+  return out;
+}
+
 /* Why @peer may not publish (the reason of rtmp-ingest-refused and the
  * description it is told), or NULL.  Application and key come first: a
  * peer without them learns nothing of the state of the element, and no
@@ -310,13 +329,14 @@ accept_publisher (GstRtmpIngestPeer * peer)
   item->type = GST_RTMP_INGEST_ITEM_START;
   gst_rtmp_ingest_src_enqueue (src, item);
   GST_INFO_OBJECT (src, "publisher %s: app \"%s\", key %s", peer->address,
-      peer->app, key);
+      peer->app_safe, key);
   gst_rtmp_ingest_src_post (src,
       gst_structure_new ("rtmp-ingest-publish-start",
-          "app", G_TYPE_STRING, peer->app ? peer->app : "",
+          "app", G_TYPE_STRING, peer->app_safe ? peer->app_safe : "",
           "key", G_TYPE_STRING, key,
           "peer-address", G_TYPE_STRING, peer->address,
-          "tc-url", G_TYPE_STRING, peer->tc_url ? peer->tc_url : "",
+          "tc-url", G_TYPE_STRING, peer->tc_url_safe ? peer->tc_url_safe
+          : "",
           "flash-ver", G_TYPE_STRING, peer->flash_ver ? peer->flash_ver : "",
           NULL));
   g_free (key);
@@ -358,9 +378,9 @@ refresh_stats (GstRtmpIngestSrc * src, GstRtmpIngestPeer * peer)
       "average-bitrate", G_TYPE_UINT64,
       st.bytes_in * 8 * (guint64) G_USEC_PER_SEC / age,
       "publisher-address", G_TYPE_STRING, peer->address,
-      "application", G_TYPE_STRING, peer->app ? peer->app : "",
+      "application", G_TYPE_STRING, peer->app_safe ? peer->app_safe : "",
       "stream-key", G_TYPE_STRING, key,
-      "tc-url", G_TYPE_STRING, peer->tc_url ? peer->tc_url : "",
+      "tc-url", G_TYPE_STRING, peer->tc_url_safe ? peer->tc_url_safe : "",
       "flash-ver", G_TYPE_STRING, peer->flash_ver ? peer->flash_ver : "",
       "peer-fourcc-list", G_TYPE_STRING, fourccs,
       "connection-duration", G_TYPE_UINT64, (guint64) age * GST_USECOND,
@@ -447,14 +467,18 @@ on_connected (GstRtmpIngestPeer * peer, const ertmp_session_event * ev)
 {
   g_free (peer->app);
   g_free (peer->tc_url);
+  g_free (peer->app_safe);
+  g_free (peer->tc_url_safe);
   g_free (peer->flash_ver);
   peer->app = g_strdup (ev->connected.app);
   peer->tc_url = g_strdup (ev->connected.tc_url);
+  peer->app_safe = redact_app (peer->app);
+  peer->tc_url_safe = gst_ertmp_redact_url (peer->tc_url ? peer->tc_url : "");
   peer->flash_ver = g_strdup (ev->connected.flash_ver);
   ertmp_caps_clear (&peer->caps);
   ertmp_caps_copy (&peer->caps, ev->connected.caps);
   GST_DEBUG_OBJECT (peer->src, "%s connected: app \"%s\", tcUrl %s, %s",
-      peer->address, peer->app, peer->tc_url, peer->flash_ver);
+      peer->address, peer->app_safe, peer->tc_url_safe, peer->flash_ver);
 }
 
 static void
