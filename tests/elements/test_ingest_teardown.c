@@ -82,7 +82,7 @@ receiver_wait_eos (Receiver * r)
   return text;
 }
 
-/* ---- real publishers, as separate processes ------------------------------- */
+/* ---- real publishers, as separate processes ----------------------------- */
 
 #define ENCODE "videotestsrc num-buffers=30 ! video/x-raw,width=160," \
   "height=120,framerate=30/1 ! x264enc speed-preset=ultrafast " \
