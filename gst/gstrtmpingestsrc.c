@@ -37,9 +37,7 @@
 #endif
 
 #include "gstertmpelements.h"
-#include "gstertmpredact.h"
 #include "gstrtmpingestsrc.h"
-#include "ertmp_url.h"
 
 GST_DEBUG_CATEGORY (gst_rtmp_ingest_src_debug);
 #define GST_CAT_DEFAULT gst_rtmp_ingest_src_debug
@@ -91,12 +89,10 @@ static guint signals[N_SIGNALS];
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-flv"));
 
-static void uri_handler_init (gpointer g_iface, gpointer iface_data);
-
 #define gst_rtmp_ingest_src_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstRtmpIngestSrc, gst_rtmp_ingest_src,
     GST_TYPE_PUSH_SRC, G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,
-        uri_handler_init));
+        gst_rtmp_ingest_src_uri_handler_init));
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (rtmpingestsrc, "rtmpingestsrc",
     GST_RANK_NONE, GST_TYPE_RTMP_INGEST_SRC,
     GST_DEBUG_CATEGORY_INIT (gst_rtmp_ingest_src_debug, "rtmpingestsrc", 0,
@@ -294,105 +290,6 @@ gst_rtmp_ingest_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   }
 }
 
-/* ---- location ---- */
-
-/* Under the object lock.  An unparsable @location changes nothing and
- * returns FALSE with @error set. */
-static gboolean
-set_location (GstRtmpIngestSrc * src, const gchar * location,
-    GError ** error)
-{
-  ertmp_url url;
-  gchar *redacted;
-
-  if (location == NULL) {
-    g_clear_pointer (&src->bad_location, g_free);
-    return TRUE;
-  }
-  if (ertmp_url_parse (location, &url) != ERTMP_OK) {
-    redacted = gst_ertmp_redact_url (location);
-    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
-        "Invalid location \"%s\": expected rtmp://HOST[:PORT]/APP/KEY or "
-        "rtmps://...", redacted);
-    g_free (redacted);
-    return FALSE;
-  }
-  g_free (src->host);
-  src->host = g_strdup (url.host);
-  src->port = url.port_explicit ? url.port : (url.tls ? ERTMP_URL_PORT_RTMPS
-      : ERTMP_URL_PORT_RTMP);
-  g_free (src->application);
-  src->application = url.app && *url.app ? g_strdup (url.app) : NULL;
-  g_free (src->stream_key);
-  src->stream_key = url.stream && *url.stream ? g_strdup (url.stream) : NULL;
-  src->tls_scheme = url.tls;
-  ertmp_url_clear (&url);
-  g_clear_pointer (&src->bad_location, g_free);
-  return TRUE;
-}
-
-static gchar *
-get_location (GstRtmpIngestSrc * src)
-{
-  gboolean v6 = strchr (src->host, ':') != NULL;
-
-  return g_strdup_printf ("%s://%s%s%s:%d/%s%s%s",
-      src->tls_scheme ? "rtmps" : "rtmp", v6 ? "[" : "", src->host,
-      v6 ? "]" : "", src->port, src->application ? src->application : "",
-      src->stream_key ? "/" : "", src->stream_key ? src->stream_key : "");
-}
-
-/* ---- GstURIHandler ---- */
-
-static GstURIType
-uri_get_type (GType type)
-{
-  return GST_URI_SRC;
-}
-
-static const gchar *const *
-uri_get_protocols (GType type)
-{
-  static const gchar *protocols[] = { "rtmp", "rtmps", NULL };
-
-  return protocols;
-}
-
-static gchar *
-uri_get_uri (GstURIHandler * handler)
-{
-  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (handler);
-  gchar *uri;
-
-  GST_OBJECT_LOCK (src);
-  uri = get_location (src);
-  GST_OBJECT_UNLOCK (src);
-  return uri;
-}
-
-static gboolean
-uri_set_uri (GstURIHandler * handler, const gchar * uri, GError ** error)
-{
-  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (handler);
-  gboolean ok;
-
-  GST_OBJECT_LOCK (src);
-  ok = set_location (src, uri, error);
-  GST_OBJECT_UNLOCK (src);
-  return ok;
-}
-
-static void
-uri_handler_init (gpointer g_iface, gpointer iface_data)
-{
-  GstURIHandlerInterface *iface = g_iface;
-
-  iface->get_type = uri_get_type;
-  iface->get_protocols = uri_get_protocols;
-  iface->get_uri = uri_get_uri;
-  iface->set_uri = uri_set_uri;
-}
-
 /* ---- GObject ---- */
 
 static GstStructure *
@@ -419,22 +316,6 @@ replace_string (gchar ** field, const GValue * value)
   *field = g_value_dup_string (value);
 }
 
-/* Under the object lock.  A refused location keeps the old settings and is
- * remembered, so that start() fails quoting it instead of listening where
- * the user did not ask. */
-static void
-set_location_property (GstRtmpIngestSrc * src, const gchar * location)
-{
-  GError *err = NULL;
-
-  if (set_location (src, location, &err))
-    return;
-  GST_WARNING_OBJECT (src, "%s: location not changed", err->message);
-  g_free (src->bad_location);
-  src->bad_location = gst_ertmp_redact_url (location);
-  g_error_free (err);
-}
-
 static void
 gst_rtmp_ingest_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
@@ -444,7 +325,7 @@ gst_rtmp_ingest_src_set_property (GObject * object, guint prop_id,
   GST_OBJECT_LOCK (src);
   switch (prop_id) {
     case PROP_LOCATION:
-      set_location_property (src, g_value_get_string (value));
+      gst_rtmp_ingest_src_set_location (src, g_value_get_string (value));
       break;
     case PROP_HOST:
       replace_string (&src->host, value);
@@ -511,7 +392,7 @@ gst_rtmp_ingest_src_get_property (GObject * object, guint prop_id,
   GST_OBJECT_LOCK (src);
   switch (prop_id) {
     case PROP_LOCATION:
-      g_value_take_string (value, get_location (src));
+      g_value_take_string (value, gst_rtmp_ingest_src_get_location (src));
       break;
     case PROP_HOST:
       g_value_set_string (value, src->host);
@@ -743,78 +624,6 @@ install_properties (GObjectClass * gobject_class)
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
-/* GObject signals have no argument names and bus messages no schema:
- * gst-inspect-1.0 prints every metadata key of the factory, so the names,
- * types and meanings are documented there (and in
- * docs/network-elements.md). */
-static const gchar *const documentation[][2] = {
-  {"signal-publish-request", "\"publish-request\": gboolean user_function (GstElement *src, "
-        "gchararray app, gchararray key, gchararray peer_address, "
-        "gchararray tc_url, GstStructure *capabilities): a publisher that "
-        "passed the application and stream-key checks asks to publish; "
-        "key is the whole published name, ?query included (not redacted: "
-        "it is yours to check); peer_address is \"ip:port\"; capabilities "
-        "(rtmp-ingest-capabilities) holds its E-RTMP fourcc-list "
-        "(comma-separated), has-caps-ex and caps-ex.  Emitted from the I/O thread.  Return FALSE to refuse "
-        "(NetStream.Publish.Unauthorized); the first FALSE wins"},
-  {"action-request-reconnect", "\"request-reconnect\": gboolean user_function (GstElement *src, "
-        "gchararray tc_url, gchararray description): action, sends the "
-        "E-RTMP Reconnect Request (tc_url: where to go, absolute or "
-        "relative, or NULL; description: a reason, or NULL); FALSE when no "
-        "publisher is connected"},
-  {"action-disconnect", "\"disconnect-publisher\": gboolean user_function (GstElement "
-        "*src): action, drops the publisher (publish-end reason "
-        "\"kicked\"); FALSE when no publisher is connected"},
-  {"message-publish-start", "rtmp-ingest-publish-start: element message, a publisher "
-        "was accepted: app (gchararray, its application, ?query redacted), "
-        "key (gchararray, its stream key redacted to the first characters), "
-        "peer-address (gchararray, \"ip:port\"), tc-url (gchararray, "
-        "?query redacted), flash-ver (gchararray, its flashVer)"},
-  {"message-publish-end", "rtmp-ingest-publish-end: element message, the publisher "
-        "left: reason (gchararray: \"unpublished\" after its teardown, "
-        "\"disconnected\" when its connection was lost, \"kicked\" by "
-        "disconnect-publisher, \"timeout\" after idle-timeout, "
-        "\"protocol-error\"), peer-address (gchararray), bytes (guint64, "
-        "bytes received on its connection), duration (guint64, ns since its "
-        "publish was accepted)"},
-  {"message-refused", "rtmp-ingest-refused: element message, a connection was "
-        "refused or dropped before publishing: reason (gchararray: "
-        "\"bad-app\", \"bad-key\", \"busy\" (a publisher is on, or the "
-        "stream ended without keep-listening), \"signal\" (publish-request "
-        "said no), \"timeout\" (handshake-timeout), \"protocol-error\", "
-        "\"tls\"), peer-address (gchararray, \"ip:port\" of that peer), "
-        "detail (gchararray, what it was told or why it was dropped)"},
-  {"stats-fields", "rtmp-ingest-stats: publishers-accepted, "
-        "publishers-refused (guint64, since start), publishing (gboolean); "
-        "of the current or last publisher, refreshed every second: "
-        "in-bytes-total, out-bytes-total (guint64, bytes on its "
-        "connection), in-chunk-size, out-chunk-size (guint, bytes), "
-        "in-window-ack-size, out-window-ack-size (guint, bytes, 0: none), "
-        "in-bytes-acked (guint64, bytes we acknowledged), messages-in, "
-        "audio-messages, video-messages, data-messages (guint64), bitrate "
-        "(guint64, bit/s over the last second), average-bitrate (guint64, "
-        "bit/s since its publish), publisher-address (gchararray, "
-        "\"ip:port\"), application (gchararray, ?query redacted), "
-        "stream-key (gchararray, redacted), tc-url (gchararray, ?query "
-        "redacted), flash-ver (gchararray), peer-fourcc-list (gchararray, "
-        "its E-RTMP FourCCs, comma-separated), connection-duration "
-        "(guint64, ns since its publish was accepted)"},
-  {"warnings", "GST_ELEMENT_WARNING at start when no stream key is set "
-        "(any key is accepted; the address is named), and when a peer "
-        "breaks the protocol or its TLS handshake fails (the peer is "
-        "dropped, the next one served)"},
-};
-
-static void
-add_documentation (GstElementClass * element_class)
-{
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (documentation); i++)
-    gst_element_class_add_static_metadata (element_class,
-        documentation[i][0], documentation[i][1]);
-}
-
 static void
 gst_rtmp_ingest_src_class_init (GstRtmpIngestSrcClass * klass)
 {
@@ -843,7 +652,7 @@ gst_rtmp_ingest_src_class_init (GstRtmpIngestSrcClass * klass)
       "Receives a stream published over RTMP/RTMPS (and Enhanced RTMP) "
       "by OBS, FFmpeg or any encoder, as FLV",
       "gst-ertmp developers");
-  add_documentation (element_class);
+  gst_rtmp_ingest_src_add_documentation (element_class);
 }
 
 static void
