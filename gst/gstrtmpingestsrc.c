@@ -16,9 +16,21 @@
  * publishes.  With #GstRtmpIngestSrc:keep-listening the element serves the
  * next publisher after one leaves (the stream goes on with a DISCONT);
  * without, a publisher's teardown is EOS and a lost connection an error.
+ * After its teardown a publisher keeps its connection until it closes it
+ * (at most 5 s), and without keep-listening the EOS waits for that, so
+ * that stopping the pipeline at EOS never cuts a publisher's teardown.
  *
- * The stream key (and application) are checked in constant time; the
+ * The stream key (and application) are checked in constant time, before
+ * anything that reveals the element's state; the
  * #GstRtmpIngestSrc::publish-request signal lets the application decide.
+ * Without a stream key any key is accepted, and a warning says so at
+ * start.  A location that does not parse is refused and the element does
+ * not start.  Keys and ?query tokens appear only redacted in logs, bus
+ * messages and stats.
+ *
+ * Signal arguments, bus messages and stats fields, with their types and
+ * meanings, are listed in the factory details that gst-inspect-1.0 prints
+ * (keys Signal-*, Action-*, Message-*, Stats-fields, Warnings).
  *
  * ## Example launch lines
  * |[
