@@ -44,9 +44,14 @@ publisher (-re, real time) that connected, published for 2 s and was then
 stopped with SIGSTOP: its connection stays open and sends nothing.  Read 2 s
 after the stop.  The same for (b) (nginx + rtmp2src player) for comparison.
 
+With --chunk-sizes 4096,default only (a) runs, once per value and
+repetition, interleaved: FFmpeg echoes the chunk size the server announces,
+so its CPU time (user+sys from wait4) is compared, min and median.
+
 usage: bench/bench_ingest.py [--build DIR] [--mb N] [--reps N]
                              [--cache-dir DIR] [--only a|b] [--out-queue N]
                              [--no-check] [--no-idle] [--keep]
+                             [--chunk-sizes LIST]
 """
 import argparse
 import hashlib
@@ -280,10 +285,11 @@ class Bench:
             return ""
 
     # -- the pipelines
-    def ingest_argv(self, port, sink):
+    def ingest_argv(self, port, sink, chunk_size=None):
+        props = [f"chunk-size={chunk_size}"] if chunk_size else []
         return ["gst-launch-1.0", "-q", "rtmpingestsrc", "host=127.0.0.1",
                 f"port={port}", "application=live", "stream-key=key",
-                "keep-listening=false", "!"] + sink
+                "keep-listening=false"] + props + ["!"] + sink
 
     def play_argv(self, port, sink):
         return ["gst-launch-1.0", "-q", "rtmp2src",
@@ -337,9 +343,10 @@ rtmp {{ server {{ listen 127.0.0.1:{port}; chunk_size 4096; max_message 16M;
         return ngx, port
 
     # -- one run of each path; sink=None: the timed demux pipeline
-    def run_a(self, src, sink=None, timeout=600):
+    def run_a(self, src, sink=None, timeout=600, chunk_size=None):
         port = free_port()
-        gst = Proc(self.ingest_argv(port, sink or self.demux_sink("erdemux")),
+        gst = Proc(self.ingest_argv(port, sink or self.demux_sink("erdemux"),
+                                    chunk_size),
                    env=self.env, log_path=self.logfile("ingest"))
         try:
             wait_for(lambda: listening(port), "rtmpingestsrc listening",
@@ -481,6 +488,35 @@ rtmp {{ server {{ listen 127.0.0.1:{port}; chunk_size 4096; max_message 16M;
             ngx.stop(signal.SIGKILL)
 
 
+def chunk_compare(b, src, flv_bytes, sizes, reps):
+    """(a) with each chunk-size value ("default": the property unset),
+    interleaved; FFmpeg echoes the announced size, so its CPU is what
+    changes.  Prints min and median per value, side by side."""
+    res = {c: [] for c in sizes}
+    for r in range(reps):
+        for c in sizes:
+            x = b.run_a(src, chunk_size=None if c == "default" else c)
+            res[c].append(x)
+            log(f"   rep {r + 1} chunk-size={c}: FFmpeg CPU "
+                f"{x['ffmpeg_cpu']:.2f} s, rtmpingestsrc CPU "
+                f"{x['cpu']:.2f} s, wall {x['wall']:.2f} s")
+    print(f"\ninput: {flv_bytes / 1e6:.1f} MB of FLV published by FFmpeg "
+          f"into (a), {reps} runs per value, interleaved\n")
+    print("| rtmpingestsrc chunk-size | FFmpeg CPU s, min | FFmpeg CPU s, "
+          "median | rtmpingestsrc CPU s, median | wall s, median |")
+    print("|---|---:|---:|---:|---:|")
+    for c in sizes:
+        f = [x["ffmpeg_cpu"] for x in res[c]]
+        print(f"| {c} | {min(f):.2f} | {statistics.median(f):.2f} | "
+              f"{statistics.median(x['cpu'] for x in res[c]):.2f} | "
+              f"{statistics.median(x['wall'] for x in res[c]):.2f} |")
+    base = statistics.median(x["ffmpeg_cpu"] for x in res[sizes[0]])
+    for c in sizes[1:]:
+        m = statistics.median(x["ffmpeg_cpu"] for x in res[c])
+        print(f"\nFFmpeg CPU, median, chunk-size={sizes[0]} / {c}: "
+              f"{base / m:.2f}")
+
+
 def main():
     ap = argparse.ArgumentParser(
         description="rtmpingestsrc vs nginx-rtmp + rtmp2src: CPU per GB, "
@@ -504,6 +540,10 @@ def main():
                     help="skip the idle memory measurement")
     ap.add_argument("--keep", action="store_true",
                     help="keep the temp dir (logs)")
+    ap.add_argument("--chunk-sizes", metavar="LIST",
+                    help="only compare FFmpeg's CPU publishing into (a) "
+                    "with these rtmpingestsrc chunk-size values, e.g. "
+                    "4096,default")
     args = ap.parse_args()
 
     for tool in ("gst-launch-1.0", "ffmpeg") + (
@@ -527,6 +567,14 @@ def main():
     log(f"== input {src}: FFmpeg publishes {flv_bytes} B of FLV: "
         f"{want['video'][0]} video tags ({want['video'][1]} B), "
         f"{want['audio'][0]} audio tags ({want['audio'][1]} B)")
+    if args.chunk_sizes:
+        try:
+            chunk_compare(b, src, flv_bytes, args.chunk_sizes.split(","),
+                          args.reps)
+        finally:
+            if not args.keep:
+                shutil.rmtree(b.tmp, ignore_errors=True)
+        return
     runners = {"a": b.run_a, "b": b.run_b}
     ok = True
     try:

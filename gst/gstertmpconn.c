@@ -58,6 +58,21 @@ on_closed (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Reads and drops what the peer sent and we did not read: closing a TCP
+ * socket with unread input sends a reset, which makes the peer lose what
+ * it has not read yet (our last words) and report an error.  Bounded, so
+ * that a peer still sending cannot keep us here. */
+static void
+drop_unread_input (GstErtmpConn * conn)
+{
+  gint i;
+
+  for (i = 0; i < READS_PER_WAKE; i++)
+    if (g_socket_receive_with_blocking (conn->socket, (gchar *) conn->buf,
+            READ_SIZE, FALSE, NULL, NULL) <= 0)
+      break;
+}
+
 /* Ends the connection now; the owner hears of it from an idle source, so
  * that no caller up the stack finds the connection freed under it. */
 static void
@@ -74,8 +89,10 @@ finish (GstErtmpConn * conn, GstErtmpConnClosed reason, GError * error)
   gst_ertmp_source_clear (&conn->write_source);
   gst_ertmp_source_clear (&conn->linger_source);
   /* never block on a TLS close_notify to a peer that reads nothing */
-  if (conn->socket != NULL)
+  if (conn->socket != NULL) {
     g_socket_set_blocking (conn->socket, FALSE);
+    drop_unread_input (conn);
+  }
   g_io_stream_close (conn->stream, NULL, NULL);
   conn->closed_source = attach (conn, g_idle_source_new (), on_closed);
 }

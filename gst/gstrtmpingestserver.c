@@ -13,11 +13,9 @@
 #include "config.h"
 #endif
 
-#include "gstrtmpingestsrc.h"
+#include "gstrtmpingestpeer.h"
 #include "gstertmpredact.h"
-#include "gstertmpconn.h"
 #include "ertmp_flv.h"
-#include "gstertmptag.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_ingest_src_debug);
 #define GST_CAT_DEFAULT gst_rtmp_ingest_src_debug
@@ -28,34 +26,11 @@ GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_ingest_src_debug);
 /* bytes of reassembly per connection: one largest RTMP message (16 MiB)
  * and change, so that MAX_PEERS connections stay within a bound */
 #define PEER_REASSEMBLY_BYTES (20u * 1024u * 1024u)
-/* ms to let a refused or dropped peer read our last words */
-#define LINGER_MS 2000
-
-typedef enum
-{
-  PEER_TLS_HANDSHAKE,
-  PEER_RTMP,                    /* handshake, connect, publish request */
-  PEER_PUBLISHING,
-  PEER_DONE,                    /* refused, ended or closing */
-} PeerState;
-
-struct _GstRtmpIngestPeer
-{
-  GstRtmpIngestSrc *src;
-  GIOStream *stream;
-  GstErtmpConn *conn;
-  GCancellable *cancellable;
-  gchar *address;
-  PeerState state;
-  GSource *timer;               /* handshake deadline, then idle checks */
-  gint64 accepted_at, publish_at;       /* monotonic us */
-  guint32 msid;
-  gchar *app, *tc_url, *flash_ver, *name;
-  ertmp_caps caps;
-  /* why we closed it: "kicked", "timeout" (publish-end / refused) */
-  const gchar *local_reason;
-  guint64 last_bytes_in;
-};
+/* ms a publisher that ended its stream (FCUnpublish, closeStream,
+ * deleteStream) keeps its connection for the rest of its teardown before
+ * we close it (gracefully, LINGER_MS more): as nginx-rtmp, we let the
+ * publisher close first */
+#define TEARDOWN_LINGER_MS 5000
 
 /* ---- peers ---- */
 
@@ -66,12 +41,16 @@ peer_free (GstRtmpIngestPeer * peer)
     g_cancellable_cancel (peer->cancellable);
   g_clear_object (&peer->cancellable);
   gst_ertmp_source_clear (&peer->timer);
+  if (peer->end)
+    gst_rtmp_ingest_item_free (peer->end);
   gst_ertmp_conn_free (peer->conn);
   g_clear_object (&peer->stream);
   ertmp_caps_clear (&peer->caps);
   g_free (peer->address);
   g_free (peer->app);
   g_free (peer->tc_url);
+  g_free (peer->app_safe);
+  g_free (peer->tc_url_safe);
   g_free (peer->flash_ver);
   g_free (peer->name);
   g_free (peer);
@@ -88,274 +67,15 @@ peer_remove (GstRtmpIngestPeer * peer)
   peer_free (peer);
 }
 
-/* The published name without "?query": what stream-key is compared with */
-static gchar *
-key_of (const gchar * name)
-{
-  const gchar *q = strchr (name, '?');
-
-  return q ? g_strndup (name, q - name) : g_strdup (name);
-}
-
-/* Compares in time that depends on the lengths only, never on where the
- * first difference is (a key must not be guessable byte by byte). */
-static gboolean
-secret_equal (const gchar * a, const gchar * b)
-{
-  gsize la = strlen (a), lb = strlen (b), i;
-  gsize diff = la ^ lb;
-
-  for (i = 0; i < MAX (la, lb); i++)
-    diff |= (guint8) ((i < la ? a[i] : 0) ^ (i < lb ? b[i] : 0));
-  return diff == 0;
-}
-
-static void
-post_refused (GstRtmpIngestPeer * peer, const gchar * reason,
-    const gchar * detail)
-{
-  GstRtmpIngestSrc *src = peer->src;
-
-  g_mutex_lock (&src->lock);
-  src->publishers_refused++;
-  g_mutex_unlock (&src->lock);
-  GST_INFO_OBJECT (src, "refused %s: %s (%s)", peer->address, reason,
-      detail);
-  gst_rtmp_ingest_src_post (src, gst_structure_new ("rtmp-ingest-refused",
-          "reason", G_TYPE_STRING, reason,
-          "peer-address", G_TYPE_STRING, peer->address,
-          "detail", G_TYPE_STRING, detail, NULL));
-}
-
-static void
-refuse (GstRtmpIngestPeer * peer, ertmp_session_reject why,
-    const gchar * reason, const gchar * description)
-{
-  ertmp_session *session = gst_ertmp_conn_get_session (peer->conn);
-
-  post_refused (peer, reason, description);
-  peer->state = PEER_DONE;
-  ertmp_session_reject_publish (session, peer->msid, why, description);
-  gst_ertmp_conn_close (peer->conn, LINGER_MS);
-}
-
-/* ---- the publisher's tags ---- */
-
-/* One FLV tag around @payload: header and PreviousTagSize are small
- * memories, the payload is the session's reassembled bytes, not copied. */
-static GstBuffer *
-make_tag (guint8 type, gint64 ms, GBytes * payload)
-{
-  ertmp_flv_tag_header th = { type, FALSE, 0, (guint32) ms, 0 };
-  GByteArray *head = g_byte_array_sized_new (ERTMP_FLV_TAG_HEADER_SIZE);
-  GByteArray *tail = g_byte_array_sized_new (ERTMP_FLV_PREV_SIZE_SIZE);
-  GstBuffer *buf;
-  gsize size = g_bytes_get_size (payload);
-  guint8 *data;
-
-  th.size = size;
-  if (ertmp_flv_write_tag_header (head, &th) != ERTMP_OK) {
-    g_byte_array_unref (head);
-    g_byte_array_unref (tail);
-    return NULL;
-  }
-  ertmp_flv_write_prev_size (tail, th.size);
-  buf = gst_buffer_new_wrapped (g_byte_array_free (head, FALSE),
-      ERTMP_FLV_TAG_HEADER_SIZE);
-  if (size > 0)
-    gst_buffer_append_memory (buf,
-        gst_memory_new_wrapped (GST_MEMORY_FLAG_READONLY,
-            (gpointer) g_bytes_get_data (payload, NULL), size, 0, size,
-            g_bytes_ref (payload), (GDestroyNotify) g_bytes_unref));
-  data = g_byte_array_free (tail, FALSE);
-  /* the data is its own user data, so that g_free gets it */
-  gst_buffer_append_memory (buf, gst_memory_new_wrapped (0, data,
-          ERTMP_FLV_PREV_SIZE_SIZE, 0, ERTMP_FLV_PREV_SIZE_SIZE, data,
-          g_free));
-  return buf;
-}
-
-static void
-enqueue_end (GstRtmpIngestSrc * src, gboolean eos, GError * error)
+static GstRtmpIngestItem *
+make_end (gboolean eos, GError * error)
 {
   GstRtmpIngestItem *item = g_new0 (GstRtmpIngestItem, 1);
 
   item->type = GST_RTMP_INGEST_ITEM_END;
   item->eos = eos;
   item->error = error;
-  gst_rtmp_ingest_src_enqueue (src, item);
-}
-
-static void
-publisher_tag (GstRtmpIngestPeer * peer, guint8 type, gint64 ms,
-    GBytes * payload)
-{
-  GstRtmpIngestSrc *src = peer->src;
-  GstRtmpIngestItem *item;
-  GstBuffer *buf = make_tag (type, ms, payload);
-  GstErtmpTagInfo info;
-
-  if (buf == NULL) {
-    GST_WARNING_OBJECT (src, "dropped a %" G_GSIZE_FORMAT " byte message "
-        "that does not fit in an FLV tag", g_bytes_get_size (payload));
-    return;
-  }
-  gst_ertmp_tag_classify (type, g_bytes_get_data (payload, NULL),
-      g_bytes_get_size (payload), &info);
-  if (info.delta)
-    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
-  item = g_new0 (GstRtmpIngestItem, 1);
-  item->type = GST_RTMP_INGEST_ITEM_TAG;
-  item->buf = buf;
-  item->ms = ms;
-  item->tag_type = type;
-  item->header_key = info.header_key;
-  gst_rtmp_ingest_src_enqueue (src, item);
-  g_mutex_lock (&src->lock);
-  if (src->reading_paused)
-    gst_ertmp_conn_set_reading (peer->conn, FALSE);
-  g_mutex_unlock (&src->lock);
-}
-
-/* ---- publish requests ---- */
-
-static gboolean
-check_publish (GstRtmpIngestPeer * peer)
-{
-  GstRtmpIngestSrc *src = peer->src;
-  gchar *app, *key, *want_key = NULL, *detail;
-  gboolean ok = TRUE;
-  GstStructure *caps;
-
-  GST_OBJECT_LOCK (src);
-  app = g_strdup (src->application);
-  want_key = g_strdup (src->stream_key);
-  GST_OBJECT_UNLOCK (src);
-  key = key_of (peer->name);
-  if (src->publisher != NULL) {
-    detail = g_strdup_printf ("another publisher (%s) is already publishing",
-        src->publisher->address);
-    refuse (peer, ERTMP_SESSION_REJECT_BAD_NAME, "busy", detail);
-    ok = FALSE;
-  } else if (src->finished) {
-    detail = g_strdup ("the stream has ended (keep-listening is off)");
-    refuse (peer, ERTMP_SESSION_REJECT_BAD_NAME, "busy", detail);
-    ok = FALSE;
-  } else if (app && !secret_equal (app, peer->app ? peer->app : "")) {
-    detail = g_strdup_printf ("application \"%s\" is not served here",
-        peer->app ? peer->app : "");
-    refuse (peer, ERTMP_SESSION_REJECT_BAD_NAME, "bad-app", detail);
-    ok = FALSE;
-  } else if (want_key && !secret_equal (want_key, key)) {
-    detail = g_strdup ("wrong stream key");
-    refuse (peer, ERTMP_SESSION_REJECT_BAD_NAME, "bad-key", detail);
-    ok = FALSE;
-  } else {
-    detail = NULL;
-  }
-  g_free (detail);
-  if (ok) {
-    caps = gst_ertmp_caps_structure ("rtmp-ingest-capabilities",
-        &peer->caps);
-    g_signal_emit_by_name (src, "publish-request", peer->app ? peer->app : "",
-        peer->name, peer->address, peer->tc_url ? peer->tc_url : "", caps,
-        &ok);
-    gst_structure_free (caps);
-    if (!ok)
-      refuse (peer, ERTMP_SESSION_REJECT_UNAUTHORIZED, "signal",
-          "publishing refused by the application");
-  }
-  g_free (app);
-  g_free (want_key);
-  g_free (key);
-  return ok;
-}
-
-static void
-accept_publisher (GstRtmpIngestPeer * peer)
-{
-  GstRtmpIngestSrc *src = peer->src;
-  GstRtmpIngestItem *item = g_new0 (GstRtmpIngestItem, 1);
-  gchar *key = gst_ertmp_redact_key (peer->name);
-
-  /* publishing for the action signals before the publisher hears it */
-  peer->state = PEER_PUBLISHING;
-  peer->publish_at = g_get_monotonic_time ();
-  src->publisher = peer;
-  g_mutex_lock (&src->lock);
-  src->publishers_accepted++;
-  src->has_publisher = TRUE;
-  g_mutex_unlock (&src->lock);
-  ertmp_session_accept_publish (gst_ertmp_conn_get_session (peer->conn),
-      peer->msid);
-  gst_ertmp_conn_flush (peer->conn);
-  item->type = GST_RTMP_INGEST_ITEM_START;
-  gst_rtmp_ingest_src_enqueue (src, item);
-  GST_INFO_OBJECT (src, "publisher %s: app \"%s\", key %s", peer->address,
-      peer->app, key);
-  gst_rtmp_ingest_src_post (src,
-      gst_structure_new ("rtmp-ingest-publish-start",
-          "app", G_TYPE_STRING, peer->app ? peer->app : "",
-          "key", G_TYPE_STRING, key,
-          "peer-address", G_TYPE_STRING, peer->address,
-          "tc-url", G_TYPE_STRING, peer->tc_url ? peer->tc_url : "",
-          "flash-ver", G_TYPE_STRING, peer->flash_ver ? peer->flash_ver : "",
-          NULL));
-  g_free (key);
-}
-
-/* ---- stats ---- */
-
-static void
-refresh_stats (GstRtmpIngestSrc * src, GstRtmpIngestPeer * peer)
-{
-  ertmp_session_stats st;
-  gint64 now = g_get_monotonic_time ();
-  gint64 age = MAX (now - peer->publish_at, 1);
-  gint64 interval = MAX (now - src->stats_at, 1);
-  gchar *key = gst_ertmp_redact_key (peer->name), *fourccs = gst_ertmp_fourcc_list_string (&peer->caps);
-  GstStructure *s;
-
-  ertmp_session_get_stats (gst_ertmp_conn_get_session (peer->conn), &st);
-  s = gst_structure_new ("rtmp-ingest-stats",
-      "in-bytes-total", G_TYPE_UINT64, st.bytes_in,
-      "out-bytes-total", G_TYPE_UINT64, st.bytes_out,
-      "in-chunk-size", G_TYPE_UINT, st.chunk_size_in,
-      "out-chunk-size", G_TYPE_UINT, st.chunk_size_out,
-      "in-window-ack-size", G_TYPE_UINT, st.window_in,
-      "out-window-ack-size", G_TYPE_UINT, st.window_out,
-      "in-bytes-acked", G_TYPE_UINT64, (guint64) st.last_ack_in,
-      "messages-in", G_TYPE_UINT64, st.messages_in[ERTMP_SESSION_KIND_CONTROL]
-      + st.messages_in[ERTMP_SESSION_KIND_USER_CONTROL]
-      + st.messages_in[ERTMP_SESSION_KIND_COMMAND]
-      + st.messages_in[ERTMP_SESSION_KIND_DATA]
-      + st.messages_in[ERTMP_SESSION_KIND_AUDIO]
-      + st.messages_in[ERTMP_SESSION_KIND_VIDEO],
-      "audio-messages", G_TYPE_UINT64, st.messages_in[ERTMP_SESSION_KIND_AUDIO],
-      "video-messages", G_TYPE_UINT64, st.messages_in[ERTMP_SESSION_KIND_VIDEO],
-      "data-messages", G_TYPE_UINT64, st.messages_in[ERTMP_SESSION_KIND_DATA],
-      "bitrate", G_TYPE_UINT64,
-      (st.bytes_in - MIN (st.bytes_in, peer->last_bytes_in)) * 8 * G_USEC_PER_SEC
-      / interval,
-      "average-bitrate", G_TYPE_UINT64,
-      st.bytes_in * 8 * (guint64) G_USEC_PER_SEC / age,
-      "publisher-address", G_TYPE_STRING, peer->address,
-      "application", G_TYPE_STRING, peer->app ? peer->app : "",
-      "stream-key", G_TYPE_STRING, key,
-      "tc-url", G_TYPE_STRING, peer->tc_url ? peer->tc_url : "",
-      "flash-ver", G_TYPE_STRING, peer->flash_ver ? peer->flash_ver : "",
-      "peer-fourcc-list", G_TYPE_STRING, fourccs,
-      "connection-duration", G_TYPE_UINT64, (guint64) age * GST_USECOND,
-      "publishing", G_TYPE_BOOLEAN, peer->state == PEER_PUBLISHING, NULL);
-  peer->last_bytes_in = st.bytes_in;
-  src->stats_at = now;
-  g_mutex_lock (&src->lock);
-  if (src->stats)
-    gst_structure_free (src->stats);
-  src->stats = s;
-  g_mutex_unlock (&src->lock);
-  g_free (key);
-  g_free (fourccs);
+  return item;
 }
 
 static gboolean
@@ -364,30 +84,39 @@ on_stats_timer (gpointer user_data)
   GstRtmpIngestSrc *src = user_data;
 
   if (src->publisher != NULL)
-    refresh_stats (src, src->publisher);
+    gst_rtmp_ingest_peer_refresh_stats (src, src->publisher);
   return G_SOURCE_CONTINUE;
 }
 
 /* ---- connection events ---- */
 
-/* The publisher is gone: say so on the bus and to create(). */
+/* The publisher is gone: say so on the bus and to create().  One that
+ * ended its stream keeps its connection until it closes it (or
+ * TEARDOWN_LINGER_MS): its teardown goes on after FCUnpublish
+ * (deleteStream), and a publisher such as GStreamer's rtmp2sink fails with
+ * "connection closed remotely" when we close first.  Without
+ * keep-listening the END (EOS) waits for that too, so that an application
+ * stopping the pipeline at EOS does not close the socket under it. */
 static void
 publisher_end (GstRtmpIngestPeer * peer, const gchar * reason, gboolean eos,
     GError * error)
 {
   GstRtmpIngestSrc *src = peer->src;
+  GstRtmpIngestItem *end;
+  gboolean keep_listening;
   ertmp_session_stats st;
 
   if (src->publisher != peer) {
     g_clear_error (&error);
     return;
   }
-  refresh_stats (src, peer);
+  gst_rtmp_ingest_peer_refresh_stats (src, peer);
   ertmp_session_get_stats (gst_ertmp_conn_get_session (peer->conn), &st);
   src->publisher = NULL;
   peer->state = PEER_DONE;
   GST_OBJECT_LOCK (src);
-  src->finished = !src->keep_listening;
+  keep_listening = src->keep_listening;
+  src->finished = !keep_listening;
   GST_OBJECT_UNLOCK (src);
   g_mutex_lock (&src->lock);
   src->has_publisher = FALSE;
@@ -400,7 +129,19 @@ publisher_end (GstRtmpIngestPeer * peer, const gchar * reason, gboolean eos,
           "duration", G_TYPE_UINT64,
           (guint64) (g_get_monotonic_time () - peer->publish_at) * GST_USECOND,
           NULL));
-  enqueue_end (src, eos, error);
+  end = make_end (eos, error);
+  if (gst_ertmp_conn_is_closed (peer->conn)) {
+    gst_rtmp_ingest_src_enqueue (src, end);
+    return;
+  }
+  /* its input is no longer queued: read on, whatever the queue holds */
+  gst_ertmp_conn_set_reading (peer->conn, TRUE);
+  peer->linger_until = g_get_monotonic_time () +
+      TEARDOWN_LINGER_MS * (gint64) 1000;
+  if (keep_listening)
+    gst_rtmp_ingest_src_enqueue (src, end);
+  else
+    peer->end = end;
 }
 
 static void
@@ -408,14 +149,18 @@ on_connected (GstRtmpIngestPeer * peer, const ertmp_session_event * ev)
 {
   g_free (peer->app);
   g_free (peer->tc_url);
+  g_free (peer->app_safe);
+  g_free (peer->tc_url_safe);
   g_free (peer->flash_ver);
   peer->app = g_strdup (ev->connected.app);
   peer->tc_url = g_strdup (ev->connected.tc_url);
+  peer->app_safe = gst_rtmp_ingest_redact_app (peer->app);
+  peer->tc_url_safe = gst_ertmp_redact_url (peer->tc_url ? peer->tc_url : "");
   peer->flash_ver = g_strdup (ev->connected.flash_ver);
   ertmp_caps_clear (&peer->caps);
   ertmp_caps_copy (&peer->caps, ev->connected.caps);
   GST_DEBUG_OBJECT (peer->src, "%s connected: app \"%s\", tcUrl %s, %s",
-      peer->address, peer->app, peer->tc_url, peer->flash_ver);
+      peer->address, peer->app_safe, peer->tc_url_safe, peer->flash_ver);
 }
 
 static void
@@ -429,8 +174,8 @@ on_publish_request (GstRtmpIngestPeer * peer, const ertmp_session_event * ev)
   peer->msid = ev->msid;
   g_free (peer->name);
   peer->name = g_strdup (ev->publish.name);
-  if (check_publish (peer))
-    accept_publisher (peer);
+  if (gst_rtmp_ingest_peer_check_publish (peer))
+    gst_rtmp_ingest_peer_accept (peer);
 }
 
 static void
@@ -449,12 +194,13 @@ on_event (GstErtmpConn * conn, const ertmp_session_event * ev,
       break;
     case ERTMP_SESSION_EVENT_MEDIA:
       if (mine)
-        publisher_tag (peer, ev->media.type_id, ev->media.timestamp,
+        gst_rtmp_ingest_peer_tag (peer, ev->media.type_id, ev->media.timestamp,
             ev->media.payload);
       break;
     case ERTMP_SESSION_EVENT_DATA:
       if (mine)
-        publisher_tag (peer, ev->data.type_id == ERTMP_MSG_DATA_AMF3 ?
+        gst_rtmp_ingest_peer_tag (peer,
+            ev->data.type_id == ERTMP_MSG_DATA_AMF3 ?
             ERTMP_FLV_TAG_SCRIPT_AMF3 : ERTMP_FLV_TAG_SCRIPT,
             ev->data.timestamp, ev->data.payload);
       break;
@@ -512,8 +258,13 @@ on_closed (GstErtmpConn * conn, GstErtmpConnClosed reason,
     why = reason == GST_ERTMP_CONN_CLOSED_PROTOCOL ? "protocol-error" :
         peer->local_reason;
     if (why != NULL)
-      post_refused (peer, why, error ? error->message :
+      gst_rtmp_ingest_peer_post_refused (peer, why, error ? error->message :
           "no publish within handshake-timeout");
+  }
+  if (peer->end != NULL) {
+    GST_DEBUG_OBJECT (src, "%s closed after its teardown", peer->address);
+    gst_rtmp_ingest_src_enqueue (src, peer->end);
+    peer->end = NULL;
   }
   peer_remove (peer);
 }
@@ -533,8 +284,8 @@ drop_peer (GstRtmpIngestPeer * peer, const gchar * reason)
     gst_ertmp_conn_close (peer->conn, 0);
     return TRUE;
   }
-  post_refused (peer, reason, "TLS handshake not done within "
-      "handshake-timeout");
+  gst_rtmp_ingest_peer_post_refused (peer, reason,
+      "TLS handshake not done within handshake-timeout");
   peer_remove (peer);
   return FALSE;
 }
@@ -551,8 +302,15 @@ on_peer_timer (gpointer user_data)
   handshake = src->handshake_timeout;
   idle = src->idle_timeout;
   GST_OBJECT_UNLOCK (src);
-  if (peer->state == PEER_DONE)
+  if (peer->state == PEER_DONE) {
+    if (peer->linger_until != 0 && now > peer->linger_until) {
+      GST_INFO_OBJECT (src, "%s still connected %d ms after its teardown: "
+          "closing", peer->address, TEARDOWN_LINGER_MS);
+      peer->linger_until = 0;
+      gst_ertmp_conn_close (peer->conn, LINGER_MS);
+    }
     return G_SOURCE_CONTINUE;
+  }
   if (peer->state != PEER_PUBLISHING && handshake > 0
       && now - peer->accepted_at > handshake * G_USEC_PER_SEC) {
     GST_INFO_OBJECT (src, "%s did not publish within %u s", peer->address,
@@ -607,7 +365,7 @@ on_tls_handshake (GObject * object, GAsyncResult * result, gpointer data)
       GST_ELEMENT_WARNING (peer->src, RESOURCE, READ,
           ("TLS handshake with %s failed", peer->address),
           ("%s", err->message));
-      post_refused (peer, "tls", err->message);
+      gst_rtmp_ingest_peer_post_refused (peer, "tls", err->message);
       peer_remove (peer);
     }
     g_error_free (err);
@@ -647,7 +405,8 @@ add_peer (GstRtmpIngestSrc * src, GSocket * socket)
   peer->accepted_at = g_get_monotonic_time ();
   ertmp_caps_init (&peer->caps);
   if (g_list_length (src->peers) >= MAX_PEERS) {
-    post_refused (peer, "busy", "too many connections at once");
+    gst_rtmp_ingest_peer_post_refused (peer, "busy",
+        "too many connections at once");
     g_socket_close (socket, NULL);
     peer_free (peer);
     return;
@@ -668,7 +427,7 @@ add_peer (GstRtmpIngestSrc * src, GSocket * socket)
           &err));
   g_object_unref (tcp);
   if (peer->stream == NULL) {
-    post_refused (peer, "tls", err->message);
+    gst_rtmp_ingest_peer_post_refused (peer, "tls", err->message);
     g_error_free (err);
     peer_remove (peer);
     return;

@@ -16,9 +16,21 @@
  * publishes.  With #GstRtmpIngestSrc:keep-listening the element serves the
  * next publisher after one leaves (the stream goes on with a DISCONT);
  * without, a publisher's teardown is EOS and a lost connection an error.
+ * After its teardown a publisher keeps its connection until it closes it
+ * (at most 5 s), and without keep-listening the EOS waits for that, so
+ * that stopping the pipeline at EOS never cuts a publisher's teardown.
  *
- * The stream key (and application) are checked in constant time; the
+ * The stream key (and application) are checked in constant time, before
+ * anything that reveals the element's state; the
  * #GstRtmpIngestSrc::publish-request signal lets the application decide.
+ * Without a stream key any key is accepted, and a warning says so at
+ * start.  A location that does not parse is refused and the element does
+ * not start.  Keys and ?query tokens appear only redacted in logs, bus
+ * messages and stats.
+ *
+ * Signal arguments, bus messages and stats fields, with their types and
+ * meanings, are listed in the factory details that gst-inspect-1.0 prints
+ * (keys Signal-*, Action-*, Message-*, Stats-fields, Warnings).
  *
  * ## Example launch lines
  * |[
@@ -38,7 +50,6 @@
 
 #include "gstertmpelements.h"
 #include "gstrtmpingestsrc.h"
-#include "ertmp_url.h"
 
 GST_DEBUG_CATEGORY (gst_rtmp_ingest_src_debug);
 #define GST_CAT_DEFAULT gst_rtmp_ingest_src_debug
@@ -50,7 +61,9 @@ GST_DEBUG_CATEGORY (gst_rtmp_ingest_src_debug);
 #define DEFAULT_HANDSHAKE_TIMEOUT 10
 #define DEFAULT_IDLE_TIMEOUT 0
 #define DEFAULT_LATENCY 200
-#define DEFAULT_CHUNK_SIZE 4096
+/* FFmpeg publishers echo the server's chunk size: at 4 KiB they make 16
+ * times the send calls they make at 64 KiB (docs/performance.md) */
+#define DEFAULT_CHUNK_SIZE 65536
 #define DEFAULT_MAX_QUEUE_BYTES (32 * 1024 * 1024)
 
 enum
@@ -89,7 +102,9 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-flv"));
 
 #define gst_rtmp_ingest_src_parent_class parent_class
-G_DEFINE_TYPE (GstRtmpIngestSrc, gst_rtmp_ingest_src, GST_TYPE_PUSH_SRC);
+G_DEFINE_TYPE_WITH_CODE (GstRtmpIngestSrc, gst_rtmp_ingest_src,
+    GST_TYPE_PUSH_SRC, G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,
+        gst_rtmp_ingest_src_uri_handler_init));
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (rtmpingestsrc, "rtmpingestsrc",
     GST_RANK_NONE, GST_TYPE_RTMP_INGEST_SRC,
     GST_DEBUG_CATEGORY_INIT (gst_rtmp_ingest_src_debug, "rtmpingestsrc", 0,
@@ -176,17 +191,43 @@ gst_rtmp_ingest_src_start (GstBaseSrc * bsrc)
 {
   GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (bsrc);
   GError *err = NULL;
+  gchar *bad_location, *host, *key;
+  gboolean ok;
+  gint port;
 
+  GST_OBJECT_LOCK (src);
+  bad_location = g_strdup (src->bad_location);
+  host = g_strdup (src->host);
+  port = src->port;
+  key = g_strdup (src->stream_key);
+  GST_OBJECT_UNLOCK (src);
+  if (bad_location != NULL) {
+    GST_ELEMENT_ERROR (src, RESOURCE, SETTINGS,
+        ("Invalid location \"%s\": expected "
+            "rtmp://HOST[:PORT]/APP/KEY or rtmps://...", bad_location),
+        ("the location property was refused; not listening"));
+    g_free (bad_location);
+    g_free (host);
+    g_free (key);
+    return FALSE;
+  }
   gst_rtmp_ingest_tags_reset (src);
   src->flushing = FALSE;
-  if (!gst_rtmp_ingest_server_start (src, &err)) {
+  ok = gst_rtmp_ingest_server_start (src, &err);
+  if (!ok) {
     GST_ELEMENT_ERROR (src, RESOURCE, OPEN_READ,
         ("Could not start the RTMP server: %s", err->message),
         ("%s", err->message));
     g_error_free (err);
-    return FALSE;
+  } else if (key == NULL) {
+    GST_ELEMENT_WARNING (src, RESOURCE, SETTINGS,
+        ("No stream key set: any stream key is accepted on %s:%d",
+            host, port == 0 ? src->bound_port : port),
+        ("set stream-key (or a KEY in location) to accept one key only"));
   }
-  return TRUE;
+  g_free (host);
+  g_free (key);
+  return ok;
 }
 
 static gboolean
@@ -261,44 +302,6 @@ gst_rtmp_ingest_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   }
 }
 
-/* ---- location ---- */
-
-static gboolean
-set_location (GstRtmpIngestSrc * src, const gchar * location)
-{
-  ertmp_url url;
-
-  if (location == NULL)
-    return TRUE;
-  if (ertmp_url_parse (location, &url) != ERTMP_OK) {
-    GST_WARNING_OBJECT (src, "not an rtmp:// or rtmps:// location: %s",
-        location);
-    return FALSE;
-  }
-  g_free (src->host);
-  src->host = g_strdup (url.host);
-  src->port = url.port_explicit ? url.port : (url.tls ? ERTMP_URL_PORT_RTMPS
-      : ERTMP_URL_PORT_RTMP);
-  g_free (src->application);
-  src->application = url.app && *url.app ? g_strdup (url.app) : NULL;
-  g_free (src->stream_key);
-  src->stream_key = url.stream && *url.stream ? g_strdup (url.stream) : NULL;
-  src->tls_scheme = url.tls;
-  ertmp_url_clear (&url);
-  return TRUE;
-}
-
-static gchar *
-get_location (GstRtmpIngestSrc * src)
-{
-  gboolean v6 = strchr (src->host, ':') != NULL;
-
-  return g_strdup_printf ("%s://%s%s%s:%d/%s%s%s",
-      src->tls_scheme ? "rtmps" : "rtmp", v6 ? "[" : "", src->host,
-      v6 ? "]" : "", src->port, src->application ? src->application : "",
-      src->stream_key ? "/" : "", src->stream_key ? src->stream_key : "");
-}
-
 /* ---- GObject ---- */
 
 static GstStructure *
@@ -334,7 +337,7 @@ gst_rtmp_ingest_src_set_property (GObject * object, guint prop_id,
   GST_OBJECT_LOCK (src);
   switch (prop_id) {
     case PROP_LOCATION:
-      set_location (src, g_value_get_string (value));
+      gst_rtmp_ingest_src_set_location (src, g_value_get_string (value));
       break;
     case PROP_HOST:
       replace_string (&src->host, value);
@@ -401,7 +404,7 @@ gst_rtmp_ingest_src_get_property (GObject * object, guint prop_id,
   GST_OBJECT_LOCK (src);
   switch (prop_id) {
     case PROP_LOCATION:
-      g_value_take_string (value, get_location (src));
+      g_value_take_string (value, gst_rtmp_ingest_src_get_location (src));
       break;
     case PROP_HOST:
       g_value_set_string (value, src->host);
@@ -467,6 +470,7 @@ gst_rtmp_ingest_src_finalize (GObject * object)
   g_clear_object (&src->tls_certificate);
   g_free (src->tls_certificate_file);
   g_free (src->tls_key_file);
+  g_free (src->bad_location);
   if (src->stats)
     gst_structure_free (src->stats);
   g_mutex_clear (&src->lock);
@@ -604,7 +608,9 @@ install_properties (GObjectClass * gobject_class)
           "reported)", 0, G_MAXUINT / 1000000, DEFAULT_LATENCY, rw));
   g_object_class_install_property (gobject_class, PROP_CHUNK_SIZE,
       g_param_spec_uint ("chunk-size", "Chunk size",
-          "RTMP chunk size for what we send", 128, 0x7FFFFFFF,
+          "Chunk size in bytes announced to every publisher (Set Chunk "
+          "Size) and used for what we send; FFmpeg publishers echo it, so "
+          "a large one saves them send calls", 128, 0x7FFFFFFF,
           DEFAULT_CHUNK_SIZE, rw));
   g_object_class_install_property (gobject_class, PROP_MAX_QUEUE_BYTES,
       g_param_spec_uint ("max-queue-bytes", "Maximum queue bytes",
@@ -625,7 +631,8 @@ install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Stats",
           "Statistics of the current (or last) publisher and of the "
-          "publishers served", GST_TYPE_STRUCTURE,
+          "publishers served (fields: see stats-fields above)",
+          GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
@@ -657,6 +664,7 @@ gst_rtmp_ingest_src_class_init (GstRtmpIngestSrcClass * klass)
       "Receives a stream published over RTMP/RTMPS (and Enhanced RTMP) "
       "by OBS, FFmpeg or any encoder, as FLV",
       "gst-ertmp developers");
+  gst_rtmp_ingest_src_add_documentation (element_class);
 }
 
 static void

@@ -7,7 +7,9 @@
  *  - gstrtmpingestserver.c: the I/O thread (listening socket, connections,
  *    authentication, session events -> queued tags);
  *  - gstrtmpingesttags.c: the streaming side (FLV header, streamheader
- *    caps, timestamps on the running time, DISCONT per publisher).
+ *    caps, timestamps on the running time, DISCONT per publisher);
+ *  - gstrtmpingestlocation.c: location and GstURIHandler;
+ *  - gstrtmpingestdoc.c: the reference gst-inspect-1.0 prints.
  */
 #ifndef __GST_RTMP_INGEST_SRC_H__
 #define __GST_RTMP_INGEST_SRC_H__
@@ -66,6 +68,8 @@ struct _GstRtmpIngestSrc
   gchar *tls_certificate_file;
   gchar *tls_key_file;
   gboolean tls_scheme;          /* location was rtmps:// */
+  gchar *bad_location;          /* the last location set, refused
+                                 * (redacted), or NULL */
   gint bound_port;
 
   /* I/O thread, started by start(), stopped by stop() */
@@ -117,6 +121,16 @@ void gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src,
     GstRtmpIngestItem * item);
 void gst_rtmp_ingest_src_post (GstRtmpIngestSrc * src,
     GstStructure * structure);
+
+/* gstrtmpingestlocation.c, under the object lock (but the handler's) */
+void gst_rtmp_ingest_src_set_location (GstRtmpIngestSrc * src,
+    const gchar * location);
+gchar *gst_rtmp_ingest_src_get_location (GstRtmpIngestSrc * src);
+void gst_rtmp_ingest_src_uri_handler_init (gpointer g_iface,
+    gpointer iface_data);
+
+/* gstrtmpingestdoc.c: signals, bus messages, stats for gst-inspect */
+void gst_rtmp_ingest_src_add_documentation (GstElementClass * klass);
 
 /* gstrtmpingestserver.c */
 gboolean gst_rtmp_ingest_server_start (GstRtmpIngestSrc * src,

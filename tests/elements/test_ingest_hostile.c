@@ -95,6 +95,13 @@ fixture_start (Fixture * f, const gchar * props)
   g_object_get (f->src, "bound-port", &port, NULL);
   fail_unless (port > 0 && port < 65536, "bound-port %d", port);
   f->port = port;
+  /* without a stream key the start warns: not a fault of any peer */
+  if (strstr (props, "stream-key") == NULL) {
+    GstMessage *m = gst_bus_pop_filtered (f->bus, GST_MESSAGE_WARNING);
+
+    fail_unless (m != NULL, "no warning without a stream key");
+    gst_message_unref (m);
+  }
 }
 
 typedef struct
