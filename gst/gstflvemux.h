@@ -1,8 +1,8 @@
 /* gst-ertmp: flvemux, elementary streams -> legacy or Enhanced FLV tags
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#ifndef __GST_ERTMP_FLV_EMUX_H__
-#define __GST_ERTMP_FLV_EMUX_H__
+#ifndef __GST_FLV_EMUX_H__
+#define __GST_FLV_EMUX_H__
 
 #include <gst/gst.h>
 #include <gst/base/gstaggregator.h>
@@ -13,16 +13,16 @@
 
 G_BEGIN_DECLS
 
-#define GST_TYPE_ERTMP_FLV_EMUX_PAD (gst_ertmp_flv_emux_pad_get_type ())
-G_DECLARE_FINAL_TYPE (GstErtmpFlvEMuxPad, gst_ertmp_flv_emux_pad,
-    GST, ERTMP_FLV_EMUX_PAD, GstAggregatorPad);
+#define GST_TYPE_FLV_EMUX_PAD (gst_flv_emux_pad_get_type ())
+G_DECLARE_FINAL_TYPE (GstFlvEMuxPad, gst_flv_emux_pad,
+    GST, FLV_EMUX_PAD, GstAggregatorPad);
 
-#define GST_TYPE_ERTMP_FLV_EMUX (gst_ertmp_flv_emux_get_type ())
-G_DECLARE_FINAL_TYPE (GstErtmpFlvEMux, gst_ertmp_flv_emux,
-    GST, ERTMP_FLV_EMUX, GstAggregator);
+#define GST_TYPE_FLV_EMUX (gst_flv_emux_get_type ())
+G_DECLARE_FINAL_TYPE (GstFlvEMux, gst_flv_emux,
+    GST, FLV_EMUX, GstAggregator);
 
 /* What one track's caps say, in wire terms.  Built from caps by
- * gst_ertmp_flv_emux_track_from_caps(); compared to find what changed. */
+ * gst_flv_emux_track_from_caps(); compared to find what changed. */
 typedef struct
 {
   ertmp_codec codec;
@@ -40,9 +40,9 @@ typedef struct
   gint width, height;
   gdouble framerate;
   gint rate, n_channels, sample_bits;
-} GstErtmpFlvEMuxTrack;
+} GstFlvEMuxTrack;
 
-struct _GstErtmpFlvEMuxPad
+struct _GstFlvEMuxPad
 {
   GstAggregatorPad parent;
 
@@ -51,7 +51,7 @@ struct _GstErtmpFlvEMuxPad
 
   /* streaming thread only */
   gboolean configured;
-  GstErtmpFlvEMuxTrack track;
+  GstFlvEMuxTrack track;
   gboolean send_config;         /* SequenceStart (+ channels) before next */
   gboolean send_color;          /* colorInfo before the next frame */
   GPtrArray *config_tags;       /* the last config tags, for streamheader */
@@ -63,7 +63,7 @@ struct _GstErtmpFlvEMuxPad
   guint64 bytes;
 };
 
-struct _GstErtmpFlvEMux
+struct _GstFlvEMux
 {
   GstAggregator parent;
 
@@ -90,34 +90,34 @@ struct _GstErtmpFlvEMux
 
 /* gstflvemuxtrack.c: caps -> track.  FALSE with *why set (a message for the
  * user) when the caps cannot be written. */
-gboolean gst_ertmp_flv_emux_track_from_caps (GstErtmpFlvEMuxTrack * track,
+gboolean gst_flv_emux_track_from_caps (GstFlvEMuxTrack * track,
     const GstCaps * caps, guint8 track_id, gboolean fourcc_legacy,
     gchar ** why);
-void gst_ertmp_flv_emux_track_clear (GstErtmpFlvEMuxTrack * track);
+void gst_flv_emux_track_clear (GstFlvEMuxTrack * track);
 /* whether a SequenceStart / MultichannelConfig resend is due (@old may be
  * the zeroed track of an unconfigured pad) */
-gboolean gst_ertmp_flv_emux_track_config_changed (
-    const GstErtmpFlvEMuxTrack * old, const GstErtmpFlvEMuxTrack * track);
-gboolean gst_ertmp_flv_emux_track_color_changed (
-    const GstErtmpFlvEMuxTrack * old, const GstErtmpFlvEMuxTrack * track);
+gboolean gst_flv_emux_track_config_changed (
+    const GstFlvEMuxTrack * old, const GstFlvEMuxTrack * track);
+gboolean gst_flv_emux_track_color_changed (
+    const GstFlvEMuxTrack * old, const GstFlvEMuxTrack * track);
 
 /* gstflvemuxwrite.c: output, one tag per buffer.  write_frame takes @buf
  * (transfer full). */
-gboolean gst_ertmp_flv_emux_buffer_time (GstErtmpFlvEMuxPad * pad,
+gboolean gst_flv_emux_buffer_time (GstFlvEMuxPad * pad,
     GstBuffer * buf, GstClockTimeDiff * dts, GstClockTimeDiff * pts);
-GstFlowReturn gst_ertmp_flv_emux_write_header (GstErtmpFlvEMux * mux);
-GstFlowReturn gst_ertmp_flv_emux_write_frame (GstErtmpFlvEMux * mux,
-    GstErtmpFlvEMuxPad * pad, GstBuffer * buf);
-GstFlowReturn gst_ertmp_flv_emux_write_eos (GstErtmpFlvEMux * mux);
+GstFlowReturn gst_flv_emux_write_header (GstFlvEMux * mux);
+GstFlowReturn gst_flv_emux_write_frame (GstFlvEMux * mux,
+    GstFlvEMuxPad * pad, GstBuffer * buf);
+GstFlowReturn gst_flv_emux_write_eos (GstFlvEMux * mux);
 
 /* gstflvemuxtrack.c: av1C from the Sequence Header OBU of a temporal unit
  * (obu-stream, ertmp_media_build_av1c()); NULL when there is none */
-GBytes *gst_ertmp_flv_emux_av1c_from_tu (const guint8 * data, gsize len);
+GBytes *gst_flv_emux_av1c_from_tu (const guint8 * data, gsize len);
 
 /* gstflvemuxmeta.c: the onMetaData SCRIPTDATA body for the pads' tracks
  * (transfer full) */
-GBytes *gst_ertmp_flv_emux_metadata (GstErtmpFlvEMux * mux);
+GBytes *gst_flv_emux_metadata (GstFlvEMux * mux);
 
 G_END_DECLS
 
-#endif /* __GST_ERTMP_FLV_EMUX_H__ */
+#endif /* __GST_FLV_EMUX_H__ */

@@ -21,7 +21,7 @@
 #define FLAC_STREAMINFO_LEN 34
 
 void
-gst_ertmp_flv_emux_track_clear (GstErtmpFlvEMuxTrack * track)
+gst_flv_emux_track_clear (GstFlvEMuxTrack * track)
 {
   g_clear_pointer (&track->seq_start, g_bytes_unref);
   memset (track, 0, sizeof (*track));
@@ -31,7 +31,7 @@ gst_ertmp_flv_emux_track_clear (GstErtmpFlvEMuxTrack * track)
  * legacy and track 0 only; AVC, AAC and MP3 are legacy on track 0 unless
  * @fourcc_legacy; everything else is Enhanced. */
 static gboolean
-choose_form (GstErtmpFlvEMuxTrack * t, guint8 track_id,
+choose_form (GstFlvEMuxTrack * t, guint8 track_id,
     gboolean fourcc_legacy, gchar ** why)
 {
   const ertmp_codec_info *info;
@@ -54,7 +54,7 @@ choose_form (GstErtmpFlvEMuxTrack * t, guint8 track_id,
 
 /* The legacy audio byte 0 fields (flv.md 4) */
 static gboolean
-set_sound_bits (GstErtmpFlvEMuxTrack * t, const GstStructure * s,
+set_sound_bits (GstFlvEMuxTrack * t, const GstStructure * s,
     gchar ** why)
 {
   const gchar *format = gst_structure_get_string (s, "format");
@@ -245,7 +245,7 @@ vvcc_seq_start (const GstStructure * s)
 
 /* The SequenceStart body; FALSE with *why when one is needed and missing */
 static gboolean
-set_seq_start (GstErtmpFlvEMuxTrack * t, const GstCaps * caps,
+set_seq_start (GstFlvEMuxTrack * t, const GstCaps * caps,
     const GstStructure * s, gchar ** why)
 {
   GstBuffer *codec_data = caps_buffer (s, "codec_data", 0);
@@ -287,7 +287,7 @@ set_seq_start (GstErtmpFlvEMuxTrack * t, const GstCaps * caps,
 }
 
 GBytes *
-gst_ertmp_flv_emux_av1c_from_tu (const guint8 * data, gsize len)
+gst_flv_emux_av1c_from_tu (const guint8 * data, gsize len)
 {
   GByteArray *out = g_byte_array_new ();
 
@@ -299,7 +299,7 @@ gst_ertmp_flv_emux_av1c_from_tu (const guint8 * data, gsize len)
 }
 
 static void
-set_format (GstErtmpFlvEMuxTrack * t, const GstStructure * s)
+set_format (GstFlvEMuxTrack * t, const GstStructure * s)
 {
   gint num = 0, den = 1;
 
@@ -312,7 +312,7 @@ set_format (GstErtmpFlvEMuxTrack * t, const GstStructure * s)
 }
 
 gboolean
-gst_ertmp_flv_emux_track_from_caps (GstErtmpFlvEMuxTrack * t,
+gst_flv_emux_track_from_caps (GstFlvEMuxTrack * t,
     const GstCaps * caps, guint8 track_id, gboolean fourcc_legacy,
     gchar ** why)
 {
@@ -344,7 +344,7 @@ gst_ertmp_flv_emux_track_from_caps (GstErtmpFlvEMuxTrack * t,
   return TRUE;
 
 fail:
-  gst_ertmp_flv_emux_track_clear (t);
+  gst_flv_emux_track_clear (t);
   return FALSE;
 }
 
@@ -355,8 +355,8 @@ bytes_equal (GBytes * a, GBytes * b)
 }
 
 gboolean
-gst_ertmp_flv_emux_track_config_changed (const GstErtmpFlvEMuxTrack * old,
-    const GstErtmpFlvEMuxTrack * t)
+gst_flv_emux_track_config_changed (const GstFlvEMuxTrack * old,
+    const GstFlvEMuxTrack * t)
 {
   return old->codec != t->codec || old->enhanced != t->enhanced ||
       !bytes_equal (old->seq_start, t->seq_start) ||
@@ -367,8 +367,8 @@ gst_ertmp_flv_emux_track_config_changed (const GstErtmpFlvEMuxTrack * old,
 }
 
 gboolean
-gst_ertmp_flv_emux_track_color_changed (const GstErtmpFlvEMuxTrack * old,
-    const GstErtmpFlvEMuxTrack * t)
+gst_flv_emux_track_color_changed (const GstFlvEMuxTrack * old,
+    const GstFlvEMuxTrack * t)
 {
   return old->has_color != t->has_color ||
       memcmp (&old->color, &t->color, sizeof (t->color)) != 0;
