@@ -121,7 +121,15 @@ gst_flv_emux_pad_init (GstFlvEMuxPad * pad)
 }
 
 G_DEFINE_TYPE (GstFlvEMux, gst_flv_emux, GST_TYPE_AGGREGATOR);
-GST_ELEMENT_REGISTER_DEFINE (flvemux, "flvemux", GST_RANK_PRIMARY,
+/* SECONDARY, below flvmux's PRIMARY: encodebin and other muxer
+ * autoplugging take the highest-ranked muxer whose pads accept every
+ * stream, so a video/x-flv profile of flvmux's formats (H.264, AAC, MP3,
+ * ...) keeps getting flvmux, as before this plugin was installed, and one
+ * that only flvemux can write (H.265, AV1, VP9, Opus, multitrack, ...)
+ * gets flvemux.  At equal rank the name would decide, and "flvemux" sorts
+ * before "flvmux". */
+#define FLV_EMUX_RANK GST_RANK_SECONDARY
+GST_ELEMENT_REGISTER_DEFINE (flvemux, "flvemux", FLV_EMUX_RANK,
     GST_TYPE_FLV_EMUX);
 
 /* ---- pads ------------------------------------------------------------ */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <gst/gst.h>
 #include <gst/check/gstcheck.h>
+#include <gst/pbutils/encoding-profile.h>
 
 GST_START_TEST (test_instance_name)
 {
@@ -33,6 +34,80 @@ GST_START_TEST (test_instance_name)
 
 GST_END_TEST;
 
+/* The muxer encodebin creates for a video/x-flv profile of @video
+ * (+ @audio, may be NULL): its factory name */
+static gchar *
+encodebin_muxer (const gchar * video, const gchar * audio)
+{
+  GstCaps *fmt = gst_caps_from_string ("video/x-flv");
+  GstCaps *vcaps = gst_caps_from_string (video);
+  GstEncodingContainerProfile *prof =
+      gst_encoding_container_profile_new ("flv", NULL, fmt, NULL);
+  GstElement *ebin = gst_element_factory_make ("encodebin", NULL);
+  GstIterator *it;
+  GValue v = G_VALUE_INIT;
+  gchar *muxer = NULL;
+
+  fail_unless (ebin != NULL);
+  gst_encoding_container_profile_add_profile (prof, (GstEncodingProfile *)
+      gst_encoding_video_profile_new (vcaps, NULL, NULL, 0));
+  if (audio != NULL) {
+    GstCaps *acaps = gst_caps_from_string (audio);
+
+    gst_encoding_container_profile_add_profile (prof, (GstEncodingProfile *)
+        gst_encoding_audio_profile_new (acaps, NULL, NULL, 0));
+    gst_caps_unref (acaps);
+  }
+  g_object_set (ebin, "profile", prof, NULL);
+  it = gst_bin_iterate_elements (GST_BIN (ebin));
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&v);
+    GstElementFactory *f = gst_element_get_factory (e);
+
+    if (f != NULL && gst_element_factory_list_is_type (f,
+            GST_ELEMENT_FACTORY_TYPE_MUXER))
+      muxer = g_strdup (GST_OBJECT_NAME (f));
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  gst_object_unref (ebin);
+  gst_encoding_profile_unref (prof);
+  gst_caps_unref (vcaps);
+  gst_caps_unref (fmt);
+  return muxer;
+}
+
+/* The rank is deliberate: below flvmux (PRIMARY), so that encodebin keeps
+ * flvmux for what flvmux writes and takes flvemux for what only it
+ * writes; at equal rank "flvemux" sorts first and took H.264 from flvmux */
+GST_START_TEST (test_rank_against_flvmux)
+{
+  GstElementFactory *emux = gst_element_factory_find ("flvemux");
+  GstElementFactory *mux = gst_element_factory_find ("flvmux");
+  gchar *name;
+
+  fail_unless (emux != NULL && mux != NULL);
+  fail_unless_equals_int (gst_plugin_feature_get_rank (GST_PLUGIN_FEATURE
+          (emux)), GST_RANK_SECONDARY);
+  fail_unless (gst_plugin_feature_get_rank (GST_PLUGIN_FEATURE (emux)) <
+      gst_plugin_feature_get_rank (GST_PLUGIN_FEATURE (mux)));
+  gst_object_unref (emux);
+  gst_object_unref (mux);
+
+  name = encodebin_muxer ("video/x-h264", "audio/mpeg, mpegversion=(int)4");
+  fail_unless_equals_string (name, "flvmux");
+  g_free (name);
+  name = encodebin_muxer ("video/x-h265", "audio/x-opus");
+  fail_unless_equals_string (name, "flvemux");
+  g_free (name);
+  name = encodebin_muxer ("video/x-vp9", NULL);
+  fail_unless_equals_string (name, "flvemux");
+  g_free (name);
+}
+
+GST_END_TEST;
+
 static Suite *
 flvemux_element_suite (void)
 {
@@ -41,6 +116,7 @@ flvemux_element_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_instance_name);
+  tcase_add_test (tc, test_rank_against_flvmux);
   return s;
 }
 
