@@ -94,9 +94,19 @@ gst_flv_emux_pad_finalize (GObject * object)
   GstFlvEMuxPad *pad = GST_FLV_EMUX_PAD (object);
 
   gst_flv_emux_track_clear (&pad->track);
+  gst_flv_emux_dts_clear (&pad->dts);
   g_ptr_array_unref (pad->config_tags);
   gst_clear_buffer (&pad->color_tag);
   G_OBJECT_CLASS (gst_flv_emux_pad_parent_class)->finalize (object);
+}
+
+/* A flush drops the frames held for their DTS; the next buffers start a
+ * new reorder window */
+static GstFlowReturn
+gst_flv_emux_pad_flush (GstAggregatorPad * apad, GstAggregator * agg)
+{
+  gst_flv_emux_dts_clear (&GST_FLV_EMUX_PAD (apad)->dts);
+  return GST_FLOW_OK;
 }
 
 static void
@@ -104,6 +114,7 @@ gst_flv_emux_pad_class_init (GstFlvEMuxPadClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
 
+  GST_AGGREGATOR_PAD_CLASS (klass)->flush = gst_flv_emux_pad_flush;
   gobject_class->get_property = gst_flv_emux_pad_get_property;
   gobject_class->finalize = gst_flv_emux_pad_finalize;
   g_object_class_install_property (gobject_class, PROP_PAD_TRACK_ID,
@@ -116,6 +127,7 @@ gst_flv_emux_pad_class_init (GstFlvEMuxPadClass * klass)
 static void
 gst_flv_emux_pad_init (GstFlvEMuxPad * pad)
 {
+  gst_flv_emux_dts_init (&pad->dts);
   pad->config_tags = g_ptr_array_new_with_free_func (
       (GDestroyNotify) gst_buffer_unref);
 }
@@ -271,34 +283,151 @@ gst_flv_emux_sink_event (GstAggregator * agg, GstAggregatorPad * apad,
 
 /* ---- aggregation ----------------------------------------------------- */
 
-/* The pad whose queued buffer has the earliest DTS running time (ties: the
- * first pad, video before audio as requested), with its buffer peeked. */
-static GstFlvEMuxPad *
-earliest_pad (GstFlvEMux * mux, GstClockTimeDiff * time)
+static gpointer
+ref_object (gconstpointer object, gpointer unused)
 {
-  GstFlvEMuxPad *best = NULL;
-  GstClockTimeDiff dts, pts;
-  GList *l;
+  return gst_object_ref ((gpointer) object);
+}
+
+static GList *
+ref_sinkpads (GstFlvEMux * mux)
+{
+  GList *pads;
 
   GST_OBJECT_LOCK (mux);
-  for (l = GST_ELEMENT (mux)->sinkpads; l != NULL; l = l->next) {
-    GstFlvEMuxPad *pad = l->data;
-    GstBuffer *buf = gst_aggregator_pad_peek_buffer (l->data);
+  pads = g_list_copy_deep (GST_ELEMENT (mux)->sinkpads, ref_object, NULL);
+  GST_OBJECT_UNLOCK (mux);
+  return pads;
+}
 
-    if (buf == NULL)
-      continue;
-    if (!gst_flv_emux_buffer_time (pad, buf, &dts, &pts))
-      dts = G_MININT64;         /* no time: out at once, then dropped */
-    if (best == NULL || dts < *time) {
-      best = pad;
-      *time = dts;
+/* R frame durations of the pads that rebuild DTS, as latency */
+static void
+update_latency (GstFlvEMux * mux)
+{
+  GstClockTime latency = 0;
+  GList *pads = ref_sinkpads (mux), *l;
+
+  for (l = pads; l != NULL; l = l->next)
+    latency = MAX (latency,
+        gst_flv_emux_dts_latency (&GST_FLV_EMUX_PAD (l->data)->dts));
+  g_list_free_full (pads, gst_object_unref);
+  GST_INFO_OBJECT (mux, "latency %" GST_TIME_FORMAT, GST_TIME_ARGS (latency));
+  gst_aggregator_set_latency (GST_AGGREGATOR (mux), latency, latency);
+}
+
+/* Moves @pad's queued buffers that lack a DTS into its rebuilder until one
+ * frame is ready (or the queue is empty; at EOS the held frames go). */
+static void
+feed_rebuilder (GstFlvEMux * mux, GstFlvEMuxPad * pad)
+{
+  GstAggregatorPad *apad = GST_AGGREGATOR_PAD (pad);
+  GstClockTimeDiff dts, pts;
+  GstBuffer *buf;
+  gboolean active;
+
+  while (g_queue_is_empty (&pad->dts.ready)) {
+    if ((buf = gst_aggregator_pad_peek_buffer (apad)) == NULL) {
+      if (gst_aggregator_pad_is_eos (apad))
+        gst_flv_emux_dts_drain (&pad->dts);
+      return;
     }
+    active = pad->dts.active;
+    if (!gst_flv_emux_dts_wanted (pad, buf)) {
+      gst_buffer_unref (buf);
+      return;
+    }
+    if (!active)
+      update_latency (mux);
     gst_buffer_unref (buf);
+    buf = gst_aggregator_pad_pop_buffer (apad);
+    if (!gst_flv_emux_buffer_time (pad, buf, &dts, &pts)) {
+      GST_WARNING_OBJECT (pad, "dropping a buffer without a valid PTS");
+      gst_buffer_unref (buf);
+    } else if (!gst_flv_emux_dts_push (&pad->dts, buf, pts) &&
+        !pad->dts.warned) {
+      pad->dts.warned = TRUE;
+      GST_ELEMENT_WARNING (mux, STREAM, MUX, ("Pad %s: the video reorders "
+              "frames further than its sequence header says (%u frames); "
+              "some decode times are approximate.", GST_PAD_NAME (pad),
+              pad->dts.depth), ("PTS %" GST_STIME_FORMAT,
+              GST_STIME_ARGS (pts)));
+    }
+  }
+}
+
+/* The DTS running time of what @pad writes next: FALSE when it has
+ * nothing; *waiting when it rebuilds DTS and needs more input first */
+static gboolean
+pad_next_time (GstFlvEMuxPad * pad, GstClockTimeDiff * time,
+    gboolean * waiting)
+{
+  GstFlvEMuxFrame *f = g_queue_peek_head (&pad->dts.ready);
+  GstClockTimeDiff pts;
+  GstBuffer *buf;
+
+  if (f != NULL) {
+    *time = f->dts;
+    return TRUE;
+  }
+  if (pad->dts.active) {
+    *waiting = !gst_aggregator_pad_is_eos (GST_AGGREGATOR_PAD (pad));
+    return FALSE;
+  }
+  if ((buf = gst_aggregator_pad_peek_buffer (GST_AGGREGATOR_PAD (pad))) ==
+      NULL)
+    return FALSE;
+  if (!gst_flv_emux_buffer_time (pad, buf, time, &pts))
+    *time = G_MININT64;         /* no time: out at once, then dropped */
+  gst_buffer_unref (buf);
+  return TRUE;
+}
+
+/* The pad with the earliest DTS running time (ties: the first pad, video
+ * before audio as requested); *waiting as above, for any pad */
+static GstFlvEMuxPad *
+earliest_pad (GstFlvEMux * mux, GstClockTimeDiff * time, gboolean * waiting)
+{
+  GstFlvEMuxPad *best = NULL;
+  GstClockTimeDiff t;
+  GList *pads = ref_sinkpads (mux), *l;
+
+  *waiting = FALSE;
+  for (l = pads; l != NULL; l = l->next) {
+    if (!pad_next_time (l->data, &t, waiting))
+      continue;
+    if (best == NULL || t < *time) {
+      best = l->data;
+      *time = t;
+    }
   }
   if (best != NULL)
     gst_object_ref (best);
-  GST_OBJECT_UNLOCK (mux);
+  g_list_free_full (pads, gst_object_unref);
   return best;
+}
+
+/* Writes @pad's next frame: a rebuilt one, or its queued buffer */
+static GstFlowReturn
+write_next (GstFlvEMux * mux, GstFlvEMuxPad * pad)
+{
+  GstFlvEMuxFrame *f = g_queue_pop_head (&pad->dts.ready);
+  GstClockTimeDiff dts, pts;
+  GstBuffer *buf;
+
+  if (f != NULL) {
+    buf = f->buf;
+    dts = f->dts;
+    pts = f->pts;
+    g_free (f);
+    return gst_flv_emux_write_frame (mux, pad, buf, dts, pts);
+  }
+  buf = gst_aggregator_pad_pop_buffer (GST_AGGREGATOR_PAD (pad));
+  if (!gst_flv_emux_buffer_time (pad, buf, &dts, &pts)) {
+    GST_WARNING_OBJECT (pad, "dropping a buffer without a valid timestamp");
+    gst_buffer_unref (buf);
+    return GST_FLOW_OK;
+  }
+  return gst_flv_emux_write_frame (mux, pad, buf, dts, pts);
 }
 
 static GstFlowReturn
@@ -308,12 +437,22 @@ gst_flv_emux_aggregate (GstAggregator * agg, gboolean timeout)
   GstFlvEMuxPad *pad;
   GstClockTimeDiff time = 0;
   GstFlowReturn ret = GST_FLOW_OK;
+  gboolean waiting;
+  GList *pads = ref_sinkpads (mux), *l;
 
-  pad = earliest_pad (mux, &time);
+  for (l = pads; l != NULL; l = l->next)
+    feed_rebuilder (mux, l->data);
+  g_list_free_full (pads, gst_object_unref);
+  pad = earliest_pad (mux, &time, &waiting);
+  if (waiting && !timeout) {
+    /* a pad holds frames until its next buffer tells their DTS */
+    gst_clear_object (&pad);
+    return GST_FLOW_OK;
+  }
   if (pad == NULL) {
     /* aggregate() without a buffer anywhere: every pad is at EOS, or a
      * live timeout with nothing queued */
-    if (timeout)
+    if (timeout || waiting)
       return GST_FLOW_OK;
     if (!mux->header_sent)
       ret = gst_flv_emux_write_header (mux);
@@ -330,8 +469,7 @@ gst_flv_emux_aggregate (GstAggregator * agg, gboolean timeout)
   if (!mux->header_sent)
     ret = gst_flv_emux_write_header (mux);
   if (ret == GST_FLOW_OK)
-    ret = gst_flv_emux_write_frame (mux, pad,
-        gst_aggregator_pad_pop_buffer (GST_AGGREGATOR_PAD (pad)));
+    ret = write_next (mux, pad);
   gst_object_unref (pad);
   return ret;
 }
@@ -341,8 +479,9 @@ gst_flv_emux_get_next_time (GstAggregator * agg)
 {
   GstFlvEMuxPad *pad;
   GstClockTimeDiff time = 0;
+  gboolean waiting;
 
-  pad = earliest_pad (GST_FLV_EMUX (agg), &time);
+  pad = earliest_pad (GST_FLV_EMUX (agg), &time, &waiting);
   if (pad == NULL)
     return GST_CLOCK_TIME_NONE;
   gst_object_unref (pad);
@@ -376,6 +515,7 @@ reset (GstFlvEMux * mux)
     pad->send_config = pad->send_color = pad->configured;
     pad->sent_frame = FALSE;
     pad->frames = pad->bytes = 0;
+    gst_flv_emux_dts_clear (&pad->dts);
     g_ptr_array_set_size (pad->config_tags, 0);
     gst_clear_buffer (&pad->color_tag);
   }

@@ -10,6 +10,7 @@
 #include "ertmp_codec.h"
 #include "ertmp_media.h"
 #include "ertmp_media_config.h"
+#include "ertmp_media_reorder.h"
 
 G_BEGIN_DECLS
 
@@ -39,8 +40,35 @@ typedef struct
   /* onMetaData */
   gint width, height;
   gdouble framerate;
+  gint fps_n, fps_d;            /* 0/1 when unknown or variable */
   gint rate, n_channels, sample_bits;
 } GstFlvEMuxTrack;
+
+/* A frame whose DTS was rebuilt, with its running times */
+typedef struct
+{
+  GstBuffer *buf;
+  GstClockTimeDiff dts, pts;
+} GstFlvEMuxFrame;
+
+/* Decode times rebuilt from presentation times (gstflvemuxdts.c): for a
+ * reordering codec (avc1, hvc1, vvc1) whose buffers come without DTS.
+ * With the reorder depth R, the DTS of frame i is the (i - R)-th smallest
+ * PTS; the first R frames are held until frame R tells the smallest PTS,
+ * and get it minus (R - i) frame durations. */
+typedef struct
+{
+  gboolean active;
+  guint depth;                  /* R */
+  GstClockTime frame;           /* frame duration for the first R */
+  guint64 n;                    /* frames taken */
+  GstClockTimeDiff window[ERTMP_MEDIA_REORDER_MAX + 1]; /* sorted PTS */
+  guint n_window;
+  GstClockTimeDiff last_dts;
+  GQueue held;                  /* GstFlvEMuxFrame, the first R */
+  GQueue ready;                 /* GstFlvEMuxFrame, DTS known */
+  gboolean warned;              /* deeper reorder than R seen */
+} GstFlvEMuxDts;
 
 struct _GstFlvEMuxPad
 {
@@ -61,6 +89,7 @@ struct _GstFlvEMuxPad
   guint bitrate;                /* bit/s from tags, 0 unknown */
   guint64 frames;               /* stats */
   guint64 bytes;
+  GstFlvEMuxDts dts;
 };
 
 struct _GstFlvEMux
@@ -102,12 +131,29 @@ gboolean gst_flv_emux_track_color_changed (
     const GstFlvEMuxTrack * old, const GstFlvEMuxTrack * track);
 
 /* gstflvemuxwrite.c: output, one tag per buffer.  write_frame takes @buf
- * (transfer full). */
+ * (transfer full) with its DTS and PTS running times. */
 gboolean gst_flv_emux_buffer_time (GstFlvEMuxPad * pad,
     GstBuffer * buf, GstClockTimeDiff * dts, GstClockTimeDiff * pts);
 GstFlowReturn gst_flv_emux_write_header (GstFlvEMux * mux);
 GstFlowReturn gst_flv_emux_write_frame (GstFlvEMux * mux,
-    GstFlvEMuxPad * pad, GstBuffer * buf);
+    GstFlvEMuxPad * pad, GstBuffer * buf, GstClockTimeDiff dts,
+    GstClockTimeDiff pts);
+
+/* gstflvemuxdts.c */
+void gst_flv_emux_dts_init (GstFlvEMuxDts * d);
+void gst_flv_emux_dts_clear (GstFlvEMuxDts * d);
+/* Whether @buf of @pad needs its DTS rebuilt; activates the rebuilding
+ * (reads R from the SequenceStart) on the first such buffer. */
+gboolean gst_flv_emux_dts_wanted (GstFlvEMuxPad * pad, GstBuffer * buf);
+/* Takes @buf (transfer full) of PTS running time @pts; frames whose DTS
+ * is then known move to d->ready.  FALSE (and a warning logged) when the
+ * stream reorders deeper than its R: the DTS is then clamped. */
+gboolean gst_flv_emux_dts_push (GstFlvEMuxDts * d, GstBuffer * buf,
+    GstClockTimeDiff pts);
+/* At EOS: every held frame to d->ready */
+void gst_flv_emux_dts_drain (GstFlvEMuxDts * d);
+/* The latency the held frames add: R frame durations */
+GstClockTime gst_flv_emux_dts_latency (const GstFlvEMuxDts * d);
 GstFlowReturn gst_flv_emux_write_eos (GstFlvEMux * mux);
 
 /* gstflvemuxtrack.c: av1C from the Sequence Header OBU of a temporal unit

@@ -305,8 +305,12 @@ set_format (GstFlvEMuxTrack * t, const GstStructure * s)
 
   gst_structure_get_int (s, "width", &t->width);
   gst_structure_get_int (s, "height", &t->height);
-  if (gst_structure_get_fraction (s, "framerate", &num, &den) && den > 0)
+  t->fps_d = 1;
+  if (gst_structure_get_fraction (s, "framerate", &num, &den) && den > 0) {
     gst_util_fraction_to_double (num, den, &t->framerate);
+    t->fps_n = MAX (num, 0);
+    t->fps_d = den;
+  }
   gst_structure_get_int (s, "rate", &t->rate);
   gst_structure_get_int (s, "channels", &t->n_channels);
 }

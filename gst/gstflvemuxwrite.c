@@ -391,13 +391,13 @@ frame_tag (GstFlvEMux * mux, GstFlvEMuxPad * pad, GstBuffer * buf,
   return out;
 }
 
-/* (transfer full) @buf */
+/* (transfer full) @buf, @dts and @pts: running times */
 GstFlowReturn
 gst_flv_emux_write_frame (GstFlvEMux * mux,
-    GstFlvEMuxPad * pad, GstBuffer * buf)
+    GstFlvEMuxPad * pad, GstBuffer * buf, GstClockTimeDiff dts,
+    GstClockTimeDiff pts)
 {
   GPtrArray *bufs;
-  GstClockTimeDiff dts, pts;
   gint64 ms;
   gint32 cts;
   guint32 nano;
@@ -405,11 +405,6 @@ gst_flv_emux_write_frame (GstFlvEMux * mux,
   gboolean resend = (pad->send_config || pad->send_color) &&
       mux->header_sent;
 
-  if (!gst_flv_emux_buffer_time (pad, buf, &dts, &pts)) {
-    GST_WARNING_OBJECT (pad, "dropping a buffer without a valid timestamp");
-    gst_buffer_unref (buf);
-    return GST_FLOW_OK;
-  }
   if (!seq_start_from_data (pad, buf)) {
     GST_WARNING_OBJECT (pad, "dropping a temporal unit before the first "
         "sequence header");

@@ -1,0 +1,170 @@
+/* gst-ertmp: flvemux, decode times rebuilt from presentation times
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * GStreamer 1.22's matroskademux ! h264parse / h265parse give PTS only.
+ * Writing DTS = PTS would make the tag times go back and forth and the
+ * composition times 0, so readers would get wrong PTS.  The reorder depth
+ * R of the stream (ertmp_media_reorder.h, from the SPS) bounds how far a
+ * frame can be ahead of its output position, so the DTS of frame i is
+ * the (i - R)-th smallest PTS, which is known once frame i is in: a window
+ * of R + 1 PTS, no look-ahead.  The first R frames precede the smallest
+ * PTS by R - i frame durations, which makes them wait for frame R: that is
+ * the only delay, R frame durations, reported as latency.  It is also
+ * what x264 and x265 do, so the DTS equal the encoder's.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gstflvemux.h"
+
+GST_DEBUG_CATEGORY_EXTERN (gst_flv_emux_debug);
+#define GST_CAT_DEFAULT gst_flv_emux_debug
+
+static void
+frame_free (GstFlvEMuxFrame * f)
+{
+  gst_buffer_unref (f->buf);
+  g_free (f);
+}
+
+void
+gst_flv_emux_dts_init (GstFlvEMuxDts * d)
+{
+  memset (d, 0, sizeof (*d));
+  g_queue_init (&d->held);
+  g_queue_init (&d->ready);
+}
+
+void
+gst_flv_emux_dts_clear (GstFlvEMuxDts * d)
+{
+  g_queue_clear_full (&d->held, (GDestroyNotify) frame_free);
+  g_queue_clear_full (&d->ready, (GDestroyNotify) frame_free);
+  gst_flv_emux_dts_init (d);
+}
+
+static GstClockTime
+frame_duration (const GstFlvEMuxTrack * t, GstBuffer * buf)
+{
+  if (t->fps_n > 0)
+    return gst_util_uint64_scale_int (GST_SECOND, t->fps_d, t->fps_n);
+  if (GST_BUFFER_DURATION_IS_VALID (buf))
+    return GST_BUFFER_DURATION (buf);
+  return 0;                     /* from the PTS spacing, when released */
+}
+
+gboolean
+gst_flv_emux_dts_wanted (GstFlvEMuxPad * pad, GstBuffer * buf)
+{
+  GstFlvEMuxDts *d = &pad->dts;
+  const ertmp_codec_info *info;
+  const guint8 *rec;
+  gsize len = 0;
+
+  if (d->active)
+    return TRUE;
+  info = ertmp_codec_get (pad->track.codec);
+  if (!pad->video || !pad->configured || info == NULL ||
+      !(info->flags & ERTMP_CODEC_FLAG_CTS) || GST_BUFFER_DTS_IS_VALID (buf)
+      || !GST_BUFFER_PTS_IS_VALID (buf))
+    return FALSE;
+  d->active = TRUE;
+  d->depth = ERTMP_MEDIA_REORDER_MAX;
+  rec = pad->track.seq_start ?
+      g_bytes_get_data (pad->track.seq_start, &len) : NULL;
+  if (rec == NULL || ertmp_media_reorder_depth (pad->track.codec, rec, len,
+          &d->depth) != ERTMP_OK)
+    GST_INFO_OBJECT (pad, "no reorder depth in the SequenceStart: "
+        "assuming the largest, %u", d->depth);
+  d->frame = frame_duration (&pad->track, buf);
+  GST_INFO_OBJECT (pad, "buffers without DTS: rebuilding it from the PTS, "
+      "reorder depth %u, frame %" GST_TIME_FORMAT, d->depth,
+      GST_TIME_ARGS (d->frame));
+  return TRUE;
+}
+
+/* Inserts @pts into the sorted window */
+static void
+window_insert (GstFlvEMuxDts * d, GstClockTimeDiff pts)
+{
+  guint i = d->n_window;
+
+  g_assert (d->n_window < G_N_ELEMENTS (d->window));
+  while (i > 0 && d->window[i - 1] > pts) {
+    d->window[i] = d->window[i - 1];
+    i--;
+  }
+  d->window[i] = pts;
+  d->n_window++;
+}
+
+static GstClockTimeDiff
+window_pop (GstFlvEMuxDts * d)
+{
+  GstClockTimeDiff min = d->window[0];
+
+  d->n_window--;
+  memmove (d->window, d->window + 1, d->n_window * sizeof (d->window[0]));
+  return min;
+}
+
+/* The held frames get the smallest PTS minus (R - i) frame durations */
+static void
+release_held (GstFlvEMuxDts * d)
+{
+  GstClockTimeDiff first = d->window[0];
+  GstClockTime frame = d->frame;
+  GstFlvEMuxFrame *f;
+  guint i;
+
+  if (frame == 0 && d->n_window > 1)
+    frame = (d->window[d->n_window - 1] - first) / (d->n_window - 1);
+  for (i = 0; (f = g_queue_pop_head (&d->held)) != NULL; i++) {
+    f->dts = first - (GstClockTimeDiff) ((d->depth - i) * frame);
+    d->last_dts = f->dts;
+    g_queue_push_tail (&d->ready, f);
+  }
+}
+
+gboolean
+gst_flv_emux_dts_push (GstFlvEMuxDts * d, GstBuffer * buf,
+    GstClockTimeDiff pts)
+{
+  GstFlvEMuxFrame *f = g_new0 (GstFlvEMuxFrame, 1);
+  gboolean ok = TRUE;
+
+  f->buf = buf;
+  f->pts = pts;
+  window_insert (d, pts);
+  if (d->n++ < d->depth) {
+    g_queue_push_tail (&d->held, f);
+    return TRUE;
+  }
+  if (!g_queue_is_empty (&d->held))
+    release_held (d);
+  f->dts = window_pop (d);
+  if (f->dts > f->pts || f->dts < d->last_dts) {
+    /* reordered deeper than R: keep DTS <= PTS and DTS rising */
+    ok = FALSE;
+    f->dts = MAX (MIN (f->dts, f->pts), d->last_dts);
+  }
+  d->last_dts = f->dts;
+  g_queue_push_tail (&d->ready, f);
+  return ok;
+}
+
+void
+gst_flv_emux_dts_drain (GstFlvEMuxDts * d)
+{
+  if (!g_queue_is_empty (&d->held))
+    release_held (d);
+}
+
+GstClockTime
+gst_flv_emux_dts_latency (const GstFlvEMuxDts * d)
+{
+  return d->active ? d->depth * d->frame : 0;
+}
