@@ -30,11 +30,14 @@ typedef struct
   gboolean enhanced;            /* FourCC form (else legacy header) */
   guint8 sound_rate, sound_size, sound_type;    /* legacy audio byte 0 */
   /* SequenceStart body; NULL when the codec has none, or (av01 without
-   * codec_data) until the first temporal unit supplies it */
+   * codec_data, vp09 without bit depth or chroma format) until the first
+   * temporal unit / key frame supplies it */
   GBytes *seq_start;
   gboolean seq_from_data;       /* build seq_start from the first buffer */
   gboolean has_channels;        /* MultichannelConfig (> 2 channels) */
   ertmp_media_channels channels;
+  ertmp_media_vpcc vpcc;        /* vp09/vp08: what the caps say */
+  gboolean vpcc_colorimetry;    /* the caps had colorimetry */
   gboolean has_color;           /* colorInfo Metadata */
   ertmp_media_color_info color;
   /* onMetaData */
@@ -159,6 +162,10 @@ GstFlowReturn gst_flv_emux_write_eos (GstFlvEMux * mux);
 /* gstflvemuxtrack.c: av1C from the Sequence Header OBU of a temporal unit
  * (obu-stream, ertmp_media_build_av1c()); NULL when there is none */
 GBytes *gst_flv_emux_av1c_from_tu (const guint8 * data, gsize len);
+/* vpcC from the caps and a VP9 key frame's header; NULL when @data is not
+ * a key frame */
+GBytes *gst_flv_emux_vpcc_from_frame (GstFlvEMuxTrack * track,
+    const guint8 * data, gsize len);
 
 /* gstflvemuxmeta.c: the onMetaData SCRIPTDATA body for the pads' tracks
  * (transfer full) */

@@ -192,34 +192,69 @@ bit_depth (const GstStructure * s)
   return depth;
 }
 
-/* vpcC (ertmp.md 2.8) from caps fields: profile, bit depth, chroma format
- * and site, colorimetry; level 0 (unknown) */
 static GBytes *
-vpcc_seq_start (const GstStructure * s)
+vpcc_bytes (const ertmp_media_vpcc * vpcc)
 {
-  ertmp_media_vpcc vpcc = { 0, };
+  GByteArray *out = g_byte_array_new ();
+
+  ertmp_media_write_vpcc (out, vpcc);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* vpcC (ertmp.md 2.8) in the 12-byte FullBox form of the VP codec ISO
+ * binding, from caps fields: profile, bit depth, chroma format and site,
+ * colorimetry, and the VP9 level for the size and frame rate.  FALSE when
+ * VP9 caps lack the bit depth or chroma format: the first key frame's
+ * header gives them (gst_flv_emux_vpcc_from_frame()). */
+static gboolean
+vpcc_from_caps (GstFlvEMuxTrack * t, const GstStructure * s)
+{
+  ertmp_media_vpcc *vpcc = &t->vpcc;
   const gchar *profile = gst_structure_get_string (s, "profile");
   const gchar *chroma = gst_structure_get_string (s, "chroma-format");
   const gchar *site = gst_structure_get_string (s, "chroma-site");
   guint primaries = 2, transfer = 2, matrix = 2;
-  GByteArray *out = g_byte_array_new ();
 
+  memset (vpcc, 0, sizeof (*vpcc));
+  vpcc->full_box = TRUE;
   if (profile != NULL && profile[0] >= '0' && profile[0] <= '3')
-    vpcc.profile = profile[0] - '0';
-  vpcc.bit_depth = bit_depth (s) ? MIN (bit_depth (s), 15) : 8;
-  vpcc.chroma_subsampling = site != NULL && strcmp (site, "mpeg2") == 0 ?
+    vpcc->profile = profile[0] - '0';
+  if (t->codec == ERTMP_CODEC_VP9)
+    vpcc->level = ertmp_media_vp9_level (MAX (t->width, 0),
+        MAX (t->height, 0), t->framerate);
+  vpcc->bit_depth = bit_depth (s) ? MIN (bit_depth (s), 15) : 8;
+  vpcc->chroma_subsampling = site != NULL && strcmp (site, "mpeg2") == 0 ?
       0 : 1;
   if (g_strcmp0 (chroma, "4:2:2") == 0)
-    vpcc.chroma_subsampling = 2;
+    vpcc->chroma_subsampling = 2;
   else if (g_strcmp0 (chroma, "4:4:4") == 0)
-    vpcc.chroma_subsampling = 3;
-  gst_ertmp_caps_get_colorimetry (s, &primaries, &transfer, &matrix,
-      &vpcc.full_range);
-  vpcc.primaries = primaries;
-  vpcc.transfer = transfer;
-  vpcc.matrix = matrix;
-  ertmp_media_write_vpcc (out, &vpcc);
-  return g_byte_array_free_to_bytes (out);
+    vpcc->chroma_subsampling = 3;
+  t->vpcc_colorimetry = gst_ertmp_caps_get_colorimetry (s, &primaries,
+      &transfer, &matrix, &vpcc->full_range);
+  vpcc->primaries = primaries;
+  vpcc->transfer = transfer;
+  vpcc->matrix = matrix;
+  return t->codec != ERTMP_CODEC_VP9 ||
+      (bit_depth (s) != 0 && chroma != NULL);
+}
+
+GBytes *
+gst_flv_emux_vpcc_from_frame (GstFlvEMuxTrack * t, const guint8 * data,
+    gsize len)
+{
+  ertmp_media_vpcc vpcc = t->vpcc;
+
+  if (ertmp_media_parse_vp9_frame (data, len, &vpcc) != ERTMP_OK)
+    return NULL;
+  /* the header codes neither the 4:2:0 siting nor (unlike the caps'
+   * colorimetry) the primaries and transfer */
+  if (vpcc.chroma_subsampling == 1)
+    vpcc.chroma_subsampling = t->vpcc.chroma_subsampling == 0 ? 0 : 1;
+  if (t->vpcc_colorimetry) {
+    vpcc.matrix = t->vpcc.matrix;
+    vpcc.full_range = t->vpcc.full_range;
+  }
+  return vpcc_bytes (&vpcc);
 }
 
 static GBytes *
@@ -266,8 +301,11 @@ set_seq_start (GstFlvEMuxTrack * t, const GstCaps * caps,
       break;
     case ERTMP_CODEC_VP9:
     case ERTMP_CODEC_VP8:
-      t->seq_start = vpcc_seq_start (s);
-      break;
+      if (vpcc_from_caps (t, s))
+        t->seq_start = vpcc_bytes (&t->vpcc);
+      else
+        t->seq_from_data = TRUE;
+      return TRUE;
     case ERTMP_CODEC_OPUS:
       what = "an OpusHead streamheader or the Opus caps fields";
       t->seq_start = opus_seq_start (caps, s);

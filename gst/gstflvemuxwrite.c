@@ -274,7 +274,8 @@ push_all (GstFlvEMux * mux, GPtrArray * bufs)
 }
 
 /* av01 without codec_data: the SequenceStart comes from the first temporal
- * unit that has a Sequence Header OBU */
+ * unit that has a Sequence Header OBU; vp09 without bit depth or chroma
+ * format in the caps: from the first key frame */
 static gboolean
 seq_start_from_data (GstFlvEMuxPad * pad, GstBuffer * buf)
 {
@@ -284,8 +285,11 @@ seq_start_from_data (GstFlvEMuxPad * pad, GstBuffer * buf)
     return TRUE;
   if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
     return FALSE;
-  pad->track.seq_start = gst_flv_emux_av1c_from_tu (map.data,
-      map.size);
+  if (pad->track.codec == ERTMP_CODEC_AV1)
+    pad->track.seq_start = gst_flv_emux_av1c_from_tu (map.data, map.size);
+  else
+    pad->track.seq_start = gst_flv_emux_vpcc_from_frame (&pad->track,
+        map.data, map.size);
   gst_buffer_unmap (buf, &map);
   return pad->track.seq_start != NULL;
 }
@@ -406,8 +410,8 @@ gst_flv_emux_write_frame (GstFlvEMux * mux,
       mux->header_sent;
 
   if (!seq_start_from_data (pad, buf)) {
-    GST_WARNING_OBJECT (pad, "dropping a temporal unit before the first "
-        "sequence header");
+    GST_WARNING_OBJECT (pad, "dropping a %s frame before the first one "
+        "that tells its SequenceStart", ertmp_codec_name (pad->track.codec));
     gst_buffer_unref (buf);
     return GST_FLOW_OK;
   }
