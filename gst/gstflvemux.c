@@ -18,6 +18,35 @@
  * MP3 on track 0 use the legacy FLV headers that every server and player
  * reads, unless #flvemux:enhanced-legacy-codecs is set.
  *
+ * ## Rank
+ *
+ * Secondary, below GStreamer's flvmux (primary).  encodebin takes the
+ * highest-ranked muxer that accepts every stream of a profile: a
+ * video/x-flv profile of H.264, AAC or MP3 keeps getting flvmux, one with
+ * H.265, AV1, VP9, Opus, ... gets flvemux.
+ *
+ * ## Decode times
+ *
+ * H.264 and H.265 after matroskademux ! h264parse / h265parse have PTS
+ * only.  flvemux then rebuilds the DTS from the reorder depth R in the
+ * SPS (H.264 max_num_reorder_frames, H.265 sps_max_num_reorder_pics): the
+ * DTS of frame i is the (i - R)-th smallest PTS, the one the encoder gave.
+ * The first R frames wait for frame R; that is R frame durations of
+ * latency, set when the rebuilding starts.  A first DTS before running
+ * time 0 shifts every tag by the same whole milliseconds (the stats'
+ * timestamp-offset); a later one (a live pad that starts late) is written
+ * at 0 with its PTS kept.
+ *
+ * ## Bus messages
+ *
+ * - ERROR core/negotiation: a pad's caps cannot be written (no FourCC on a
+ *   track > 0, missing codec_data, a legacy audio rate FLV cannot say).
+ * - ERROR stream/mux: a frame or onMetaData does not fit in an FLV tag
+ *   (composition time outside 24 bits, 16 MB of metadata).
+ * - WARNING stream/mux: a video without DTS reorders deeper than its SPS
+ *   says; some decode times are approximate.
+ * - LATENCY: the DTS rebuilding started and added R frame durations.
+ *
  * ## Examples
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=300 ! x265enc ! h265parse !
@@ -289,8 +318,8 @@ ref_object (gconstpointer object, gpointer unused)
   return gst_object_ref ((gpointer) object);
 }
 
-static GList *
-ref_sinkpads (GstFlvEMux * mux)
+GList *
+gst_flv_emux_ref_sinkpads (GstFlvEMux * mux)
 {
   GList *pads;
 
@@ -298,61 +327,6 @@ ref_sinkpads (GstFlvEMux * mux)
   pads = g_list_copy_deep (GST_ELEMENT (mux)->sinkpads, ref_object, NULL);
   GST_OBJECT_UNLOCK (mux);
   return pads;
-}
-
-/* R frame durations of the pads that rebuild DTS, as latency */
-static void
-update_latency (GstFlvEMux * mux)
-{
-  GstClockTime latency = 0;
-  GList *pads = ref_sinkpads (mux), *l;
-
-  for (l = pads; l != NULL; l = l->next)
-    latency = MAX (latency,
-        gst_flv_emux_dts_latency (&GST_FLV_EMUX_PAD (l->data)->dts));
-  g_list_free_full (pads, gst_object_unref);
-  GST_INFO_OBJECT (mux, "latency %" GST_TIME_FORMAT, GST_TIME_ARGS (latency));
-  gst_aggregator_set_latency (GST_AGGREGATOR (mux), latency, latency);
-}
-
-/* Moves @pad's queued buffers that lack a DTS into its rebuilder until one
- * frame is ready (or the queue is empty; at EOS the held frames go). */
-static void
-feed_rebuilder (GstFlvEMux * mux, GstFlvEMuxPad * pad)
-{
-  GstAggregatorPad *apad = GST_AGGREGATOR_PAD (pad);
-  GstClockTimeDiff dts, pts;
-  GstBuffer *buf;
-  gboolean active;
-
-  while (g_queue_is_empty (&pad->dts.ready)) {
-    if ((buf = gst_aggregator_pad_peek_buffer (apad)) == NULL) {
-      if (gst_aggregator_pad_is_eos (apad))
-        gst_flv_emux_dts_drain (&pad->dts);
-      return;
-    }
-    active = pad->dts.active;
-    if (!gst_flv_emux_dts_wanted (pad, buf)) {
-      gst_buffer_unref (buf);
-      return;
-    }
-    if (!active)
-      update_latency (mux);
-    gst_buffer_unref (buf);
-    buf = gst_aggregator_pad_pop_buffer (apad);
-    if (!gst_flv_emux_buffer_time (pad, buf, &dts, &pts)) {
-      GST_WARNING_OBJECT (pad, "dropping a buffer without a valid PTS");
-      gst_buffer_unref (buf);
-    } else if (!gst_flv_emux_dts_push (&pad->dts, buf, pts) &&
-        !pad->dts.warned) {
-      pad->dts.warned = TRUE;
-      GST_ELEMENT_WARNING (mux, STREAM, MUX, ("Pad %s: the video reorders "
-              "frames further than its sequence header says (%u frames); "
-              "some decode times are approximate.", GST_PAD_NAME (pad),
-              pad->dts.depth), ("PTS %" GST_STIME_FORMAT,
-              GST_STIME_ARGS (pts)));
-    }
-  }
 }
 
 /* The DTS running time of what @pad writes next: FALSE when it has
@@ -389,7 +363,7 @@ earliest_pad (GstFlvEMux * mux, GstClockTimeDiff * time, gboolean * waiting)
 {
   GstFlvEMuxPad *best = NULL;
   GstClockTimeDiff t;
-  GList *pads = ref_sinkpads (mux), *l;
+  GList *pads = gst_flv_emux_ref_sinkpads (mux), *l;
 
   *waiting = FALSE;
   for (l = pads; l != NULL; l = l->next) {
@@ -438,10 +412,10 @@ gst_flv_emux_aggregate (GstAggregator * agg, gboolean timeout)
   GstClockTimeDiff time = 0;
   GstFlowReturn ret = GST_FLOW_OK;
   gboolean waiting;
-  GList *pads = ref_sinkpads (mux), *l;
+  GList *pads = gst_flv_emux_ref_sinkpads (mux), *l;
 
   for (l = pads; l != NULL; l = l->next)
-    feed_rebuilder (mux, l->data);
+    gst_flv_emux_dts_feed (mux, l->data);
   g_list_free_full (pads, gst_object_unref);
   pad = earliest_pad (mux, &time, &waiting);
   if (waiting && !timeout) {
@@ -652,8 +626,11 @@ install_properties (GObjectClass * gobject_class)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
-          "Tags and bytes written, and the offset added to running times "
-          "so that no tag time is negative (ns)", GST_TYPE_STRUCTURE,
+          "application/x-flvemux-stats: tags (guint64, FLV tags written, "
+          "the file header not counted), bytes (guint64, bytes pushed, "
+          "header included), timestamp-offset (guint64, ns added to every "
+          "running time so that the first tag is not before 0, whole "
+          "milliseconds)", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
@@ -704,7 +681,14 @@ gst_flv_emux_class_init (GstFlvEMuxClass * klass)
       "Enhanced FLV muxer", "Codec/Muxer",
       "Muxes video and audio into legacy or Enhanced (E-RTMP v2) FLV: "
       "H.264, H.265, AV1, VP9, VP8, H.266, AAC, MP3, Opus, FLAC, AC-3, "
-      "E-AC-3, multitrack, HDR metadata, nanosecond timestamps",
+      "E-AC-3, multitrack, HDR metadata, nanosecond timestamps.  "
+      "Rank secondary, below flvmux: encodebin keeps flvmux for what both "
+      "write.  H.264/H.265 without DTS (matroskademux ! h264parse): DTS "
+      "rebuilt from the SPS reorder depth R, R frames of latency.  Bus "
+      "messages: ERROR core/negotiation (caps it cannot write, e.g. no "
+      "codec_data), ERROR stream/mux (a frame or onMetaData no FLV tag can "
+      "hold), WARNING stream/mux (video reordering deeper than its SPS "
+      "says: some DTS approximate), LATENCY (when DTS rebuilding starts)",
       "gst-ertmp developers");
   gst_type_mark_as_plugin_api (GST_TYPE_FLV_EMUX_PAD, 0);
 }

@@ -157,6 +157,13 @@ gboolean gst_flv_emux_dts_push (GstFlvEMuxDts * d, GstBuffer * buf,
 void gst_flv_emux_dts_drain (GstFlvEMuxDts * d);
 /* The latency the held frames add: R frame durations */
 GstClockTime gst_flv_emux_dts_latency (const GstFlvEMuxDts * d);
+/* Moves @pad's queued buffers that lack a DTS into its rebuilder until one
+ * frame is ready (at EOS: the held ones); sets the latency when the
+ * rebuilding starts, warns (once) of a reorder deeper than R */
+void gst_flv_emux_dts_feed (GstFlvEMux * mux, GstFlvEMuxPad * pad);
+
+/* gstflvemux.c: the sink pads, each with a reference */
+GList *gst_flv_emux_ref_sinkpads (GstFlvEMux * mux);
 GstFlowReturn gst_flv_emux_write_eos (GstFlvEMux * mux);
 
 /* gstflvemuxtrack.c: av1C from the Sequence Header OBU of a temporal unit

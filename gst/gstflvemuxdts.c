@@ -168,3 +168,60 @@ gst_flv_emux_dts_latency (const GstFlvEMuxDts * d)
 {
   return d->active ? d->depth * d->frame : 0;
 }
+
+/* ---- the aggregator side ------------------------------------------- */
+
+/* R frame durations of the pads that rebuild DTS, as latency */
+static void
+update_latency (GstFlvEMux * mux)
+{
+  GstClockTime latency = 0;
+  GList *pads = gst_flv_emux_ref_sinkpads (mux), *l;
+
+  for (l = pads; l != NULL; l = l->next)
+    latency = MAX (latency,
+        gst_flv_emux_dts_latency (&GST_FLV_EMUX_PAD (l->data)->dts));
+  g_list_free_full (pads, gst_object_unref);
+  GST_INFO_OBJECT (mux, "latency %" GST_TIME_FORMAT, GST_TIME_ARGS (latency));
+  gst_aggregator_set_latency (GST_AGGREGATOR (mux), latency, latency);
+}
+
+/* Moves @pad's queued buffers that lack a DTS into its rebuilder until one
+ * frame is ready (or the queue is empty; at EOS the held frames go). */
+void
+gst_flv_emux_dts_feed (GstFlvEMux * mux, GstFlvEMuxPad * pad)
+{
+  GstAggregatorPad *apad = GST_AGGREGATOR_PAD (pad);
+  GstClockTimeDiff dts, pts;
+  GstBuffer *buf;
+  gboolean active;
+
+  while (g_queue_is_empty (&pad->dts.ready)) {
+    if ((buf = gst_aggregator_pad_peek_buffer (apad)) == NULL) {
+      if (gst_aggregator_pad_is_eos (apad))
+        gst_flv_emux_dts_drain (&pad->dts);
+      return;
+    }
+    active = pad->dts.active;
+    if (!gst_flv_emux_dts_wanted (pad, buf)) {
+      gst_buffer_unref (buf);
+      return;
+    }
+    if (!active)
+      update_latency (mux);
+    gst_buffer_unref (buf);
+    buf = gst_aggregator_pad_pop_buffer (apad);
+    if (!gst_flv_emux_buffer_time (pad, buf, &dts, &pts)) {
+      GST_WARNING_OBJECT (pad, "dropping a buffer without a valid PTS");
+      gst_buffer_unref (buf);
+    } else if (!gst_flv_emux_dts_push (&pad->dts, buf, pts) &&
+        !pad->dts.warned) {
+      pad->dts.warned = TRUE;
+      GST_ELEMENT_WARNING (mux, STREAM, MUX, ("Pad %s: the video reorders "
+              "frames further than its sequence header says (%u frames); "
+              "some decode times are approximate.", GST_PAD_NAME (pad),
+              pad->dts.depth), ("PTS %" GST_STIME_FORMAT,
+              GST_STIME_ARGS (pts)));
+    }
+  }
+}

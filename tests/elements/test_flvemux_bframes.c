@@ -349,24 +349,34 @@ GST_START_TEST (test_rebuilt_short_stream)
 GST_END_TEST;
 
 /* Holding the first R frames is latency: R frame durations (80 ms) on top
- * of upstream's */
+ * of upstream's, announced with a LATENCY message */
 GST_START_TEST (test_rebuilt_latency)
 {
   GstHarness *h = h264_harness ();
   GstQuery *q = gst_query_new_latency ();
+  GstBus *bus = gst_bus_new ();
   GstClockTime min, max;
+  GstMessage *msg;
   gboolean live;
 
+  gst_element_set_bus (h->element, bus);
   gst_harness_set_upstream_latency (h, 10 * GST_MSECOND);
   fail_unless (gst_pad_peer_query (h->sinkpad, q));
   gst_query_parse_latency (q, &live, &min, NULL);
   fail_unless_equals_uint64 (min, 10 * GST_MSECOND);
   gst_harness_push (h, frame (0, TRUE));
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_LATENCY);
+  fail_unless (msg != NULL && GST_MESSAGE_SRC (msg) ==
+      GST_OBJECT (h->element));
+  gst_message_unref (msg);
   fail_unless (gst_pad_peer_query (h->sinkpad, q));
   gst_query_parse_latency (q, &live, &min, &max);
   fail_unless (live);
   fail_unless_equals_uint64 (min, 90 * GST_MSECOND);
   gst_query_unref (q);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
   gst_harness_teardown (h);
 }
 

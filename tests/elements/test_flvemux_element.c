@@ -108,6 +108,62 @@ GST_START_TEST (test_rank_against_flvmux)
 
 GST_END_TEST;
 
+/* gst-inspect: every property has a blurb; the stats blurb gives each
+ * field of the structure with its type; the description names every bus
+ * message the element posts */
+GST_START_TEST (test_inspect_docs)
+{
+  GstElement *mux = gst_element_factory_make ("flvemux", NULL);
+  GstElementFactory *f = gst_element_get_factory (mux);
+  const gchar *desc = gst_element_factory_get_metadata (f,
+      GST_ELEMENT_METADATA_DESCRIPTION);
+  const gchar *messages[] = { "ERROR core/negotiation", "ERROR stream/mux",
+    "WARNING stream/mux", "LATENCY", "Rank secondary"
+  };
+  GParamSpec **specs, *pspec;
+  GstStructure *stats;
+  GstPad *pad;
+  guint i, n;
+
+  specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (mux), &n);
+  for (i = 0; i < n; i++) {
+    const gchar *blurb = g_param_spec_get_blurb (specs[i]);
+
+    fail_unless (blurb != NULL && strlen (blurb) > 10, "%s",
+        specs[i]->name);
+  }
+  g_free (specs);
+  pad = gst_element_request_pad_simple (mux, "video_1");
+  specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (pad), &n);
+  for (i = 0; i < n; i++)
+    fail_unless (g_param_spec_get_blurb (specs[i]) != NULL);
+  g_free (specs);
+  gst_element_release_request_pad (mux, pad);
+  gst_object_unref (pad);
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (mux), "stats");
+  g_object_get (mux, "stats", &stats, NULL);
+  fail_unless_equals_string (gst_structure_get_name (stats),
+      "application/x-flvemux-stats");
+  fail_unless (strstr (g_param_spec_get_blurb (pspec),
+          gst_structure_get_name (stats)) != NULL);
+  for (i = 0; i < (guint) gst_structure_n_fields (stats); i++) {
+    const gchar *name = gst_structure_nth_field_name (stats, i);
+    gchar *doc = g_strdup_printf ("%s (%s,", name,
+        g_type_name (gst_structure_get_field_type (stats, name)));
+
+    fail_unless (strstr (g_param_spec_get_blurb (pspec), doc) != NULL,
+        "stats field %s undocumented", doc);
+    g_free (doc);
+  }
+  gst_structure_free (stats);
+  for (i = 0; i < G_N_ELEMENTS (messages); i++)
+    fail_unless (strstr (desc, messages[i]) != NULL, "%s", messages[i]);
+  gst_object_unref (mux);
+}
+
+GST_END_TEST;
+
 static Suite *
 flvemux_element_suite (void)
 {
@@ -117,6 +173,7 @@ flvemux_element_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_instance_name);
   tcase_add_test (tc, test_rank_against_flvmux);
+  tcase_add_test (tc, test_inspect_docs);
   return s;
 }
 
