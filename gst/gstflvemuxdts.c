@@ -68,8 +68,8 @@ gst_flv_emux_dts_wanted (GstFlvEMuxPad * pad, GstBuffer * buf)
     return TRUE;
   info = ertmp_codec_get (pad->track.codec);
   if (!pad->video || !pad->configured || info == NULL ||
-      !(info->flags & ERTMP_CODEC_FLAG_CTS) || GST_BUFFER_DTS_IS_VALID (buf)
-      || !GST_BUFFER_PTS_IS_VALID (buf))
+      !(info->flags & ERTMP_CODEC_FLAG_CTS) ||
+      GST_BUFFER_DTS_IS_VALID (buf) || !GST_BUFFER_PTS_IS_VALID (buf))
     return FALSE;
   d->active = TRUE;
   d->depth = ERTMP_MEDIA_REORDER_MAX;
