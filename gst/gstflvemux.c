@@ -32,10 +32,11 @@
  * SPS (H.264 max_num_reorder_frames, H.265 sps_max_num_reorder_pics): the
  * DTS of frame i is the (i - R)-th smallest PTS, the one the encoder gave.
  * The first R frames wait for frame R; that is R frame durations of
- * latency, set when the rebuilding starts.  A first DTS before running
- * time 0 shifts every tag by the same whole milliseconds (the stats'
- * timestamp-offset); a later one (a live pad that starts late) is written
- * at 0 with its PTS kept.
+ * latency, set when the rebuilding starts.  The first DTS of such a stream
+ * is before running time 0: the offset added to every tag (the stats'
+ * timestamp-offset, whole milliseconds) is chosen at the first tag to
+ * leave room for it, even when a live audio tag goes out first.  A DTS
+ * still before 0 is written at 0 with its PTS kept.
  *
  * ## Bus messages
  *

@@ -44,6 +44,9 @@ typedef struct
   gint width, height;
   gdouble framerate;
   gint fps_n, fps_d;            /* 0/1 when unknown or variable */
+  /* avc1/hvc1: the SPS reorder depth R (ertmp_media_reorder.h) */
+  gboolean has_reorder;
+  guint reorder;
   gint rate, n_channels, sample_bits;
 } GstFlvEMuxTrack;
 
@@ -161,6 +164,11 @@ GstClockTime gst_flv_emux_dts_latency (const GstFlvEMuxDts * d);
  * frame is ready (at EOS: the held ones); sets the latency when the
  * rebuilding starts, warns (once) of a reorder deeper than R */
 void gst_flv_emux_dts_feed (GstFlvEMux * mux, GstFlvEMuxPad * pad);
+
+/* How far before its PTS the first DTS of a reordering video pad that has
+ * written no frame yet can be: R frame durations, the largest over the
+ * pads (0: none) */
+GstClockTime gst_flv_emux_dts_lead (GstFlvEMux * mux);
 
 /* gstflvemux.c: the sink pads, each with a reference */
 GList *gst_flv_emux_ref_sinkpads (GstFlvEMux * mux);

@@ -61,8 +61,6 @@ gst_flv_emux_dts_wanted (GstFlvEMuxPad * pad, GstBuffer * buf)
 {
   GstFlvEMuxDts *d = &pad->dts;
   const ertmp_codec_info *info;
-  const guint8 *rec;
-  gsize len = 0;
 
   if (d->active)
     return TRUE;
@@ -72,11 +70,9 @@ gst_flv_emux_dts_wanted (GstFlvEMuxPad * pad, GstBuffer * buf)
       GST_BUFFER_DTS_IS_VALID (buf) || !GST_BUFFER_PTS_IS_VALID (buf))
     return FALSE;
   d->active = TRUE;
-  d->depth = ERTMP_MEDIA_REORDER_MAX;
-  rec = pad->track.seq_start ?
-      g_bytes_get_data (pad->track.seq_start, &len) : NULL;
-  if (rec == NULL || ertmp_media_reorder_depth (pad->track.codec, rec, len,
-          &d->depth) != ERTMP_OK)
+  d->depth = pad->track.has_reorder ? pad->track.reorder :
+      ERTMP_MEDIA_REORDER_MAX;
+  if (!pad->track.has_reorder)
     GST_INFO_OBJECT (pad, "no reorder depth in the SequenceStart: "
         "assuming the largest, %u", d->depth);
   d->frame = frame_duration (&pad->track, buf);
@@ -167,6 +163,25 @@ GstClockTime
 gst_flv_emux_dts_latency (const GstFlvEMuxDts * d)
 {
   return d->active ? d->depth * d->frame : 0;
+}
+
+GstClockTime
+gst_flv_emux_dts_lead (GstFlvEMux * mux)
+{
+  GList *pads = gst_flv_emux_ref_sinkpads (mux), *l;
+  GstClockTime lead = 0;
+
+  for (l = pads; l != NULL; l = l->next) {
+    GstFlvEMuxPad *pad = l->data;
+    const GstFlvEMuxTrack *t = &pad->track;
+
+    if (pad->configured && pad->frames == 0 && t->has_reorder &&
+        t->fps_n > 0)
+      lead = MAX (lead, gst_util_uint64_scale_int (t->reorder * GST_SECOND,
+              t->fps_d, t->fps_n));
+  }
+  g_list_free_full (pads, gst_object_unref);
+  return lead;
 }
 
 /* ---- the aggregator side ------------------------------------------- */

@@ -372,6 +372,10 @@ gst_flv_emux_track_from_caps (GstFlvEMuxTrack * t,
   if (!choose_form (t, track_id, fourcc_legacy, why) ||
       !set_seq_start (t, caps, s, why))
     goto fail;
+  if (t->seq_start != NULL)
+    t->has_reorder = ertmp_media_reorder_depth (t->codec,
+        g_bytes_get_data (t->seq_start, NULL),
+        g_bytes_get_size (t->seq_start), &t->reorder) == ERTMP_OK;
   if (info->kind == ERTMP_CODEC_KIND_AUDIO) {
     t->sample_bits = 16;        /* compressed: 16 by convention */
     if (!t->enhanced && !set_sound_bits (t, s, why))

@@ -342,17 +342,24 @@ gst_flv_emux_write_header (GstFlvEMux * mux)
   return push_all (mux, bufs);
 }
 
-/* Wire time of a frame: running time shifted so that the first tag is not
- * negative, then ms / cts / nano (gstertmptime.h) */
+/* Wire time of a frame: running time shifted so that no tag is negative,
+ * then ms / cts / nano (gstertmptime.h).  A DTS still before 0 (a pad
+ * starting before the first tag's time) is written at 0, its PTS kept. */
 static void
 wire_time (GstFlvEMux * mux, GstFlvEMuxPad * pad,
     GstClockTimeDiff dts, GstClockTimeDiff pts, gint64 * ms, gint32 * cts,
     guint32 * nano)
 {
   if (!mux->have_offset) {
+    /* room for this tag, and for the first DTS of a reordering video pad
+     * that has not written yet: R frames before its PTS, so before 0 when
+     * it starts at 0 (live: its first tag comes after another pad's) */
+    GstClockTimeDiff room = MAX (-dts, (GstClockTimeDiff)
+        gst_flv_emux_dts_lead (mux));
+
     mux->have_offset = TRUE;
-    if (dts < 0)
-      mux->ts_offset = gst_util_uint64_scale_ceil (-dts, 1, GST_MSECOND) *
+    if (room > 0)
+      mux->ts_offset = gst_util_uint64_scale_ceil (room, 1, GST_MSECOND) *
           GST_MSECOND;
   }
   dts = MAX (dts + (GstClockTimeDiff) mux->ts_offset, 0);

@@ -382,6 +382,49 @@ GST_START_TEST (test_rebuilt_latency)
 
 GST_END_TEST;
 
+/* Live, the audio pad's first tag goes out (on the aggregator's timeout)
+ * before the video pad has a frame.  The video's first DTS is R frames
+ * before its PTS 0: the offset chosen at the first tag leaves room for it,
+ * so every DTS is still exact (not several frames clamped to one time) */
+GST_START_TEST (test_live_video_after_audio)
+{
+  GstHarness *hv = h264_harness ();
+  GstHarness *ha = gst_harness_new_with_element (hv->element, "audio",
+      NULL);
+  static const guint pts[] = { 0, 120, 40, 80 };
+  GstBuffer *buf;
+  guint8 d[16];
+  guint i;
+
+  gst_harness_use_testclock (hv);
+  /* room in the live pad queues for the frames pushed below */
+  g_object_set (hv->element, "latency", GST_SECOND, NULL);
+  gst_harness_set_src_caps_str (ha, "audio/x-ac3, framed=(boolean)true, "
+      "rate=(int)48000, channels=(int)2");
+  buf = gst_buffer_new_memdup ("\x0b\x77\x01\x02", 4);
+  GST_BUFFER_PTS (buf) = GST_BUFFER_DTS (buf) = 0;
+  gst_harness_push (ha, buf);
+  /* the live timeout: out with what is there */
+  fail_unless (gst_harness_crank_single_clock_wait (hv));
+  pull_headers (hv, 3);         /* FLV header, onMetaData, AVC sequence */
+  buf = gst_harness_pull (hv);
+  gst_buffer_extract (buf, 0, d, sizeof (d));
+  fail_unless_equals_int (d[0], 8);
+  fail_unless_equals_int ((d[4] << 16) | (d[5] << 8) | d[6], 80);
+  gst_buffer_unref (buf);
+  for (i = 0; i < G_N_ELEMENTS (pts); i++)
+    gst_harness_push (hv, frame (pts[i], i == 0));
+  gst_harness_push_event (hv, gst_event_new_eos ());
+  gst_harness_push_event (ha, gst_event_new_eos ());
+  /* DTS -80 -40 0 40, + 80 (EOS on both pads: no clock wait left) */
+  for (i = 0; i < G_N_ELEMENTS (pts); i++)
+    pull_frame (hv, i * 40, pts[i] + 80 - i * 40, i == 0);
+  gst_harness_teardown (ha);
+  gst_harness_teardown (hv);
+}
+
+GST_END_TEST;
+
 static Suite *
 flvemux_bframes_suite (void)
 {
@@ -394,6 +437,7 @@ flvemux_bframes_suite (void)
   tcase_add_test (tc, test_rebuilt_tags);
   tcase_add_test (tc, test_rebuilt_short_stream);
   tcase_add_test (tc, test_rebuilt_latency);
+  tcase_add_test (tc, test_live_video_after_audio);
   return s;
 }
 
