@@ -94,6 +94,39 @@ find_video_tag (Result * r, const guint8 * prefix, gsize plen, gsize * len)
   return NULL;
 }
 
+/* The FLV in @r through erdemux: its video caps and frame count */
+static void
+read_back (Result * r)
+{
+  GError *err = NULL;
+  GstElement *p = gst_parse_launch ("appsrc name=in caps=video/x-flv ! "
+      "erdemux name=d d.video ! fakesink name=v", &err);
+  GstElement *v = gst_bin_get_by_name (GST_BIN (p), "v");
+  GstElement *src = gst_bin_get_by_name (GST_BIN (p), "in");
+  GstBus *bus = gst_element_get_bus (p);
+  GstFlowReturn fret;
+  GstMessage *msg;
+  GstBuffer *buf;
+
+  fail_unless (err == NULL);
+  g_object_set (v, "signal-handoffs", TRUE, NULL);
+  g_signal_connect (v, "handoff", G_CALLBACK (on_frame), r);
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  buf = gst_buffer_new_memdup (r->flv->data, r->flv->len);
+  g_signal_emit_by_name (src, "push-buffer", buf, &fret);
+  gst_buffer_unref (buf);
+  g_signal_emit_by_name (src, "end-of-stream", &fret);
+  msg = gst_bus_timed_pop_filtered (bus, 300 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (v);
+  gst_object_unref (src);
+  gst_object_unref (p);
+}
+
 typedef struct
 {
   const gchar *format;
@@ -128,12 +161,10 @@ GST_START_TEST (test_vpcc_real_encoder)
   gchar *desc = g_strdup_printf ("videotestsrc num-buffers=10 ! "
       "video/x-raw,format=%s,width=64,height=48,framerate=30/1 ! vp9enc ! "
       "%sflvemux ! fakesink name=out", c->format, c->parse);
-  GstBuffer *buf;
-  GstElement *src;
   const guint8 *body;
   gsize len = 0;
+  GstStructure *s;
   guint depth = 0;
-  gchar *read;
 
   run (desc, "out", G_CALLBACK (on_flv), &r);
   g_free (desc);
@@ -144,49 +175,17 @@ GST_START_TEST (test_vpcc_real_encoder)
   fail_unless (memcmp (body + 5, c->vpcc, 12) == 0,
       "%s%s: vpcC %02x %02x %02x %02x %02x %02x", c->parse, c->format,
       body[9], body[10], body[11], body[12], body[13], body[14]);
-
   /* erdemux takes the FullBox form: the caps say what the stream is */
-  read = g_strdup_printf ("appsrc name=in caps=video/x-flv ! erdemux "
-      "name=d d.video ! fakesink name=v");
-  {
-    GError *err = NULL;
-    GstElement *p = gst_parse_launch (read, &err);
-    GstElement *v = gst_bin_get_by_name (GST_BIN (p), "v");
-    GstBus *bus = gst_element_get_bus (p);
-    GstMessage *msg;
-    GstFlowReturn fret;
-
-    src = gst_bin_get_by_name (GST_BIN (p), "in");
-    g_object_set (v, "signal-handoffs", TRUE, NULL);
-    g_signal_connect (v, "handoff", G_CALLBACK (on_frame), &r);
-    gst_element_set_state (p, GST_STATE_PLAYING);
-    buf = gst_buffer_new_memdup (r.flv->data, r.flv->len);
-    g_signal_emit_by_name (src, "push-buffer", buf, &fret);
-    gst_buffer_unref (buf);
-    g_signal_emit_by_name (src, "end-of-stream", &fret);
-    msg = gst_bus_timed_pop_filtered (bus, 300 * GST_SECOND,
-        GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-    fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
-    gst_message_unref (msg);
-    gst_element_set_state (p, GST_STATE_NULL);
-    gst_object_unref (bus);
-    gst_object_unref (v);
-    gst_object_unref (src);
-    gst_object_unref (p);
-  }
-  g_free (read);
+  read_back (&r);
   fail_unless_equals_int (r.frames, 10);
   fail_unless (r.caps != NULL);
-  {
-    GstStructure *s = gst_caps_get_structure (r.caps, 0);
-
-    fail_unless_equals_string (gst_structure_get_string (s, "profile"),
-        c->profile_str);
-    fail_unless (gst_structure_get_uint (s, "bit-depth-luma", &depth));
-    fail_unless_equals_int (depth, c->depth);
-    fail_unless_equals_string (gst_structure_get_string (s,
-            "chroma-format"), c->chroma);
-  }
+  s = gst_caps_get_structure (r.caps, 0);
+  fail_unless_equals_string (gst_structure_get_string (s, "profile"),
+      c->profile_str);
+  fail_unless (gst_structure_get_uint (s, "bit-depth-luma", &depth));
+  fail_unless_equals_int (depth, c->depth);
+  fail_unless_equals_string (gst_structure_get_string (s, "chroma-format"),
+      c->chroma);
   gst_caps_unref (r.caps);
   g_byte_array_unref (r.flv);
 }
