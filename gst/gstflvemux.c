@@ -627,9 +627,9 @@ install_properties (GObjectClass * gobject_class)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
-          "application/x-flvemux-stats: tags (guint64, FLV tags written, "
-          "the file header not counted), bytes (guint64, bytes pushed, "
-          "header included), timestamp-offset (guint64, ns added to every "
+          "application/x-flvemux-stats: tags (guint64, buffers pushed: the "
+          "FLV file header and one per tag), bytes (guint64, bytes pushed), "
+          "timestamp-offset (guint64, ns added to every "
           "running time so that the first tag is not before 0, whole "
           "milliseconds)", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));

@@ -316,6 +316,7 @@ GST_START_TEST (test_rebuilt_tags)
   GstHarness *h = h264_harness ();
   GstStructure *stats;
   GstClockTime offset = 0;
+  guint64 tags = 0;
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (pts); i++)
@@ -328,6 +329,9 @@ GST_START_TEST (test_rebuilt_tags)
   fail_unless (gst_structure_get_uint64 (stats, "timestamp-offset",
           &offset));
   fail_unless_equals_uint64 (offset, 80 * GST_MSECOND);
+  /* as documented: every buffer pushed, the FLV file header included */
+  fail_unless (gst_structure_get_uint64 (stats, "tags", &tags));
+  fail_unless_equals_uint64 (tags, 3 + G_N_ELEMENTS (pts));
   gst_structure_free (stats);
   gst_harness_teardown (h);
 }
