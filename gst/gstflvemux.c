@@ -18,6 +18,36 @@
  * MP3 on track 0 use the legacy FLV headers that every server and player
  * reads, unless #flvemux:enhanced-legacy-codecs is set.
  *
+ * ## Rank
+ *
+ * Secondary, below GStreamer's flvmux (primary).  encodebin takes the
+ * highest-ranked muxer that accepts every stream of a profile: a
+ * video/x-flv profile of H.264, AAC or MP3 keeps getting flvmux, one with
+ * H.265, AV1, VP9, Opus, ... gets flvemux.
+ *
+ * ## Decode times
+ *
+ * H.264 and H.265 after matroskademux ! h264parse / h265parse have PTS
+ * only.  flvemux then rebuilds the DTS from the reorder depth R in the
+ * SPS (H.264 max_num_reorder_frames, H.265 sps_max_num_reorder_pics): the
+ * DTS of frame i is the (i - R)-th smallest PTS, the one the encoder gave.
+ * The first R frames wait for frame R; that is R frame durations of
+ * latency, set when the rebuilding starts.  The first DTS of such a stream
+ * is before running time 0: the offset added to every tag (the stats'
+ * timestamp-offset, whole milliseconds) is chosen at the first tag to
+ * leave room for it, even when a live audio tag goes out first.  A DTS
+ * still before 0 is written at 0 with its PTS kept.
+ *
+ * ## Bus messages
+ *
+ * - ERROR core/negotiation: a pad's caps cannot be written (no FourCC on a
+ *   track > 0, missing codec_data, a legacy audio rate FLV cannot say).
+ * - ERROR stream/mux: a frame or onMetaData does not fit in an FLV tag
+ *   (composition time outside 24 bits, 16 MB of metadata).
+ * - WARNING stream/mux: a video without DTS reorders deeper than its SPS
+ *   says; some decode times are approximate.
+ * - LATENCY: the DTS rebuilding started and added R frame durations.
+ *
  * ## Examples
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=300 ! x265enc ! h265parse !
@@ -41,8 +71,8 @@
 #include "gstertmpcaps.h"
 #include "gstertmpelements.h"
 
-GST_DEBUG_CATEGORY (gst_ertmp_flv_emux_debug);
-#define GST_CAT_DEFAULT gst_ertmp_flv_emux_debug
+GST_DEBUG_CATEGORY (gst_flv_emux_debug);
+#define GST_CAT_DEFAULT gst_flv_emux_debug
 
 #define DEFAULT_STREAMABLE TRUE
 #define DEFAULT_ENHANCED_LEGACY_CODECS FALSE
@@ -69,14 +99,14 @@ enum
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-flv"));
 
-G_DEFINE_TYPE (GstErtmpFlvEMuxPad, gst_ertmp_flv_emux_pad,
+G_DEFINE_TYPE (GstFlvEMuxPad, gst_flv_emux_pad,
     GST_TYPE_AGGREGATOR_PAD);
 
 static void
-gst_ertmp_flv_emux_pad_get_property (GObject * object, guint prop_id,
+gst_flv_emux_pad_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec)
 {
-  GstErtmpFlvEMuxPad *pad = GST_ERTMP_FLV_EMUX_PAD (object);
+  GstFlvEMuxPad *pad = GST_FLV_EMUX_PAD (object);
 
   switch (prop_id) {
     case PROP_PAD_TRACK_ID:
@@ -89,23 +119,34 @@ gst_ertmp_flv_emux_pad_get_property (GObject * object, guint prop_id,
 }
 
 static void
-gst_ertmp_flv_emux_pad_finalize (GObject * object)
+gst_flv_emux_pad_finalize (GObject * object)
 {
-  GstErtmpFlvEMuxPad *pad = GST_ERTMP_FLV_EMUX_PAD (object);
+  GstFlvEMuxPad *pad = GST_FLV_EMUX_PAD (object);
 
-  gst_ertmp_flv_emux_track_clear (&pad->track);
+  gst_flv_emux_track_clear (&pad->track);
+  gst_flv_emux_dts_clear (&pad->dts);
   g_ptr_array_unref (pad->config_tags);
   gst_clear_buffer (&pad->color_tag);
-  G_OBJECT_CLASS (gst_ertmp_flv_emux_pad_parent_class)->finalize (object);
+  G_OBJECT_CLASS (gst_flv_emux_pad_parent_class)->finalize (object);
+}
+
+/* A flush drops the frames held for their DTS; the next buffers start a
+ * new reorder window */
+static GstFlowReturn
+gst_flv_emux_pad_flush (GstAggregatorPad * apad, GstAggregator * agg)
+{
+  gst_flv_emux_dts_clear (&GST_FLV_EMUX_PAD (apad)->dts);
+  return GST_FLOW_OK;
 }
 
 static void
-gst_ertmp_flv_emux_pad_class_init (GstErtmpFlvEMuxPadClass * klass)
+gst_flv_emux_pad_class_init (GstFlvEMuxPadClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
 
-  gobject_class->get_property = gst_ertmp_flv_emux_pad_get_property;
-  gobject_class->finalize = gst_ertmp_flv_emux_pad_finalize;
+  GST_AGGREGATOR_PAD_CLASS (klass)->flush = gst_flv_emux_pad_flush;
+  gobject_class->get_property = gst_flv_emux_pad_get_property;
+  gobject_class->finalize = gst_flv_emux_pad_finalize;
   g_object_class_install_property (gobject_class, PROP_PAD_TRACK_ID,
       g_param_spec_uint ("track-id", "Track id",
           "E-RTMP track id of this pad: 0 for 'video' and 'audio', N for "
@@ -114,25 +155,34 @@ gst_ertmp_flv_emux_pad_class_init (GstErtmpFlvEMuxPadClass * klass)
 }
 
 static void
-gst_ertmp_flv_emux_pad_init (GstErtmpFlvEMuxPad * pad)
+gst_flv_emux_pad_init (GstFlvEMuxPad * pad)
 {
+  gst_flv_emux_dts_init (&pad->dts);
   pad->config_tags = g_ptr_array_new_with_free_func (
       (GDestroyNotify) gst_buffer_unref);
 }
 
-G_DEFINE_TYPE (GstErtmpFlvEMux, gst_ertmp_flv_emux, GST_TYPE_AGGREGATOR);
-GST_ELEMENT_REGISTER_DEFINE (flvemux, "flvemux", GST_RANK_PRIMARY,
-    GST_TYPE_ERTMP_FLV_EMUX);
+G_DEFINE_TYPE (GstFlvEMux, gst_flv_emux, GST_TYPE_AGGREGATOR);
+/* SECONDARY, below flvmux's PRIMARY: encodebin and other muxer
+ * autoplugging take the highest-ranked muxer whose pads accept every
+ * stream, so a video/x-flv profile of flvmux's formats (H.264, AAC, MP3,
+ * ...) keeps getting flvmux, as before this plugin was installed, and one
+ * that only flvemux can write (H.265, AV1, VP9, Opus, multitrack, ...)
+ * gets flvemux.  At equal rank the name would decide, and "flvemux" sorts
+ * before "flvmux". */
+#define FLV_EMUX_RANK GST_RANK_SECONDARY
+GST_ELEMENT_REGISTER_DEFINE (flvemux, "flvemux", FLV_EMUX_RANK,
+    GST_TYPE_FLV_EMUX);
 
 /* ---- pads ------------------------------------------------------------ */
 
 static gboolean
-track_taken (GstErtmpFlvEMux * mux, gboolean video, guint id)
+track_taken (GstFlvEMux * mux, gboolean video, guint id)
 {
   GList *l;
 
   for (l = GST_ELEMENT (mux)->sinkpads; l != NULL; l = l->next) {
-    GstErtmpFlvEMuxPad *pad = l->data;
+    GstFlvEMuxPad *pad = l->data;
 
     if (pad->video == video && pad->track_id == id)
       return TRUE;
@@ -142,7 +192,7 @@ track_taken (GstErtmpFlvEMux * mux, gboolean video, guint id)
 
 /* The track id a request for @templ named @req_name gets; -1: refused */
 static gint
-request_track_id (GstErtmpFlvEMux * mux, const gchar * templ,
+request_track_id (GstFlvEMux * mux, const gchar * templ,
     const gchar * req_name, gboolean video)
 {
   guint64 id = 0;
@@ -165,10 +215,10 @@ request_track_id (GstErtmpFlvEMux * mux, const gchar * templ,
 }
 
 static GstAggregatorPad *
-gst_ertmp_flv_emux_create_new_pad (GstAggregator * agg,
+gst_flv_emux_create_new_pad (GstAggregator * agg,
     GstPadTemplate * templ, const gchar * req_name, const GstCaps * caps)
 {
-  GstErtmpFlvEMux *mux = GST_ERTMP_FLV_EMUX (agg);
+  GstFlvEMux *mux = GST_FLV_EMUX (agg);
   const gchar *tname = GST_PAD_TEMPLATE_NAME_TEMPLATE (templ);
   gboolean video = g_str_has_prefix (tname, "video");
   GstAggregatorPad *apad;
@@ -186,28 +236,28 @@ gst_ertmp_flv_emux_create_new_pad (GstAggregator * agg,
   /* not the parent's create_new_pad: it names every pad sink_%u */
   name = id == 0 ? g_strdup (video ? "video" : "audio") :
       g_strdup_printf ("%s_%d", video ? "video" : "audio", id);
-  apad = g_object_new (GST_TYPE_ERTMP_FLV_EMUX_PAD, "name", name,
+  apad = g_object_new (GST_TYPE_FLV_EMUX_PAD, "name", name,
       "direction", GST_PAD_SINK, "template", templ, NULL);
   g_free (name);
-  GST_ERTMP_FLV_EMUX_PAD (apad)->video = video;
-  GST_ERTMP_FLV_EMUX_PAD (apad)->track_id = id;
+  GST_FLV_EMUX_PAD (apad)->video = video;
+  GST_FLV_EMUX_PAD (apad)->track_id = id;
   return apad;
 }
 
 /* ---- events ---------------------------------------------------------- */
 
 static gboolean
-pad_set_caps (GstErtmpFlvEMux * mux, GstErtmpFlvEMuxPad * pad,
+pad_set_caps (GstFlvEMux * mux, GstFlvEMuxPad * pad,
     GstCaps * caps)
 {
-  GstErtmpFlvEMuxTrack track;
+  GstFlvEMuxTrack track;
   gboolean fourcc_legacy;
   gchar *why = NULL;
 
   GST_OBJECT_LOCK (mux);
   fourcc_legacy = mux->fourcc_legacy;
   GST_OBJECT_UNLOCK (mux);
-  if (!gst_ertmp_flv_emux_track_from_caps (&track, caps, pad->track_id,
+  if (!gst_flv_emux_track_from_caps (&track, caps, pad->track_id,
           fourcc_legacy, &why)) {
     GST_ELEMENT_ERROR (mux, CORE, NEGOTIATION,
         ("Pad %s: %s.", GST_PAD_NAME (pad), why),
@@ -216,26 +266,26 @@ pad_set_caps (GstErtmpFlvEMux * mux, GstErtmpFlvEMuxPad * pad,
     return FALSE;
   }
   if (!pad->configured ||
-      gst_ertmp_flv_emux_track_config_changed (&pad->track, &track))
+      gst_flv_emux_track_config_changed (&pad->track, &track))
     pad->send_config = TRUE;
   if (!pad->configured ||
-      gst_ertmp_flv_emux_track_color_changed (&pad->track, &track))
+      gst_flv_emux_track_color_changed (&pad->track, &track))
     pad->send_color = TRUE;
   GST_DEBUG_OBJECT (pad, "%s %s, config %s: %" GST_PTR_FORMAT,
       ertmp_codec_name (track.codec), track.enhanced ? "enhanced" : "legacy",
       pad->send_config ? "changed" : "unchanged", caps);
-  gst_ertmp_flv_emux_track_clear (&pad->track);
+  gst_flv_emux_track_clear (&pad->track);
   pad->track = track;
   pad->configured = TRUE;
   return TRUE;
 }
 
 static gboolean
-gst_ertmp_flv_emux_sink_event (GstAggregator * agg, GstAggregatorPad * apad,
+gst_flv_emux_sink_event (GstAggregator * agg, GstAggregatorPad * apad,
     GstEvent * event)
 {
-  GstErtmpFlvEMux *mux = GST_ERTMP_FLV_EMUX (agg);
-  GstErtmpFlvEMuxPad *pad = GST_ERTMP_FLV_EMUX_PAD (apad);
+  GstFlvEMux *mux = GST_FLV_EMUX (agg);
+  GstFlvEMuxPad *pad = GST_FLV_EMUX_PAD (apad);
   GstCaps *caps;
   GstTagList *tags;
   guint bitrate;
@@ -257,60 +307,132 @@ gst_ertmp_flv_emux_sink_event (GstAggregator * agg, GstAggregatorPad * apad,
     default:
       break;
   }
-  return GST_AGGREGATOR_CLASS (gst_ertmp_flv_emux_parent_class)->sink_event
+  return GST_AGGREGATOR_CLASS (gst_flv_emux_parent_class)->sink_event
       (agg, apad, event);
 }
 
 /* ---- aggregation ----------------------------------------------------- */
 
-/* The pad whose queued buffer has the earliest DTS running time (ties: the
- * first pad, video before audio as requested), with its buffer peeked. */
-static GstErtmpFlvEMuxPad *
-earliest_pad (GstErtmpFlvEMux * mux, GstClockTimeDiff * time)
+static gpointer
+ref_object (gconstpointer object, gpointer unused)
 {
-  GstErtmpFlvEMuxPad *best = NULL;
-  GstClockTimeDiff dts, pts;
-  GList *l;
+  return gst_object_ref ((gpointer) object);
+}
+
+GList *
+gst_flv_emux_ref_sinkpads (GstFlvEMux * mux)
+{
+  GList *pads;
 
   GST_OBJECT_LOCK (mux);
-  for (l = GST_ELEMENT (mux)->sinkpads; l != NULL; l = l->next) {
-    GstErtmpFlvEMuxPad *pad = l->data;
-    GstBuffer *buf = gst_aggregator_pad_peek_buffer (l->data);
+  pads = g_list_copy_deep (GST_ELEMENT (mux)->sinkpads, ref_object, NULL);
+  GST_OBJECT_UNLOCK (mux);
+  return pads;
+}
 
-    if (buf == NULL)
+/* The DTS running time of what @pad writes next: FALSE when it has
+ * nothing; *waiting when it rebuilds DTS and needs more input first */
+static gboolean
+pad_next_time (GstFlvEMuxPad * pad, GstClockTimeDiff * time,
+    gboolean * waiting)
+{
+  GstFlvEMuxFrame *f = g_queue_peek_head (&pad->dts.ready);
+  GstClockTimeDiff pts;
+  GstBuffer *buf;
+
+  if (f != NULL) {
+    *time = f->dts;
+    return TRUE;
+  }
+  if (pad->dts.active) {
+    *waiting = !gst_aggregator_pad_is_eos (GST_AGGREGATOR_PAD (pad));
+    return FALSE;
+  }
+  if ((buf = gst_aggregator_pad_peek_buffer (GST_AGGREGATOR_PAD (pad))) ==
+      NULL)
+    return FALSE;
+  if (!gst_flv_emux_buffer_time (pad, buf, time, &pts))
+    *time = G_MININT64;         /* no time: out at once, then dropped */
+  gst_buffer_unref (buf);
+  return TRUE;
+}
+
+/* The pad with the earliest DTS running time (ties: the first pad, video
+ * before audio as requested); *waiting as above, for any pad */
+static GstFlvEMuxPad *
+earliest_pad (GstFlvEMux * mux, GstClockTimeDiff * time, gboolean * waiting)
+{
+  GstFlvEMuxPad *best = NULL;
+  GstClockTimeDiff t;
+  GList *pads = gst_flv_emux_ref_sinkpads (mux), *l;
+
+  *waiting = FALSE;
+  for (l = pads; l != NULL; l = l->next) {
+    if (!pad_next_time (l->data, &t, waiting))
       continue;
-    if (!gst_ertmp_flv_emux_buffer_time (pad, buf, &dts, &pts))
-      dts = G_MININT64;         /* no time: out at once, then dropped */
-    if (best == NULL || dts < *time) {
-      best = pad;
-      *time = dts;
+    if (best == NULL || t < *time) {
+      best = l->data;
+      *time = t;
     }
-    gst_buffer_unref (buf);
   }
   if (best != NULL)
     gst_object_ref (best);
-  GST_OBJECT_UNLOCK (mux);
+  g_list_free_full (pads, gst_object_unref);
   return best;
 }
 
+/* Writes @pad's next frame: a rebuilt one, or its queued buffer */
 static GstFlowReturn
-gst_ertmp_flv_emux_aggregate (GstAggregator * agg, gboolean timeout)
+write_next (GstFlvEMux * mux, GstFlvEMuxPad * pad)
 {
-  GstErtmpFlvEMux *mux = GST_ERTMP_FLV_EMUX (agg);
-  GstErtmpFlvEMuxPad *pad;
+  GstFlvEMuxFrame *f = g_queue_pop_head (&pad->dts.ready);
+  GstClockTimeDiff dts, pts;
+  GstBuffer *buf;
+
+  if (f != NULL) {
+    buf = f->buf;
+    dts = f->dts;
+    pts = f->pts;
+    g_free (f);
+    return gst_flv_emux_write_frame (mux, pad, buf, dts, pts);
+  }
+  buf = gst_aggregator_pad_pop_buffer (GST_AGGREGATOR_PAD (pad));
+  if (!gst_flv_emux_buffer_time (pad, buf, &dts, &pts)) {
+    GST_WARNING_OBJECT (pad, "dropping a buffer without a valid timestamp");
+    gst_buffer_unref (buf);
+    return GST_FLOW_OK;
+  }
+  return gst_flv_emux_write_frame (mux, pad, buf, dts, pts);
+}
+
+static GstFlowReturn
+gst_flv_emux_aggregate (GstAggregator * agg, gboolean timeout)
+{
+  GstFlvEMux *mux = GST_FLV_EMUX (agg);
+  GstFlvEMuxPad *pad;
   GstClockTimeDiff time = 0;
   GstFlowReturn ret = GST_FLOW_OK;
+  gboolean waiting;
+  GList *pads = gst_flv_emux_ref_sinkpads (mux), *l;
 
-  pad = earliest_pad (mux, &time);
+  for (l = pads; l != NULL; l = l->next)
+    gst_flv_emux_dts_feed (mux, l->data);
+  g_list_free_full (pads, gst_object_unref);
+  pad = earliest_pad (mux, &time, &waiting);
+  if (waiting && !timeout) {
+    /* a pad holds frames until its next buffer tells their DTS */
+    gst_clear_object (&pad);
+    return GST_FLOW_OK;
+  }
   if (pad == NULL) {
     /* aggregate() without a buffer anywhere: every pad is at EOS, or a
      * live timeout with nothing queued */
-    if (timeout)
+    if (timeout || waiting)
       return GST_FLOW_OK;
     if (!mux->header_sent)
-      ret = gst_ertmp_flv_emux_write_header (mux);
+      ret = gst_flv_emux_write_header (mux);
     if (ret == GST_FLOW_OK && !mux->eos_written)
-      ret = gst_ertmp_flv_emux_write_eos (mux);
+      ret = gst_flv_emux_write_eos (mux);
     return ret == GST_FLOW_OK ? GST_FLOW_EOS : ret;
   }
   if (!pad->configured) {
@@ -320,21 +442,21 @@ gst_ertmp_flv_emux_aggregate (GstAggregator * agg, gboolean timeout)
     return GST_FLOW_NOT_NEGOTIATED;
   }
   if (!mux->header_sent)
-    ret = gst_ertmp_flv_emux_write_header (mux);
+    ret = gst_flv_emux_write_header (mux);
   if (ret == GST_FLOW_OK)
-    ret = gst_ertmp_flv_emux_write_frame (mux, pad,
-        gst_aggregator_pad_pop_buffer (GST_AGGREGATOR_PAD (pad)));
+    ret = write_next (mux, pad);
   gst_object_unref (pad);
   return ret;
 }
 
 static GstClockTime
-gst_ertmp_flv_emux_get_next_time (GstAggregator * agg)
+gst_flv_emux_get_next_time (GstAggregator * agg)
 {
-  GstErtmpFlvEMuxPad *pad;
+  GstFlvEMuxPad *pad;
   GstClockTimeDiff time = 0;
+  gboolean waiting;
 
-  pad = earliest_pad (GST_ERTMP_FLV_EMUX (agg), &time);
+  pad = earliest_pad (GST_FLV_EMUX (agg), &time, &waiting);
   if (pad == NULL)
     return GST_CLOCK_TIME_NONE;
   gst_object_unref (pad);
@@ -343,13 +465,13 @@ gst_ertmp_flv_emux_get_next_time (GstAggregator * agg)
 
 /* Caps are set by the header writer, with the streamheader */
 static gboolean
-gst_ertmp_flv_emux_negotiate (GstAggregator * agg)
+gst_flv_emux_negotiate (GstAggregator * agg)
 {
   return TRUE;
 }
 
 static void
-reset (GstErtmpFlvEMux * mux)
+reset (GstFlvEMux * mux)
 {
   GList *l;
 
@@ -363,11 +485,12 @@ reset (GstErtmpFlvEMux * mux)
   gst_buffer_replace (&mux->metadata, NULL);
   GST_OBJECT_LOCK (mux);
   for (l = GST_ELEMENT (mux)->sinkpads; l != NULL; l = l->next) {
-    GstErtmpFlvEMuxPad *pad = l->data;
+    GstFlvEMuxPad *pad = l->data;
 
     pad->send_config = pad->send_color = pad->configured;
     pad->sent_frame = FALSE;
     pad->frames = pad->bytes = 0;
+    gst_flv_emux_dts_clear (&pad->dts);
     g_ptr_array_set_size (pad->config_tags, 0);
     gst_clear_buffer (&pad->color_tag);
   }
@@ -375,23 +498,23 @@ reset (GstErtmpFlvEMux * mux)
 }
 
 static gboolean
-gst_ertmp_flv_emux_start (GstAggregator * agg)
+gst_flv_emux_start (GstAggregator * agg)
 {
-  reset (GST_ERTMP_FLV_EMUX (agg));
+  reset (GST_FLV_EMUX (agg));
   return TRUE;
 }
 
 static gboolean
-gst_ertmp_flv_emux_stop (GstAggregator * agg)
+gst_flv_emux_stop (GstAggregator * agg)
 {
-  reset (GST_ERTMP_FLV_EMUX (agg));
+  reset (GST_FLV_EMUX (agg));
   return TRUE;
 }
 
 /* ---- properties ------------------------------------------------------ */
 
 static GstStructure *
-get_stats (GstErtmpFlvEMux * mux)
+get_stats (GstFlvEMux * mux)
 {
   return gst_structure_new ("application/x-flvemux-stats",
       "tags", G_TYPE_UINT64, mux->n_tags,
@@ -400,10 +523,10 @@ get_stats (GstErtmpFlvEMux * mux)
 }
 
 static void
-gst_ertmp_flv_emux_set_property (GObject * object, guint prop_id,
+gst_flv_emux_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
-  GstErtmpFlvEMux *mux = GST_ERTMP_FLV_EMUX (object);
+  GstFlvEMux *mux = GST_FLV_EMUX (object);
 
   GST_OBJECT_LOCK (mux);
   switch (prop_id) {
@@ -430,10 +553,10 @@ gst_ertmp_flv_emux_set_property (GObject * object, guint prop_id,
 }
 
 static void
-gst_ertmp_flv_emux_get_property (GObject * object, guint prop_id,
+gst_flv_emux_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec)
 {
-  GstErtmpFlvEMux *mux = GST_ERTMP_FLV_EMUX (object);
+  GstFlvEMux *mux = GST_FLV_EMUX (object);
 
   GST_OBJECT_LOCK (mux);
   switch (prop_id) {
@@ -460,16 +583,16 @@ gst_ertmp_flv_emux_get_property (GObject * object, guint prop_id,
 }
 
 static void
-gst_ertmp_flv_emux_finalize (GObject * object)
+gst_flv_emux_finalize (GObject * object)
 {
-  GstErtmpFlvEMux *mux = GST_ERTMP_FLV_EMUX (object);
+  GstFlvEMux *mux = GST_FLV_EMUX (object);
 
   gst_buffer_replace (&mux->flv_header, NULL);
   gst_buffer_replace (&mux->metadata, NULL);
   g_byte_array_unref (mux->scratch);
   g_byte_array_unref (mux->scratch_head);
   g_free (mux->encoder);
-  G_OBJECT_CLASS (gst_ertmp_flv_emux_parent_class)->finalize (object);
+  G_OBJECT_CLASS (gst_flv_emux_parent_class)->finalize (object);
 }
 
 static void
@@ -504,8 +627,11 @@ install_properties (GObjectClass * gobject_class)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
-          "Tags and bytes written, and the offset added to running times "
-          "so that no tag time is negative (ns)", GST_TYPE_STRUCTURE,
+          "application/x-flvemux-stats: tags (guint64, buffers pushed: the "
+          "FLV file header and one per tag), bytes (guint64, bytes pushed), "
+          "timestamp-offset (guint64, ns added to every "
+          "running time so that the first tag is not before 0, whole "
+          "milliseconds)", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
@@ -518,35 +644,35 @@ add_sink_templates (GstElementClass * element_class, gboolean video)
 
   gst_element_class_add_pad_template (element_class,
       gst_pad_template_new_with_gtype (video ? "video" : "audio",
-          GST_PAD_SINK, GST_PAD_REQUEST, caps, GST_TYPE_ERTMP_FLV_EMUX_PAD));
+          GST_PAD_SINK, GST_PAD_REQUEST, caps, GST_TYPE_FLV_EMUX_PAD));
   gst_element_class_add_pad_template (element_class,
       gst_pad_template_new_with_gtype (video ? "video_%u" : "audio_%u",
-          GST_PAD_SINK, GST_PAD_REQUEST, caps, GST_TYPE_ERTMP_FLV_EMUX_PAD));
+          GST_PAD_SINK, GST_PAD_REQUEST, caps, GST_TYPE_FLV_EMUX_PAD));
   gst_caps_unref (caps);
 }
 
 static void
-gst_ertmp_flv_emux_class_init (GstErtmpFlvEMuxClass * klass)
+gst_flv_emux_class_init (GstFlvEMuxClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstAggregatorClass *agg_class = GST_AGGREGATOR_CLASS (klass);
 
-  GST_DEBUG_CATEGORY_INIT (gst_ertmp_flv_emux_debug, "flvemux", 0,
+  GST_DEBUG_CATEGORY_INIT (gst_flv_emux_debug, "flvemux", 0,
       "Enhanced FLV muxer");
 
-  gobject_class->set_property = gst_ertmp_flv_emux_set_property;
-  gobject_class->get_property = gst_ertmp_flv_emux_get_property;
-  gobject_class->finalize = gst_ertmp_flv_emux_finalize;
+  gobject_class->set_property = gst_flv_emux_set_property;
+  gobject_class->get_property = gst_flv_emux_get_property;
+  gobject_class->finalize = gst_flv_emux_finalize;
   install_properties (gobject_class);
 
-  agg_class->create_new_pad = gst_ertmp_flv_emux_create_new_pad;
-  agg_class->sink_event = gst_ertmp_flv_emux_sink_event;
-  agg_class->aggregate = gst_ertmp_flv_emux_aggregate;
-  agg_class->get_next_time = gst_ertmp_flv_emux_get_next_time;
-  agg_class->negotiate = gst_ertmp_flv_emux_negotiate;
-  agg_class->start = gst_ertmp_flv_emux_start;
-  agg_class->stop = gst_ertmp_flv_emux_stop;
+  agg_class->create_new_pad = gst_flv_emux_create_new_pad;
+  agg_class->sink_event = gst_flv_emux_sink_event;
+  agg_class->aggregate = gst_flv_emux_aggregate;
+  agg_class->get_next_time = gst_flv_emux_get_next_time;
+  agg_class->negotiate = gst_flv_emux_negotiate;
+  agg_class->start = gst_flv_emux_start;
+  agg_class->stop = gst_flv_emux_stop;
 
   gst_element_class_add_static_pad_template_with_gtype (element_class,
       &src_template, GST_TYPE_AGGREGATOR_PAD);
@@ -556,13 +682,20 @@ gst_ertmp_flv_emux_class_init (GstErtmpFlvEMuxClass * klass)
       "Enhanced FLV muxer", "Codec/Muxer",
       "Muxes video and audio into legacy or Enhanced (E-RTMP v2) FLV: "
       "H.264, H.265, AV1, VP9, VP8, H.266, AAC, MP3, Opus, FLAC, AC-3, "
-      "E-AC-3, multitrack, HDR metadata, nanosecond timestamps",
+      "E-AC-3, multitrack, HDR metadata, nanosecond timestamps.  "
+      "Rank secondary, below flvmux: encodebin keeps flvmux for what both "
+      "write.  H.264/H.265 without DTS (matroskademux ! h264parse): DTS "
+      "rebuilt from the SPS reorder depth R, R frames of latency.  Bus "
+      "messages: ERROR core/negotiation (caps it cannot write, e.g. no "
+      "codec_data), ERROR stream/mux (a frame or onMetaData no FLV tag can "
+      "hold), WARNING stream/mux (video reordering deeper than its SPS "
+      "says: some DTS approximate), LATENCY (when DTS rebuilding starts)",
       "gst-ertmp developers");
-  gst_type_mark_as_plugin_api (GST_TYPE_ERTMP_FLV_EMUX_PAD, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_FLV_EMUX_PAD, 0);
 }
 
 static void
-gst_ertmp_flv_emux_init (GstErtmpFlvEMux * mux)
+gst_flv_emux_init (GstFlvEMux * mux)
 {
   mux->streamable = DEFAULT_STREAMABLE;
   mux->fourcc_legacy = DEFAULT_ENHANCED_LEGACY_CODECS;

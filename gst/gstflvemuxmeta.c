@@ -15,7 +15,7 @@
 #include "ertmp_amf0.h"
 
 static gdouble
-codec_id (const GstErtmpFlvEMuxTrack * t)
+codec_id (const GstFlvEMuxTrack * t)
 {
   return ertmp_codec_metadata_id (ertmp_codec_get (t->codec), !t->enhanced);
 }
@@ -23,9 +23,9 @@ codec_id (const GstErtmpFlvEMuxTrack * t)
 /* @top: the top-level names (stereo, audiosamplerate) or the track-map
  * ones (channels, samplerate) */
 static void
-add_track (ertmp_amf_value * obj, GstErtmpFlvEMuxPad * pad, gboolean top)
+add_track (ertmp_amf_value * obj, GstFlvEMuxPad * pad, gboolean top)
 {
-  const GstErtmpFlvEMuxTrack *t = &pad->track;
+  const GstFlvEMuxTrack *t = &pad->track;
 
   if (pad->video) {
     if (t->width > 0 && t->height > 0) {
@@ -55,7 +55,7 @@ add_track (ertmp_amf_value * obj, GstErtmpFlvEMuxPad * pad, gboolean top)
 
 /* Adds track @pad to the map of its kind, creating the map on first use */
 static void
-add_to_map (ertmp_amf_value ** map, GstErtmpFlvEMuxPad * pad)
+add_to_map (ertmp_amf_value ** map, GstFlvEMuxPad * pad)
 {
   ertmp_amf_value *entry = ertmp_amf_new (ERTMP_AMF_OBJECT);
   gchar key[4];
@@ -68,7 +68,7 @@ add_to_map (ertmp_amf_value ** map, GstErtmpFlvEMuxPad * pad)
 }
 
 GBytes *
-gst_ertmp_flv_emux_metadata (GstErtmpFlvEMux * mux)
+gst_flv_emux_metadata (GstFlvEMux * mux)
 {
   ertmp_amf_value *meta = ertmp_amf_new (ERTMP_AMF_ECMA_ARRAY);
   ertmp_amf_value *maps[2] = { NULL, NULL };
@@ -82,7 +82,7 @@ gst_ertmp_flv_emux_metadata (GstErtmpFlvEMux * mux)
     ertmp_amf_add_number (meta, "filesize", 0.0);
   }
   for (l = GST_ELEMENT (mux)->sinkpads; l != NULL; l = l->next) {
-    GstErtmpFlvEMuxPad *pad = l->data;
+    GstFlvEMuxPad *pad = l->data;
 
     if (!pad->configured)
       continue;

@@ -21,7 +21,7 @@
 #define FLAC_STREAMINFO_LEN 34
 
 void
-gst_ertmp_flv_emux_track_clear (GstErtmpFlvEMuxTrack * track)
+gst_flv_emux_track_clear (GstFlvEMuxTrack * track)
 {
   g_clear_pointer (&track->seq_start, g_bytes_unref);
   memset (track, 0, sizeof (*track));
@@ -31,7 +31,7 @@ gst_ertmp_flv_emux_track_clear (GstErtmpFlvEMuxTrack * track)
  * legacy and track 0 only; AVC, AAC and MP3 are legacy on track 0 unless
  * @fourcc_legacy; everything else is Enhanced. */
 static gboolean
-choose_form (GstErtmpFlvEMuxTrack * t, guint8 track_id,
+choose_form (GstFlvEMuxTrack * t, guint8 track_id,
     gboolean fourcc_legacy, gchar ** why)
 {
   const ertmp_codec_info *info;
@@ -54,7 +54,7 @@ choose_form (GstErtmpFlvEMuxTrack * t, guint8 track_id,
 
 /* The legacy audio byte 0 fields (flv.md 4) */
 static gboolean
-set_sound_bits (GstErtmpFlvEMuxTrack * t, const GstStructure * s,
+set_sound_bits (GstFlvEMuxTrack * t, const GstStructure * s,
     gchar ** why)
 {
   const gchar *format = gst_structure_get_string (s, "format");
@@ -192,34 +192,69 @@ bit_depth (const GstStructure * s)
   return depth;
 }
 
-/* vpcC (ertmp.md 2.8) from caps fields: profile, bit depth, chroma format
- * and site, colorimetry; level 0 (unknown) */
 static GBytes *
-vpcc_seq_start (const GstStructure * s)
+vpcc_bytes (const ertmp_media_vpcc * vpcc)
 {
-  ertmp_media_vpcc vpcc = { 0, };
+  GByteArray *out = g_byte_array_new ();
+
+  ertmp_media_write_vpcc (out, vpcc);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* vpcC (ertmp.md 2.8) in the 12-byte FullBox form of the VP codec ISO
+ * binding, from caps fields: profile, bit depth, chroma format and site,
+ * colorimetry, and the VP9 level for the size and frame rate.  FALSE when
+ * VP9 caps lack the bit depth or chroma format: the first key frame's
+ * header gives them (gst_flv_emux_vpcc_from_frame()). */
+static gboolean
+vpcc_from_caps (GstFlvEMuxTrack * t, const GstStructure * s)
+{
+  ertmp_media_vpcc *vpcc = &t->vpcc;
   const gchar *profile = gst_structure_get_string (s, "profile");
   const gchar *chroma = gst_structure_get_string (s, "chroma-format");
   const gchar *site = gst_structure_get_string (s, "chroma-site");
   guint primaries = 2, transfer = 2, matrix = 2;
-  GByteArray *out = g_byte_array_new ();
 
+  memset (vpcc, 0, sizeof (*vpcc));
+  vpcc->full_box = TRUE;
   if (profile != NULL && profile[0] >= '0' && profile[0] <= '3')
-    vpcc.profile = profile[0] - '0';
-  vpcc.bit_depth = bit_depth (s) ? MIN (bit_depth (s), 15) : 8;
-  vpcc.chroma_subsampling = site != NULL && strcmp (site, "mpeg2") == 0 ?
+    vpcc->profile = profile[0] - '0';
+  if (t->codec == ERTMP_CODEC_VP9)
+    vpcc->level = ertmp_media_vp9_level (MAX (t->width, 0),
+        MAX (t->height, 0), t->framerate);
+  vpcc->bit_depth = bit_depth (s) ? MIN (bit_depth (s), 15) : 8;
+  vpcc->chroma_subsampling = site != NULL && strcmp (site, "mpeg2") == 0 ?
       0 : 1;
   if (g_strcmp0 (chroma, "4:2:2") == 0)
-    vpcc.chroma_subsampling = 2;
+    vpcc->chroma_subsampling = 2;
   else if (g_strcmp0 (chroma, "4:4:4") == 0)
-    vpcc.chroma_subsampling = 3;
-  gst_ertmp_caps_get_colorimetry (s, &primaries, &transfer, &matrix,
-      &vpcc.full_range);
-  vpcc.primaries = primaries;
-  vpcc.transfer = transfer;
-  vpcc.matrix = matrix;
-  ertmp_media_write_vpcc (out, &vpcc);
-  return g_byte_array_free_to_bytes (out);
+    vpcc->chroma_subsampling = 3;
+  t->vpcc_colorimetry = gst_ertmp_caps_get_colorimetry (s, &primaries,
+      &transfer, &matrix, &vpcc->full_range);
+  vpcc->primaries = primaries;
+  vpcc->transfer = transfer;
+  vpcc->matrix = matrix;
+  return t->codec != ERTMP_CODEC_VP9 ||
+      (bit_depth (s) != 0 && chroma != NULL);
+}
+
+GBytes *
+gst_flv_emux_vpcc_from_frame (GstFlvEMuxTrack * t, const guint8 * data,
+    gsize len)
+{
+  ertmp_media_vpcc vpcc = t->vpcc;
+
+  if (ertmp_media_parse_vp9_frame (data, len, &vpcc) != ERTMP_OK)
+    return NULL;
+  /* the header codes neither the 4:2:0 siting nor (unlike the caps'
+   * colorimetry) the primaries and transfer */
+  if (vpcc.chroma_subsampling == 1)
+    vpcc.chroma_subsampling = t->vpcc.chroma_subsampling == 0 ? 0 : 1;
+  if (t->vpcc_colorimetry) {
+    vpcc.matrix = t->vpcc.matrix;
+    vpcc.full_range = t->vpcc.full_range;
+  }
+  return vpcc_bytes (&vpcc);
 }
 
 static GBytes *
@@ -245,7 +280,7 @@ vvcc_seq_start (const GstStructure * s)
 
 /* The SequenceStart body; FALSE with *why when one is needed and missing */
 static gboolean
-set_seq_start (GstErtmpFlvEMuxTrack * t, const GstCaps * caps,
+set_seq_start (GstFlvEMuxTrack * t, const GstCaps * caps,
     const GstStructure * s, gchar ** why)
 {
   GstBuffer *codec_data = caps_buffer (s, "codec_data", 0);
@@ -266,8 +301,11 @@ set_seq_start (GstErtmpFlvEMuxTrack * t, const GstCaps * caps,
       break;
     case ERTMP_CODEC_VP9:
     case ERTMP_CODEC_VP8:
-      t->seq_start = vpcc_seq_start (s);
-      break;
+      if (vpcc_from_caps (t, s))
+        t->seq_start = vpcc_bytes (&t->vpcc);
+      else
+        t->seq_from_data = TRUE;
+      return TRUE;
     case ERTMP_CODEC_OPUS:
       what = "an OpusHead streamheader or the Opus caps fields";
       t->seq_start = opus_seq_start (caps, s);
@@ -287,7 +325,7 @@ set_seq_start (GstErtmpFlvEMuxTrack * t, const GstCaps * caps,
 }
 
 GBytes *
-gst_ertmp_flv_emux_av1c_from_tu (const guint8 * data, gsize len)
+gst_flv_emux_av1c_from_tu (const guint8 * data, gsize len)
 {
   GByteArray *out = g_byte_array_new ();
 
@@ -299,20 +337,24 @@ gst_ertmp_flv_emux_av1c_from_tu (const guint8 * data, gsize len)
 }
 
 static void
-set_format (GstErtmpFlvEMuxTrack * t, const GstStructure * s)
+set_format (GstFlvEMuxTrack * t, const GstStructure * s)
 {
   gint num = 0, den = 1;
 
   gst_structure_get_int (s, "width", &t->width);
   gst_structure_get_int (s, "height", &t->height);
-  if (gst_structure_get_fraction (s, "framerate", &num, &den) && den > 0)
+  t->fps_d = 1;
+  if (gst_structure_get_fraction (s, "framerate", &num, &den) && den > 0) {
     gst_util_fraction_to_double (num, den, &t->framerate);
+    t->fps_n = MAX (num, 0);
+    t->fps_d = den;
+  }
   gst_structure_get_int (s, "rate", &t->rate);
   gst_structure_get_int (s, "channels", &t->n_channels);
 }
 
 gboolean
-gst_ertmp_flv_emux_track_from_caps (GstErtmpFlvEMuxTrack * t,
+gst_flv_emux_track_from_caps (GstFlvEMuxTrack * t,
     const GstCaps * caps, guint8 track_id, gboolean fourcc_legacy,
     gchar ** why)
 {
@@ -330,6 +372,10 @@ gst_ertmp_flv_emux_track_from_caps (GstErtmpFlvEMuxTrack * t,
   if (!choose_form (t, track_id, fourcc_legacy, why) ||
       !set_seq_start (t, caps, s, why))
     goto fail;
+  if (t->seq_start != NULL)
+    t->has_reorder = ertmp_media_reorder_depth (t->codec,
+        g_bytes_get_data (t->seq_start, NULL),
+        g_bytes_get_size (t->seq_start), &t->reorder) == ERTMP_OK;
   if (info->kind == ERTMP_CODEC_KIND_AUDIO) {
     t->sample_bits = 16;        /* compressed: 16 by convention */
     if (!t->enhanced && !set_sound_bits (t, s, why))
@@ -344,7 +390,7 @@ gst_ertmp_flv_emux_track_from_caps (GstErtmpFlvEMuxTrack * t,
   return TRUE;
 
 fail:
-  gst_ertmp_flv_emux_track_clear (t);
+  gst_flv_emux_track_clear (t);
   return FALSE;
 }
 
@@ -355,8 +401,8 @@ bytes_equal (GBytes * a, GBytes * b)
 }
 
 gboolean
-gst_ertmp_flv_emux_track_config_changed (const GstErtmpFlvEMuxTrack * old,
-    const GstErtmpFlvEMuxTrack * t)
+gst_flv_emux_track_config_changed (const GstFlvEMuxTrack * old,
+    const GstFlvEMuxTrack * t)
 {
   return old->codec != t->codec || old->enhanced != t->enhanced ||
       !bytes_equal (old->seq_start, t->seq_start) ||
@@ -367,8 +413,8 @@ gst_ertmp_flv_emux_track_config_changed (const GstErtmpFlvEMuxTrack * old,
 }
 
 gboolean
-gst_ertmp_flv_emux_track_color_changed (const GstErtmpFlvEMuxTrack * old,
-    const GstErtmpFlvEMuxTrack * t)
+gst_flv_emux_track_color_changed (const GstFlvEMuxTrack * old,
+    const GstFlvEMuxTrack * t)
 {
   return old->has_color != t->has_color ||
       memcmp (&old->color, &t->color, sizeof (t->color)) != 0;

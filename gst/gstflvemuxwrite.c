@@ -14,8 +14,8 @@
 #include "gstertmptime.h"
 #include "ertmp_flv.h"
 
-GST_DEBUG_CATEGORY_EXTERN (gst_ertmp_flv_emux_debug);
-#define GST_CAT_DEFAULT gst_ertmp_flv_emux_debug
+GST_DEBUG_CATEGORY_EXTERN (gst_flv_emux_debug);
+#define GST_CAT_DEFAULT gst_flv_emux_debug
 
 static GstClockTimeDiff
 running_time (const GstSegment * seg, GstClockTime t)
@@ -29,7 +29,7 @@ running_time (const GstSegment * seg, GstClockTime t)
 }
 
 gboolean
-gst_ertmp_flv_emux_buffer_time (GstErtmpFlvEMuxPad * pad, GstBuffer * buf,
+gst_flv_emux_buffer_time (GstFlvEMuxPad * pad, GstBuffer * buf,
     GstClockTimeDiff * dts, GstClockTimeDiff * pts)
 {
   GstAggregatorPad *apad = GST_AGGREGATOR_PAD (pad);
@@ -49,7 +49,7 @@ gst_ertmp_flv_emux_buffer_time (GstErtmpFlvEMuxPad * pad, GstBuffer * buf,
 }
 
 static GstFlowReturn
-push (GstErtmpFlvEMux * mux, GstBuffer * buf)
+push (GstFlvEMux * mux, GstBuffer * buf)
 {
   GstAggregator *agg = GST_AGGREGATOR (mux);
 
@@ -66,7 +66,7 @@ push (GstErtmpFlvEMux * mux, GstBuffer * buf)
 /* One tag: @hdr/@track (NULL for script data) + @body (copied) +
  * @payload's memories (shared).  NULL with *res when the core refuses. */
 static GstBuffer *
-make_tag (GstErtmpFlvEMux * mux, guint8 type, gint64 ms,
+make_tag (GstFlvEMux * mux, guint8 type, gint64 ms,
     const ertmp_media_header * hdr, const ertmp_media_track * track,
     GBytes * body, GstBuffer * payload, ertmp_result * res)
 {
@@ -104,9 +104,9 @@ make_tag (GstErtmpFlvEMux * mux, guint8 type, gint64 ms,
 
 static void
 tag_header_init (ertmp_media_header * hdr, ertmp_media_track * track,
-    GstErtmpFlvEMuxPad * pad, ertmp_media_packet packet)
+    GstFlvEMuxPad * pad, ertmp_media_packet packet)
 {
-  const GstErtmpFlvEMuxTrack *t = &pad->track;
+  const GstFlvEMuxTrack *t = &pad->track;
 
   ertmp_media_header_init (hdr, pad->video ? ERTMP_CODEC_KIND_VIDEO :
       ERTMP_CODEC_KIND_AUDIO);
@@ -125,7 +125,7 @@ tag_header_init (ertmp_media_header * hdr, ertmp_media_track * track,
 /* A configuration tag (SequenceStart, MultichannelConfig, colorInfo,
  * SequenceEnd) of @pad with @body */
 static GstBuffer *
-config_tag (GstErtmpFlvEMux * mux, GstErtmpFlvEMuxPad * pad,
+config_tag (GstFlvEMux * mux, GstFlvEMuxPad * pad,
     ertmp_media_packet packet, gint64 ms, GBytes * body)
 {
   ertmp_media_header hdr;
@@ -160,10 +160,10 @@ array_bytes (GByteArray * out)
 /* The pad's SequenceStart, MultichannelConfig (when due) and colorInfo
  * (when due) tags, appended to @out and kept for the streamheader. */
 static void
-config_tags (GstErtmpFlvEMux * mux, GstErtmpFlvEMuxPad * pad, gint64 ms,
+config_tags (GstFlvEMux * mux, GstFlvEMuxPad * pad, gint64 ms,
     GPtrArray * out)
 {
-  GstErtmpFlvEMuxTrack *t = &pad->track;
+  GstFlvEMuxTrack *t = &pad->track;
   GBytes *body;
   GstBuffer *buf;
 
@@ -210,7 +210,7 @@ ref_object (gconstpointer object, gpointer unused)
 }
 
 static GList *
-sinkpads (GstErtmpFlvEMux * mux)
+sinkpads (GstFlvEMux * mux)
 {
   GList *pads;
 
@@ -233,7 +233,7 @@ append_buffer (GValue * array, GstBuffer * buf)
 /* Caps: video/x-flv with, when streamable, streamheader = FLV header,
  * onMetaData and every pad's configuration tags */
 static void
-update_caps (GstErtmpFlvEMux * mux)
+update_caps (GstFlvEMux * mux)
 {
   GstCaps *caps = gst_caps_new_empty_simple ("video/x-flv");
   GValue array = G_VALUE_INIT;
@@ -246,7 +246,7 @@ update_caps (GstErtmpFlvEMux * mux)
     append_buffer (&array, mux->metadata);
     pads = sinkpads (mux);
     for (l = pads; l != NULL; l = l->next) {
-      GstErtmpFlvEMuxPad *pad = l->data;
+      GstFlvEMuxPad *pad = l->data;
 
       for (i = 0; i < pad->config_tags->len; i++)
         append_buffer (&array, g_ptr_array_index (pad->config_tags, i));
@@ -262,7 +262,7 @@ update_caps (GstErtmpFlvEMux * mux)
 }
 
 static GstFlowReturn
-push_all (GstErtmpFlvEMux * mux, GPtrArray * bufs)
+push_all (GstFlvEMux * mux, GPtrArray * bufs)
 {
   GstFlowReturn ret = GST_FLOW_OK;
   guint i;
@@ -274,9 +274,10 @@ push_all (GstErtmpFlvEMux * mux, GPtrArray * bufs)
 }
 
 /* av01 without codec_data: the SequenceStart comes from the first temporal
- * unit that has a Sequence Header OBU */
+ * unit that has a Sequence Header OBU; vp09 without bit depth or chroma
+ * format in the caps: from the first key frame */
 static gboolean
-seq_start_from_data (GstErtmpFlvEMuxPad * pad, GstBuffer * buf)
+seq_start_from_data (GstFlvEMuxPad * pad, GstBuffer * buf)
 {
   GstMapInfo map;
 
@@ -284,14 +285,17 @@ seq_start_from_data (GstErtmpFlvEMuxPad * pad, GstBuffer * buf)
     return TRUE;
   if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_READ))
     return FALSE;
-  pad->track.seq_start = gst_ertmp_flv_emux_av1c_from_tu (map.data,
-      map.size);
+  if (pad->track.codec == ERTMP_CODEC_AV1)
+    pad->track.seq_start = gst_flv_emux_av1c_from_tu (map.data, map.size);
+  else
+    pad->track.seq_start = gst_flv_emux_vpcc_from_frame (&pad->track,
+        map.data, map.size);
   gst_buffer_unmap (buf, &map);
   return pad->track.seq_start != NULL;
 }
 
 GstFlowReturn
-gst_ertmp_flv_emux_write_header (GstErtmpFlvEMux * mux)
+gst_flv_emux_write_header (GstFlvEMux * mux)
 {
   GPtrArray *bufs = g_ptr_array_new_with_free_func (
       (GDestroyNotify) gst_buffer_unref);
@@ -302,7 +306,7 @@ gst_ertmp_flv_emux_write_header (GstErtmpFlvEMux * mux)
   ertmp_result res;
 
   for (l = pads; l != NULL; l = l->next) {
-    GstErtmpFlvEMuxPad *pad = l->data;
+    GstFlvEMuxPad *pad = l->data;
     GstBuffer *buf = gst_aggregator_pad_peek_buffer (l->data);
 
     flags |= pad->video ? ERTMP_FLV_FLAG_VIDEO : ERTMP_FLV_FLAG_AUDIO;
@@ -314,7 +318,7 @@ gst_ertmp_flv_emux_write_header (GstErtmpFlvEMux * mux)
   gst_buffer_replace (&mux->flv_header, NULL);
   mux->flv_header = gst_buffer_new_memdup (head->data, head->len);
   g_byte_array_unref (head);
-  meta = gst_ertmp_flv_emux_metadata (mux);
+  meta = gst_flv_emux_metadata (mux);
   gst_buffer_replace (&mux->metadata, NULL);
   mux->metadata = make_tag (mux, ERTMP_FLV_TAG_SCRIPT, 0, NULL, NULL, meta,
       NULL, &res);
@@ -338,17 +342,24 @@ gst_ertmp_flv_emux_write_header (GstErtmpFlvEMux * mux)
   return push_all (mux, bufs);
 }
 
-/* Wire time of a frame: running time shifted so that the first tag is not
- * negative, then ms / cts / nano (gstertmptime.h) */
+/* Wire time of a frame: running time shifted so that no tag is negative,
+ * then ms / cts / nano (gstertmptime.h).  A DTS still before 0 (a pad
+ * starting before the first tag's time) is written at 0, its PTS kept. */
 static void
-wire_time (GstErtmpFlvEMux * mux, GstErtmpFlvEMuxPad * pad,
+wire_time (GstFlvEMux * mux, GstFlvEMuxPad * pad,
     GstClockTimeDiff dts, GstClockTimeDiff pts, gint64 * ms, gint32 * cts,
     guint32 * nano)
 {
   if (!mux->have_offset) {
+    /* room for this tag, and for the first DTS of a reordering video pad
+     * that has not written yet: R frames before its PTS, so before 0 when
+     * it starts at 0 (live: its first tag comes after another pad's) */
+    GstClockTimeDiff room = MAX (-dts, (GstClockTimeDiff)
+        gst_flv_emux_dts_lead (mux));
+
     mux->have_offset = TRUE;
-    if (dts < 0)
-      mux->ts_offset = gst_util_uint64_scale_ceil (-dts, 1, GST_MSECOND) *
+    if (room > 0)
+      mux->ts_offset = gst_util_uint64_scale_ceil (room, 1, GST_MSECOND) *
           GST_MSECOND;
   }
   dts = MAX (dts + (GstClockTimeDiff) mux->ts_offset, 0);
@@ -358,7 +369,7 @@ wire_time (GstErtmpFlvEMux * mux, GstErtmpFlvEMuxPad * pad,
 }
 
 static GstBuffer *
-frame_tag (GstErtmpFlvEMux * mux, GstErtmpFlvEMuxPad * pad, GstBuffer * buf,
+frame_tag (GstFlvEMux * mux, GstFlvEMuxPad * pad, GstBuffer * buf,
     gint64 ms, gint32 cts, guint32 nano)
 {
   ertmp_media_header hdr;
@@ -391,13 +402,13 @@ frame_tag (GstErtmpFlvEMux * mux, GstErtmpFlvEMuxPad * pad, GstBuffer * buf,
   return out;
 }
 
-/* (transfer full) @buf */
+/* (transfer full) @buf, @dts and @pts: running times */
 GstFlowReturn
-gst_ertmp_flv_emux_write_frame (GstErtmpFlvEMux * mux,
-    GstErtmpFlvEMuxPad * pad, GstBuffer * buf)
+gst_flv_emux_write_frame (GstFlvEMux * mux,
+    GstFlvEMuxPad * pad, GstBuffer * buf, GstClockTimeDiff dts,
+    GstClockTimeDiff pts)
 {
   GPtrArray *bufs;
-  GstClockTimeDiff dts, pts;
   gint64 ms;
   gint32 cts;
   guint32 nano;
@@ -405,14 +416,9 @@ gst_ertmp_flv_emux_write_frame (GstErtmpFlvEMux * mux,
   gboolean resend = (pad->send_config || pad->send_color) &&
       mux->header_sent;
 
-  if (!gst_ertmp_flv_emux_buffer_time (pad, buf, &dts, &pts)) {
-    GST_WARNING_OBJECT (pad, "dropping a buffer without a valid timestamp");
-    gst_buffer_unref (buf);
-    return GST_FLOW_OK;
-  }
   if (!seq_start_from_data (pad, buf)) {
-    GST_WARNING_OBJECT (pad, "dropping a temporal unit before the first "
-        "sequence header");
+    GST_WARNING_OBJECT (pad, "dropping a %s frame before the first one "
+        "that tells its SequenceStart", ertmp_codec_name (pad->track.codec));
     gst_buffer_unref (buf);
     return GST_FLOW_OK;
   }
@@ -437,7 +443,7 @@ gst_ertmp_flv_emux_write_frame (GstErtmpFlvEMux * mux,
 
 /* SequenceEnd for every Enhanced track that carried frames */
 GstFlowReturn
-gst_ertmp_flv_emux_write_eos (GstErtmpFlvEMux * mux)
+gst_flv_emux_write_eos (GstFlvEMux * mux)
 {
   GPtrArray *bufs = g_ptr_array_new_with_free_func (
       (GDestroyNotify) gst_buffer_unref);
@@ -445,7 +451,7 @@ gst_ertmp_flv_emux_write_eos (GstErtmpFlvEMux * mux)
   GstBuffer *buf;
 
   for (l = pads; l != NULL; l = l->next) {
-    GstErtmpFlvEMuxPad *pad = l->data;
+    GstFlvEMuxPad *pad = l->data;
 
     if (!pad->sent_frame || !pad->track.enhanced)
       continue;

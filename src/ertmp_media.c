@@ -225,6 +225,24 @@ read_multitrack (ertmp_media_tag * tag, guint8 * wire)
   return ERTMP_OK;
 }
 
+/* Whether a frame-type-5 video message at packet type @wire carries
+ * Metadata, not a command: plain (0xD4), or wrapped (0xD6) with a
+ * Multitrack byte naming Metadata.  A command's UI8 there would be a
+ * reserved command (2..255), so the frame type is ignored for Metadata in
+ * both forms, as ertmp.md 7 asks of receivers. */
+static gboolean
+metadata_follows (const ertmp_media_tag * tag, guint8 wire)
+{
+  guint8 meta = ertmp_media_wire_packet (tag->hdr.kind,
+      ERTMP_MEDIA_PACKET_METADATA);
+  guint32 next;
+
+  if (wire == meta)
+    return TRUE;
+  return wire == ertmp_media_wire_multitrack (tag->hdr.kind) &&
+      ertmp_reader_peek_be (&tag->r, 1, &next) && (next & 0x0F) == meta;
+}
+
 static ertmp_result
 parse_enhanced (ertmp_media_tag * tag, guint8 b)
 {
@@ -240,8 +258,7 @@ parse_enhanced (ertmp_media_tag * tag, guint8 b)
     if ((res = read_modex (tag, &wire)) != ERTMP_OK)
       return res;
   if (video && hdr->frame_type == ERTMP_MEDIA_FRAME_COMMAND &&
-      wire != ertmp_media_wire_packet (hdr->kind,
-          ERTMP_MEDIA_PACKET_METADATA)) {
+      !metadata_follows (tag, wire)) {
     hdr->packet = ERTMP_MEDIA_PACKET_COMMAND;
     return ertmp_reader_u8 (&tag->r, &hdr->command) ? ERTMP_OK :
         ERTMP_MALFORMED;

@@ -142,8 +142,8 @@ void ertmp_media_header_init (ertmp_media_header * hdr,
  *  - track_id != 0: Multitrack OneTrack; track 0: the plain form;
  *  - nano offset: one ModEx TimestampOffsetNano of exactly 3 bytes;
  *  - cts 0 on avc1/hvc1/vvc1: CodedFramesX;
- *  - Metadata: frame type 5 (0xD4, what FFmpeg reads), but 0 inside a
- *    Multitrack wrapper, where 5 would read as a command frame (0x86, OBS);
+ *  - Metadata: frame type 5, plain (0xD4) or wrapped (0xD6), the only
+ *    form FFmpeg does not mistake for a frame (ertmp.md 7);
  *  - SILENCE: nothing at all (an empty message).
  * UNSUPPORTED, nothing appended: legacy without a writable legacy id or
  * with a track id or nano offset, cts outside SI24 or on a codec without

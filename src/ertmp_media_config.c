@@ -343,6 +343,8 @@ ertmp_media_write_vpcc (GByteArray * out, const ertmp_media_vpcc * vpcc)
   g_return_if_fail (out != NULL && vpcc != NULL);
   g_return_if_fail (vpcc->bit_depth <= 15 && vpcc->chroma_subsampling <= 7);
 
+  if (vpcc->full_box)
+    ertmp_put_u32be (out, 0x01000000);  /* version 1, flags 0 */
   ertmp_put_u8 (out, vpcc->profile);
   ertmp_put_u8 (out, vpcc->level);
   ertmp_put_u8 (out, (vpcc->bit_depth << 4) | (vpcc->chroma_subsampling << 1) |

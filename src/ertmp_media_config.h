@@ -124,7 +124,7 @@ ertmp_result ertmp_media_parse_flac (const guint8 * data, gsize len,
 
 typedef struct
 {
-  gboolean full_box;            /* read the 12-byte FullBox form */
+  gboolean full_box;            /* the 12-byte FullBox form (read/write) */
   guint8 profile;
   guint8 level;
   guint8 bit_depth;
@@ -140,8 +140,23 @@ typedef struct
  * (ertmp.md 2.8); codecInitializationData is ignored. */
 ertmp_result ertmp_media_parse_vpcc (const guint8 * data, gsize len,
     ertmp_media_vpcc * vpcc);
-/* Appends the 8-byte record (FFmpeg-compatible; full_box is ignored). */
+/* Appends the record: with full_box the 12-byte "vpcC" FullBox form
+ * (version 1, flags 0) of the VP codec ISO binding, else the 8-byte bare
+ * record. */
 void ertmp_media_write_vpcc (GByteArray * out, const ertmp_media_vpcc * vpcc);
+
+/* The profile, bit_depth, chroma_subsampling (4:2:0 as 1, co-located),
+ * full_range and matrix (from color_space) of a VP9 key frame's
+ * uncompressed header (the first frame of a superframe); the other fields
+ * are left as they are.  UNSUPPORTED: not a key frame (or a 4:4:0 one,
+ * which vpcC cannot say); MALFORMED: not a VP9 frame header. */
+ertmp_result ertmp_media_parse_vp9_frame (const guint8 * data, gsize len,
+    ertmp_media_vpcc * vpcc);
+
+/* The lowest VP9 level (10, 11, 20, ... 62) whose picture size and luma
+ * sample rate take @width x @height at @fps (0: unknown, size only); 0
+ * when the size is unknown or beyond level 6.2. */
+guint8 ertmp_media_vp9_level (guint width, guint height, gdouble fps);
 
 /* vvc1 SequenceStart: the VvcDecoderConfigurationRecord without the 4
  * FullBox bytes a peer may have left in (a record cannot start with 0x00).

@@ -4,7 +4,7 @@
  * The writer makes the choices real encoders make (ertmp.md 5, 13, 14):
  * OneTrack for every track but 0, one 3-byte TimestampOffsetNano ModEx,
  * CodedFramesX when an avc1/hvc1/vvc1 frame has cts 0, frame type 5 on
- * plain Metadata.  A call that returns anything but OK leaves @out as it
+ * every Metadata.  A call that returns anything but OK leaves @out as it
  * was.
  */
 #include "ertmp_media.h"
@@ -66,16 +66,18 @@ track_fourcc (ertmp_codec_kind kind, const ertmp_media_track * track)
   return info != NULL && info->kind == kind ? info->fourcc : 0;
 }
 
-/* Video frame type on the wire.  Metadata: 5 as FFmpeg writes and reads
- * it (0xD4); but the command check comes before the Multitrack byte
- * (ertmp.md 2.2), so inside a Multitrack wrapper 5 would read as a command
- * frame: there 0, as OBS writes it (0x86). */
+/* Video frame type on the wire.  Metadata: always 5, as FFmpeg writes it
+ * (0xD4, or 0xD6 inside a Multitrack wrapper; ertmp.md 7).  FFmpeg parses
+ * Metadata only with frame type 5 and, with any other frame type, hands
+ * the colorInfo AMF to the decoder as a frame; a wrapped 0xD6 it skips as
+ * a command.  Our reader tells a wrapped Metadata from a command by the
+ * Multitrack byte (ertmp_media_parse()). */
 static guint8
-wire_frame_type (const ertmp_media_header * hdr, gboolean multitrack)
+wire_frame_type (const ertmp_media_header * hdr)
 {
   if (hdr->packet != ERTMP_MEDIA_PACKET_METADATA)
     return hdr->frame_type;
-  return multitrack ? 0 : ERTMP_MEDIA_FRAME_COMMAND;
+  return ERTMP_MEDIA_FRAME_COMMAND;
 }
 
 /* First byte, the optional ModEx, and the packet type that follows */
@@ -85,8 +87,7 @@ put_ex_start (GByteArray * out, const ertmp_media_header * hdr, guint8 wire)
   guint8 b;
 
   if (hdr->kind == ERTMP_CODEC_KIND_VIDEO) {
-    b = 0x80 | (wire_frame_type (hdr,
-            wire == ertmp_media_wire_multitrack (hdr->kind)) << 4);
+    b = 0x80 | (wire_frame_type (hdr) << 4);
   } else {
     b = ERTMP_MEDIA_SOUND_FORMAT_EX << 4;
   }

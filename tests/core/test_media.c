@@ -268,6 +268,40 @@ START_TEST (test_vector_7_7_metadata)
 }
 END_TEST
 
+/* ertmp.md 7: Metadata in a Multitrack wrapper, with the frame type 5 we
+ * and FFmpeg write (0xD6) or the 0 OBS writes (0x86); a 0xD6 whose
+ * Multitrack byte does not name Metadata stays a command */
+START_TEST (test_wrapped_metadata)
+{
+  static const gchar *const forms[] = { "d6", "86" };
+  parsed p;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (forms); i++) {
+    gchar *hex = g_strconcat (forms[i],
+        "04"                    /* OneTrack, Metadata */
+        "76 70 30 39 02"        /* vp09, trackId 2 */
+        "02 00 09 63 6f 6c 6f 72 49 6e 66 6f"   /* "colorInfo" */
+        "03 00 00 09", NULL);   /* {} */
+
+    ck_assert_int_eq (parse_hex (V, hex, &p), ERTMP_OK);
+    ck_assert_int_eq (p.tag.hdr.packet, ERTMP_MEDIA_PACKET_METADATA);
+    ck_assert_int_eq (p.tag.hdr.multitrack, ERTMP_MEDIA_MULTITRACK_ONE_TRACK);
+    ck_assert_uint_eq (p.n, 1);
+    ck_assert_uint_eq (p.t[0].track_id, 2);
+    ck_assert_int_eq (p.t[0].codec, ERTMP_CODEC_VP9);
+    ck_assert_uint_eq (p.t[0].len, 16);
+    parsed_clear (&p);
+    g_free (hex);
+  }
+  ck_assert_int_eq (parse_hex (V, "d6 01", &p), ERTMP_OK);
+  ck_assert_int_eq (p.tag.hdr.packet, ERTMP_MEDIA_PACKET_COMMAND);
+  ck_assert_uint_eq (p.tag.hdr.command, 1);
+  ck_assert_uint_eq (p.n, 0);
+  parsed_clear (&p);
+}
+END_TEST
+
 /* test-vectors.md 7.8 and 9: the command frame is dropped */
 START_TEST (test_vector_7_8_command)
 {
@@ -593,6 +627,7 @@ media_suite (void)
   tcase_add_test (tc, test_mpeg2ts_sequence_start);
   tcase_add_test (tc, test_vector_7_7_metadata);
   tcase_add_test (tc, test_vector_7_8_command);
+  tcase_add_test (tc, test_wrapped_metadata);
   tcase_add_test (tc, test_vector_7_9_modex);
   tcase_add_test (tc, test_vector_7_10_modex_sizes);
   tcase_add_test (tc, test_vector_7_11_many_tracks);

@@ -41,11 +41,11 @@ START_TEST (test_write_choices_video)
   ck_assert_int_eq (ertmp_media_write_header (out, &hdr, &t), ERTMP_OK);
   ck_assert_uint_eq (out->data[0], 0xd4);
   assert_reparses (&hdr, &t);
-  /* wrapped, 5 would be a command frame: frame type 0 as OBS */
+  /* wrapped: frame type 5 too, else FFmpeg decodes the AMF as a frame */
   g_byte_array_set_size (out, 0);
   t.track_id = 3;
   ck_assert_int_eq (ertmp_media_write_header (out, &hdr, &t), ERTMP_OK);
-  want = test_hex ("86"         /* IsEx, frame type 0, Multitrack */
+  want = test_hex ("d6"         /* IsEx, frame type 5, Multitrack */
       "04"                      /* OneTrack, Metadata */
       "68 76 63 31 03");        /* hvc1, trackId 3 */
   ck_assert_bytes_eq (out->data, out->len, want->data, want->len);

@@ -528,11 +528,13 @@ check_seq_payload (Output * out, gint i, const EnhancedCase * c)
     fail_unless_equals_int (p[2] & 0x7c, 0x0c);
     fail_unless_equals_int (p[4], 0x0a);
   } else if (c->fourcc[0] == 'v') {
-    /* vpcC: profile 0, level 0, 8 bit, 4:2:0 */
-    fail_unless_equals_int (len, 8);
-    fail_unless_equals_int (p[0], 0);
-    fail_unless_equals_int (p[2] >> 4, 8);
-    fail_unless ((p[2] >> 1 & 7) <= 1);
+    /* vpcC FullBox: version 1, flags 0, profile 0, level (VP9 64x48 at 30
+     * fps: 1; VP8: 0), 8 bit, 4:2:0 */
+    fail_unless_equals_int (len, 12);
+    fail_unless (memcmp (p, "\x01\x00\x00\x00\x00", 5) == 0);
+    fail_unless_equals_int (p[5], c->fourcc[3] == '9' ? 10 : 0);
+    fail_unless_equals_int (p[6] >> 4, 8);
+    fail_unless ((p[6] >> 1 & 7) <= 1);
   } else if (strcmp (c->fourcc, "Opus") == 0) {
     fail_unless (len >= 19 && memcmp (p, "OpusHead", 8) == 0);
   } else {
@@ -828,9 +830,10 @@ GST_START_TEST (test_color_info)
 
   gst_harness_push (h, payload (0, 0, FALSE));
   pull_headers (h, 2);
-  /* vpcC: profile 2, level 0, 10 bit 4:2:0 colocated, limited; BT.2020,
-   * PQ, BT.2020 NCL */
-  pull_tag (h, 0, B (0x90, 'v', 'p', '0', '9', 2, 0, 0xa2, 9, 16, 9, 0, 0));
+  /* vpcC FullBox: version 1, flags 0; profile 2, level 1 (64x48), 10 bit
+   * 4:2:0 colocated, limited; BT.2020, PQ, BT.2020 NCL */
+  pull_tag (h, 0, B (0x90, 'v', 'p', '0', '9', 1, 0, 0, 0, 2, 10, 0xa2, 9,
+          16, 9, 0, 0));
   /* colorInfo before the first frame: 0xD4 Metadata */
   buf = gst_harness_pull (h);
   b = buffer_bytes (buf);
