@@ -3,8 +3,9 @@
  *
  * The first byte picks the kind (bit 0: video), the rest is one tag body.
  * Every track is read, and every body goes through all the record parsers
- * (colorInfo, MultichannelConfig, FLAC, vpcC, vvcC, OpusHead, ASC); those
- * with a writer are written and read back.  Each track is then written as a
+ * (colorInfo, MultichannelConfig, FLAC, vpcC, vvcC, OpusHead, ASC, the
+ * SPS reorder depth of avcC and hvcC, a VP9 frame header); those with a
+ * writer are written and read back.  Each track is then written as a
  * single-track message and read back, and all tracks together as one
  * ManyTracks message; the result must describe the same tracks.  Track views
  * must lie inside the input.  Any mismatch aborts.
@@ -15,6 +16,7 @@
 
 #include "ertmp_media.h"
 #include "ertmp_media_config.h"
+#include "ertmp_media_reorder.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t * data, size_t size);
 
@@ -47,6 +49,17 @@ records_roundtrip (const guint8 * data, gsize len)
         ERTMP_OK && memcmp (&ch, &ch2, sizeof (ch)) == 0);
     g_byte_array_set_size (out, 0);
   }
+  /* peer data read by flvemux's DTS rebuilding and its vpcC writer */
+  for (guint i = 0; i < 2; i++) {
+    guint depth = G_MAXUINT;
+
+    if (ertmp_media_reorder_depth (i ? ERTMP_CODEC_HEVC : ERTMP_CODEC_AVC,
+            data, len, &depth) == ERTMP_OK)
+      check (depth <= ERTMP_MEDIA_REORDER_MAX);
+  }
+  memset (&vpcc, 0, sizeof (vpcc));
+  if (ertmp_media_parse_vp9_frame (data, len, &vpcc) == ERTMP_OK)
+    check (vpcc.profile <= 3);
   if (ertmp_media_parse_vpcc (data, len, &vpcc) == ERTMP_OK) {
     ertmp_media_write_vpcc (out, &vpcc);
     check (ertmp_media_parse_vpcc (out->data, out->len, &vpcc2) == ERTMP_OK);
