@@ -64,6 +64,8 @@ GST_DEBUG_CATEGORY (gst_rtmp_push_sink_debug);
 #define DEFAULT_RECONNECT_ATTEMPTS 5
 #define DEFAULT_RECONNECT_INTERVAL GST_SECOND
 #define DEFAULT_MAX_QUEUE_TIME (10 * GST_SECOND)
+#define DEFAULT_STABLE_TIME (10 * GST_SECOND)
+#define DEFAULT_ALLOW_TLS_DOWNGRADE FALSE
 
 enum
 {
@@ -89,6 +91,9 @@ enum
   PROP_RECONNECT_INTERVAL,
   PROP_MAX_QUEUE_TIME,
   PROP_STATS,
+  PROP_STABLE_TIME,
+  PROP_ALLOW_TLS_DOWNGRADE,
+  PROP_TLS_DATABASE,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -443,6 +448,16 @@ gst_rtmp_push_sink_set_property (GObject * object, guint prop_id,
     case PROP_MAX_QUEUE_TIME:
       sink->max_queue_time = g_value_get_uint64 (value);
       break;
+    case PROP_STABLE_TIME:
+      sink->stable_time = g_value_get_uint64 (value);
+      break;
+    case PROP_ALLOW_TLS_DOWNGRADE:
+      sink->allow_tls_downgrade = g_value_get_boolean (value);
+      break;
+    case PROP_TLS_DATABASE:
+      g_clear_object (&sink->tls_database);
+      sink->tls_database = g_value_dup_object (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -522,6 +537,15 @@ gst_rtmp_push_sink_get_property (GObject * object, guint prop_id,
     case PROP_MAX_QUEUE_TIME:
       g_value_set_uint64 (value, sink->max_queue_time);
       break;
+    case PROP_STABLE_TIME:
+      g_value_set_uint64 (value, sink->stable_time);
+      break;
+    case PROP_ALLOW_TLS_DOWNGRADE:
+      g_value_set_boolean (value, sink->allow_tls_downgrade);
+      break;
+    case PROP_TLS_DATABASE:
+      g_value_set_object (value, sink->tls_database);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -545,6 +569,7 @@ gst_rtmp_push_sink_finalize (GObject * object)
   g_free (sink->flash_version);
   g_free (sink->extra_connect_args);
   g_free (sink->publish_type);
+  g_clear_object (&sink->tls_database);
   if (sink->last_stats)
     gst_structure_free (sink->last_stats);
   g_mutex_clear (&sink->lock);
@@ -589,8 +614,9 @@ install_connection_properties (GObjectClass * gobject_class)
           0, G_MAXUINT, DEFAULT_TIMEOUT, rw));
   g_object_class_install_property (gobject_class, PROP_TLS_VALIDATION_FLAGS,
       g_param_spec_flags ("tls-validation-flags", "TLS validation flags",
-          "Which certificate checks refuse an RTMPS server (0: none, for "
-          "self-signed test servers)", G_TYPE_TLS_CERTIFICATE_FLAGS,
+          "Which certificate problems refuse an RTMPS server, each on its "
+          "own (unknown-ca off accepts a self-signed certificate that is "
+          "otherwise right; 0: none)", G_TYPE_TLS_CERTIFICATE_FLAGS,
           G_TLS_CERTIFICATE_VALIDATE_ALL, rw));
   g_object_class_install_property (gobject_class, PROP_FLASH_VERSION,
       g_param_spec_string ("flash-version", "Flash version",
@@ -615,6 +641,30 @@ install_connection_properties (GObjectClass * gobject_class)
       g_param_spec_string ("publish-type", "Publish type",
           "The publish command's type: live, record or append",
           DEFAULT_PUBLISH_TYPE, rw));
+}
+
+static void
+install_safety_properties (GObjectClass * gobject_class)
+{
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+      | GST_PARAM_MUTABLE_READY;
+
+  g_object_class_install_property (gobject_class, PROP_STABLE_TIME,
+      g_param_spec_uint64 ("stable-time", "Stable time",
+          "Nanoseconds a connection must publish before its loss starts a "
+          "new series of reconnect-attempts; a shorter one counts as a "
+          "failed attempt (0: every publish resets the count)", 0,
+          G_MAXUINT64, DEFAULT_STABLE_TIME, rw));
+  g_object_class_install_property (gobject_class, PROP_ALLOW_TLS_DOWNGRADE,
+      g_param_spec_boolean ("allow-tls-downgrade", "Allow TLS downgrade",
+          "Follow a Reconnect Request from rtmps:// to plain rtmp:// (the "
+          "stream key then travels unencrypted); otherwise a warning and "
+          "the stream stays on the current server",
+          DEFAULT_ALLOW_TLS_DOWNGRADE, rw));
+  g_object_class_install_property (gobject_class, PROP_TLS_DATABASE,
+      g_param_spec_object ("tls-database", "TLS database",
+          "Certificate authorities an RTMPS server's certificate is checked "
+          "against (NULL: the system's)", G_TYPE_TLS_DATABASE, rw));
 }
 
 static void
@@ -647,6 +697,7 @@ install_properties (GObjectClass * gobject_class)
           "Nanoseconds of stream held: while reconnecting the oldest goes, "
           "while connected render waits", GST_SECOND, G_MAXUINT64,
           DEFAULT_MAX_QUEUE_TIME, rw));
+  install_safety_properties (gobject_class);
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Stats",
           "Statistics of the connection, the queue and the server",
@@ -712,6 +763,8 @@ gst_rtmp_push_sink_init (GstRtmpPushSink * sink)
   sink->reconnect_attempts = DEFAULT_RECONNECT_ATTEMPTS;
   sink->reconnect_interval = DEFAULT_RECONNECT_INTERVAL;
   sink->max_queue_time = DEFAULT_MAX_QUEUE_TIME;
+  sink->stable_time = DEFAULT_STABLE_TIME;
+  sink->allow_tls_downgrade = DEFAULT_ALLOW_TLS_DOWNGRADE;
   g_mutex_init (&sink->lock);
   g_cond_init (&sink->cond);
   gst_rtmp_push_queue_init (sink);

@@ -72,6 +72,9 @@ struct _GstRtmpPushSink
   guint reconnect_attempts;
   GstClockTime reconnect_interval;
   GstClockTime max_queue_time;
+  GstClockTime stable_time;     /* a shorter connection is a failure */
+  gboolean allow_tls_downgrade;
+  GTlsDatabase *tls_database;
 
   /* the I/O thread */
   GThread *thread;
