@@ -643,6 +643,35 @@ install_connection_properties (GObjectClass * gobject_class)
           DEFAULT_PUBLISH_TYPE, rw));
 }
 
+/* gst-inspect shows these; docs/network-elements.md says the same */
+#define STATS_DOC "Statistics (rtmp-push-stats), refreshed every second: " \
+  "publishing (boolean: a connection publishes), queue-tags (uint), " \
+  "queue-bytes (uint64) and queue-time (uint64, ns) of what waits; of the " \
+  "current or last connection: tc-url (string, redacted), " \
+  "in-/out-chunk-size (uint, bytes), in-/out-window-ack-size (uint, " \
+  "bytes), in-/out-bytes-total (uint64), out-bytes-acked (uint64: the " \
+  "server's last acknowledgement), bitrate (uint64, bit/s over the last " \
+  "second), average-bitrate (uint64, bit/s since the first publish), " \
+  "frames (string: \"video0=N,audio0=N,...\" sent per track), reconnects " \
+  "(uint64: successful reconnections), rtt (uint64, ns: ping round trip), " \
+  "server-version (string: fmsVer), server-fourcc-list (string: the " \
+  "server's FourCCs, comma-separated), server-caps-ex (uint: its capsEx " \
+  "bits, 1 Reconnect, 2 Multitrack, 4 ModEx, 8 nanosecond offsets)"
+
+#define MESSAGES_DOC "  Bus element messages (every tc-url redacted): " \
+  "rtmp-push-published (tc-url string, attempt uint 0) when the first " \
+  "connection publishes; rtmp-push-disconnected (tc-url string, reason " \
+  "string, attempt uint: 1 for the first retry, retry-in uint64 ns) when " \
+  "a publishing connection is lost, with a RESOURCE WRITE warning; " \
+  "rtmp-push-reconnected (tc-url, attempt uint) when a retry publishes; " \
+  "rtmp-push-reconnect-request (tc-url string: where the server sends us, " \
+  "description string) on an E-RTMP Reconnect Request; rtmp-push-switched " \
+  "(from string, tc-url string) when the stream moved to that server.  " \
+  "Signal server-capabilities(sink, capabilities): capabilities is an " \
+  "rtmp-push-server-capabilities structure: tc-url (string), " \
+  "server-version (string), fourcc-list (string), has-caps-ex (boolean), " \
+  "caps-ex (uint)."
+
 static void
 install_safety_properties (GObjectClass * gobject_class)
 {
@@ -699,8 +728,7 @@ install_properties (GObjectClass * gobject_class)
           DEFAULT_MAX_QUEUE_TIME, rw));
   install_safety_properties (gobject_class);
   g_object_class_install_property (gobject_class, PROP_STATS,
-      g_param_spec_boxed ("stats", "Stats",
-          "Statistics of the connection, the queue and the server",
+      g_param_spec_boxed ("stats", "Stats", STATS_DOC,
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
@@ -727,7 +755,9 @@ gst_rtmp_push_sink_class_init (GstRtmpPushSinkClass * klass)
   /**
    * GstRtmpPushSink::server-capabilities:
    * @sink: the element
-   * @capabilities: tc-url, server-version (fmsVer), fourcc-list, caps-ex
+   * @capabilities: an "rtmp-push-server-capabilities" structure: tc-url
+   *   (string, redacted), server-version (string, fmsVer), fourcc-list
+   *   (string, comma-separated), has-caps-ex (boolean), caps-ex (uint)
    *
    * Emitted from the element's I/O thread when a server answered connect.
    */
@@ -739,7 +769,7 @@ gst_rtmp_push_sink_class_init (GstRtmpPushSinkClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "RTMP publisher sink", "Sink/Network",
       "Publishes FLV over RTMP/RTMPS with Enhanced RTMP negotiation, the "
-      "Reconnect Request and automatic reconnection",
+      "Reconnect Request and automatic reconnection." MESSAGES_DOC,
       "gst-ertmp developers");
   gst_type_mark_as_plugin_api (GST_TYPE_RTMP_PUSH_ADVERTISE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_RTMP_PUSH_STOP_COMMANDS, 0);
