@@ -24,6 +24,7 @@
 #include <gst/check/gstcheck.h>
 
 #include "ertmp_peer.h"
+#include "ertmp_session.h"
 #include "test_push_common.h"
 
 #define KEY "Sup3rSecretStreamKey"
@@ -257,7 +258,8 @@ GST_END_TEST;
 
 /* ---- 3. a server that accepts and drops at once ------------------------- */
 
-/* Drops every publisher as soon as it publishes; returns the drops.  The
+/* Drops every publisher as soon as it publishes (@r's disconnect-publisher,
+ * or the hostile server below when @r is NULL); returns the drops.  The
  * sink must warn at each and end in the error after @attempts (when it
  * counts), never flap forever. */
 static guint
@@ -274,8 +276,10 @@ drop_every_publish (Publisher * p, Receiver * r, guint attempts,
     fail_unless (msg != NULL, "after %u drops: no publish", drops);
     if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
       break;
-    g_signal_emit_by_name (r->src, "disconnect-publisher", &ok);
-    fail_unless (ok, "no publisher to drop");
+    if (r) {
+      g_signal_emit_by_name (r->src, "disconnect-publisher", &ok);
+      fail_unless (ok, "no publisher to drop");
+    }
     drops++;
     msg = bus_wait (p->pipeline, p->log, GST_MESSAGE_ERROR,
         "rtmp-push-disconnected", WAIT_TIMEOUT);
@@ -351,6 +355,150 @@ GST_START_TEST (test_flapping_stable_time_zero)
 
 GST_END_TEST;
 
+/* A server (the core's server side over GIO, in a thread) that accepts
+ * every publish and at once sends Set Chunk Size 0xFFFFFFFF (beyond the
+ * protocol's 31 bits) */
+typedef struct
+{
+  GSocket *listener;
+  GCancellable *cancellable;
+  GThread *thread;
+  guint16 port;
+  gint served;
+} Hostile;
+
+static void
+hostile_flush (GSocket * socket, ertmp_session * session)
+{
+  const guint8 *out;
+  gsize len;
+  gssize n;
+
+  while ((out = ertmp_session_pending_output (session, &len)) && len > 0) {
+    n = g_socket_send (socket, (const gchar *) out, len, NULL, NULL);
+    if (n <= 0)
+      return;
+    ertmp_session_output_written (session, n);
+  }
+}
+
+/* Feeds @n bytes; FALSE when the session failed */
+static gboolean
+hostile_feed (ertmp_session * session, const guint8 * buf, gsize n)
+{
+  static const guint8 huge[4] = { 0xFF, 0xFF, 0xFF, 0xFF };
+  ertmp_session_event ev;
+  gsize off = 0, used = 0;
+
+  while (off < n) {
+    if (ertmp_session_receive (session, buf + off, n - off, &used) !=
+        ERTMP_OK || used == 0)
+      return FALSE;
+    off += used;
+    while (ertmp_session_next_event (session, &ev) == ERTMP_OK) {
+      if (ev.type != ERTMP_SESSION_EVENT_PUBLISH_REQUEST)
+        continue;
+      ertmp_session_accept_publish (session, ev.msid);
+      ertmp_session_send_raw (session, 2, ERTMP_MSG_SET_CHUNK_SIZE, 0, 0,
+          huge, sizeof huge);
+    }
+  }
+  return TRUE;
+}
+
+static void
+hostile_serve (GSocket * socket)
+{
+  ertmp_session_config cfg;
+  ertmp_session *session;
+  guint8 buf[16384];
+  gssize n;
+
+  ertmp_session_config_init (&cfg, ERTMP_SESSION_SERVER);
+  session = ertmp_session_new (&cfg);
+  /* only to catch a hang */
+  g_socket_set_timeout (socket, 60);
+  while ((n = g_socket_receive (socket, (gchar *) buf, sizeof buf, NULL,
+              NULL)) > 0 && hostile_feed (session, buf, n))
+    hostile_flush (socket, session);
+  ertmp_session_free (session);
+}
+
+static gpointer
+hostile_thread (gpointer data)
+{
+  Hostile *h = data;
+  GSocket *socket;
+
+  while ((socket = g_socket_accept (h->listener, h->cancellable, NULL))) {
+    g_atomic_int_inc (&h->served);
+    hostile_serve (socket);
+    g_object_unref (socket);
+  }
+  return NULL;
+}
+
+static Hostile *
+hostile_new (void)
+{
+  Hostile *h = g_new0 (Hostile, 1);
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *sa = g_inet_socket_address_new (lo, 0), *bound;
+
+  h->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_TCP, NULL);
+  fail_unless (g_socket_bind (h->listener, sa, TRUE, NULL));
+  fail_unless (g_socket_listen (h->listener, NULL));
+  bound = g_socket_get_local_address (h->listener, NULL);
+  h->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  h->cancellable = g_cancellable_new ();
+  h->thread = g_thread_new ("hostile", hostile_thread, h);
+  g_object_unref (bound);
+  g_object_unref (sa);
+  g_object_unref (lo);
+  return h;
+}
+
+static void
+hostile_free (Hostile * h)
+{
+  g_cancellable_cancel (h->cancellable);
+  g_thread_join (h->thread);
+  g_object_unref (h->cancellable);
+  g_object_unref (h->listener);
+  g_free (h);
+}
+
+GST_START_TEST (test_huge_chunk_size)
+{
+  Hostile *h = hostile_new ();
+  gchar *props = g_strdup_printf ("location=rtmp://127.0.0.1:%u/live/key "
+      "reconnect-attempts=2 reconnect-interval=%" G_GUINT64_FORMAT, h->port,
+      (guint64) (20 * GST_MSECOND));
+  Publisher *p = publisher_new (TRUE, -1, props);
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  fail_unless_equals_int (drop_every_publish (p, NULL, 2, TRUE, 10), 3);
+  msg = g_ptr_array_index (p->log, p->log->len - 1);
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR);
+  gst_message_parse_error (msg, &err, &debug);
+  fail_unless (strstr (err->message, "after 2 attempts") != NULL, "%s",
+      err->message);
+  fail_unless (strstr (err->message, "Chunk Size") != NULL, "no cause: %s",
+      err->message);
+  g_error_free (err);
+  g_free (debug);
+  fail_unless_equals_int (g_atomic_int_get (&h->served), 3);
+
+  publisher_free (p);
+  hostile_free (h);
+  g_free (props);
+}
+
+GST_END_TEST;
+
 static Suite *
 push_safety_suite (void)
 {
@@ -366,6 +514,7 @@ push_safety_suite (void)
   tcase_add_loop_test (tc, test_tls_downgrade, 0, 2);
   tcase_add_test (tc, test_flapping_server);
   tcase_add_test (tc, test_flapping_stable_time_zero);
+  tcase_add_test (tc, test_huge_chunk_size);
   return s;
 }
 
