@@ -190,7 +190,7 @@ publisher_create (gboolean live, gint seconds, const gchar * props)
       "key-int-max=%d ! h264parse ! m.video "
       "audiotestsrc is-live=%s num-buffers=%d samplesperbuffer=%d ! "
       "audio/x-raw,rate=%d,channels=1 ! avenc_aac ! m.audio "
-      "flvemux name=m ! rtmppushsink name=sink %s", is_live,
+      "flvemux name=m ! rtmppushsink name=sink timeout=30 %s", is_live,
       seconds < 0 ? -1 : seconds * VIDEO_FPS, VIDEO_FPS, KEY_INTERVAL,
       is_live, seconds < 0 ? -1 : seconds * AUDIO_RATE / AUDIO_SAMPLES,
       AUDIO_SAMPLES, AUDIO_RATE, props);

@@ -14,8 +14,9 @@
 G_BEGIN_DECLS
 
 /* Bounds on waits for work, only to catch a hang (the work takes a few
- * seconds at most) */
-#define WAIT_TIMEOUT (60 * GST_SECOND)
+ * seconds at most, a TLS handshake under AddressSanitizer with slow
+ * unwinding up to several: the sink's timeout is 30 s) */
+#define WAIT_TIMEOUT (120 * GST_SECOND)
 
 typedef struct
 {
@@ -49,8 +50,8 @@ void receiver_wait_eos (Receiver * r, GstClockTime timeout,
     const gchar * what);
 void receiver_free (Receiver * r);
 
-/* H.264 + AAC, @seconds long (-1: endless), into "rtmppushsink @props";
- * not started (publisher_start) */
+/* H.264 + AAC, @seconds long (-1: endless), into "rtmppushsink timeout=30
+ * @props"; not started (publisher_start) */
 Publisher *publisher_create (gboolean live, gint seconds,
     const gchar * props);
 void publisher_start (Publisher * p);
