@@ -670,7 +670,9 @@ scrub (GstRtmpPushSink * sink, const gchar * text)
     g_free (safe);
     if (parts[1] != NULL && parts[1][0] != '\0')
       g_string_replace (s, parts[1], "***", 0);
-    if (parts[0][0] != '\0') {
+    /* a key of a few characters would garble the text, and is no
+     * secret */
+    if (strlen (parts[0]) >= 4) {
       safe = gst_ertmp_redact_key (parts[0]);
       g_string_replace (s, parts[0], safe, 0);
       g_free (safe);

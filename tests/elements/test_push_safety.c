@@ -369,6 +369,7 @@ typedef struct
   GThread *thread;
   guint16 port;
   gint served;
+  gboolean reject;              /* refuse the publish, quoting its name */
 } Hostile;
 
 static void
@@ -388,8 +389,11 @@ hostile_flush (GSocket * socket, ertmp_session * session)
 
 /* Feeds @n bytes; FALSE when the session failed */
 static gboolean
-hostile_feed (ertmp_session * session, const guint8 * buf, gsize n)
+hostile_feed (Hostile * h, ertmp_session * session, const guint8 * buf,
+    gsize n)
 {
+  gchar *why;
+
   static const guint8 huge[4] = { 0xFF, 0xFF, 0xFF, 0xFF };
   ertmp_session_event ev;
   gsize off = 0, used = 0;
@@ -402,6 +406,13 @@ hostile_feed (ertmp_session * session, const guint8 * buf, gsize n)
     while (ertmp_session_next_event (session, &ev) == ERTMP_OK) {
       if (ev.type != ERTMP_SESSION_EVENT_PUBLISH_REQUEST)
         continue;
+      if (h->reject) {
+        why = g_strdup_printf ("no stream named %s here", ev.publish.name);
+        ertmp_session_reject_publish (session, ev.msid,
+            ERTMP_SESSION_REJECT_BAD_NAME, why);
+        g_free (why);
+        continue;
+      }
       ertmp_session_accept_publish (session, ev.msid);
       ertmp_session_send_raw (session, 2, ERTMP_MSG_SET_CHUNK_SIZE, 0, 0,
           huge, sizeof huge);
@@ -411,7 +422,7 @@ hostile_feed (ertmp_session * session, const guint8 * buf, gsize n)
 }
 
 static void
-hostile_serve (GSocket * socket)
+hostile_serve (Hostile * h, GSocket * socket)
 {
   ertmp_session_config cfg;
   ertmp_session *session;
@@ -423,7 +434,7 @@ hostile_serve (GSocket * socket)
   /* only to catch a hang */
   g_socket_set_timeout (socket, 60);
   while ((n = g_socket_receive (socket, (gchar *) buf, sizeof buf, NULL,
-              NULL)) > 0 && hostile_feed (session, buf, n))
+              NULL)) > 0 && hostile_feed (h, session, buf, n))
     hostile_flush (socket, session);
   ertmp_session_free (session);
 }
@@ -436,14 +447,14 @@ hostile_thread (gpointer data)
 
   while ((socket = g_socket_accept (h->listener, h->cancellable, NULL))) {
     g_atomic_int_inc (&h->served);
-    hostile_serve (socket);
+    hostile_serve (h, socket);
     g_object_unref (socket);
   }
   return NULL;
 }
 
 static Hostile *
-hostile_new (void)
+hostile_new (gboolean reject)
 {
   Hostile *h = g_new0 (Hostile, 1);
   GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -456,6 +467,7 @@ hostile_new (void)
   bound = g_socket_get_local_address (h->listener, NULL);
   h->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   h->cancellable = g_cancellable_new ();
+  h->reject = reject;
   h->thread = g_thread_new ("hostile", hostile_thread, h);
   g_object_unref (bound);
   g_object_unref (sa);
@@ -475,7 +487,7 @@ hostile_free (Hostile * h)
 
 GST_START_TEST (test_huge_chunk_size)
 {
-  Hostile *h = hostile_new ();
+  Hostile *h = hostile_new (FALSE);
   gchar *props = g_strdup_printf ("location=rtmp://127.0.0.1:%u/live/key "
       "reconnect-attempts=2 reconnect-interval=%" G_GUINT64_FORMAT, h->port,
       (guint64) (20 * GST_MSECOND));
@@ -503,6 +515,29 @@ GST_START_TEST (test_huge_chunk_size)
 
 GST_END_TEST;
 
+/* A server that refuses the key quoting it back: the sink's error holds
+ * only its first characters */
+GST_START_TEST (test_refusal_quoting_key)
+{
+  Hostile *h = hostile_new (TRUE);
+  gchar *location = g_strdup_printf ("rtmp://127.0.0.1:%u/live/" KEY
+      "?token=" TOKEN, h->port);
+  Publisher *p = publisher_new_with_location (TRUE, -1, "", location);
+  gchar *text = publisher_expect_error (p, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
+      "no stream named", WAIT_TIMEOUT);
+
+  g_print ("%s\n", text);
+  fail_if (has_secret (text), "%s", text);
+  check_messages (p->log);
+
+  g_free (text);
+  publisher_free (p);
+  hostile_free (h);
+  g_free (location);
+}
+
+GST_END_TEST;
+
 static Suite *
 push_safety_suite (void)
 {
@@ -519,6 +554,7 @@ push_safety_suite (void)
   tcase_add_test (tc, test_flapping_server);
   tcase_add_test (tc, test_flapping_stable_time_zero);
   tcase_add_test (tc, test_huge_chunk_size);
+  tcase_add_test (tc, test_refusal_quoting_key);
   return s;
 }
 
