@@ -744,20 +744,21 @@ on_reconnect_request (GstRtmpPushConn * c, const ertmp_session_event * ev)
   GstRtmpPushSink *sink = c->sink;
   const gchar *target = ev->reconnect.tc_url ? ev->reconnect.tc_url :
       c->tc_url;
-  gchar *safe_target;
+  gchar *safe_target, *desc;
 
   if (c != sink->conn || sink->next != NULL || sink->finishing)
     return;
   safe_target = gst_ertmp_redact_url (target);
-  GST_INFO_OBJECT (sink, "Reconnect Request to %s (%s)", safe_target,
-      GST_STR_NULL (ev->reconnect.description));
+  desc = scrub (sink, ev->reconnect.description ?
+      ev->reconnect.description : "");
+  GST_INFO_OBJECT (sink, "Reconnect Request to %s (%s)", safe_target, desc);
   post (sink, gst_structure_new ("rtmp-push-reconnect-request",
           "tc-url", G_TYPE_STRING, safe_target,
-          "description", G_TYPE_STRING, ev->reconnect.description ?
-          ev->reconnect.description : "", NULL));
+          "description", G_TYPE_STRING, desc, NULL));
   if (!refuse_downgrade (c, target, safe_target))
     sink->next = push_conn_open (sink, target);
   g_free (safe_target);
+  g_free (desc);
 }
 
 static void
