@@ -112,6 +112,17 @@ def server_open(port):
     return n
 
 
+def backtraces(pid):
+    """Every thread's backtrace of a hung process (gdb -batch -p), so that
+    a rare hang leaves more than its duration behind"""
+    if shutil.which("gdb") is None:
+        return "(no gdb: no backtraces)"
+    r = subprocess.run(["gdb", "-batch", "-nx", "-p", str(pid), "-ex",
+                        "thread apply all bt"], capture_output=True,
+                       text=True, timeout=120)
+    return r.stdout + r.stderr
+
+
 def gst_argv(src, sink):
     return ["gst-launch-1.0", "-q", "filesrc", f"location={src}", "!",
             "flvdemux", "name=d",
@@ -200,6 +211,8 @@ rtmp {{ log_format bench '$command $app $name $bytes_received $bytes_sent';
         p = Proc(self.argv(path, src, name), env=self.env,
                  log_path=self.logfile(path))
         if p.wait(timeout) is None:
+            print(f"{NAMES[path]} hung: backtraces\n{backtraces(p.pid)}",
+                  file=sys.stderr, flush=True)
             p.stop(signal.SIGINT)
             raise RuntimeError(f"{NAMES[path]}: still running after "
                                f"{timeout} s: stopped")

@@ -65,6 +65,8 @@ typedef struct
   gboolean segment_pending;     /* send a segment before the next buffer */
   gboolean tags_pending;        /* send the stream tags */
   gboolean discont;
+  /* DTS of the last buffer or GAP pushed (gsterdemuxtrack.c sync_tracks) */
+  GstClockTime pushed_dts;
 
   /* frames came before any SequenceStart */
   gboolean waiting;             /* ... since wait_since_ms */

@@ -35,6 +35,7 @@ gst_er_demux_get_track (GstErDemux * demux, ertmp_codec_kind kind, guint8 id)
     (*slot)->kind = kind;
     (*slot)->id = id;
     (*slot)->discont = TRUE;
+    (*slot)->pushed_dts = GST_CLOCK_TIME_NONE;
   }
   return *slot;
 }
@@ -464,6 +465,36 @@ set_buffer_meta (GstErDemux * demux, GstErDemuxTrack * t, GstBuffer * buf,
   }
 }
 
+/* A track that lags the one just pushed (at @dts) by more than this gets a
+ * GAP event: a track that ended (or pauses) must not leave a muxer behind
+ * queue ! waiting for it while the other tracks fill their queues (1 s by
+ * default) and block us.  Interleaving in a file is much tighter. */
+#define GAP_LAG (500 * GST_MSECOND)
+
+static void
+sync_tracks (GstErDemux * demux, GstErDemuxTrack * t, GstClockTime dts)
+{
+  GstErDemuxTrack *u;
+  guint k, i;
+
+  if (!GST_CLOCK_TIME_IS_VALID (dts))
+    return;
+  t->pushed_dts = dts;
+  for (k = 0; k < GST_ER_DEMUX_N_KINDS; k++)
+    for (i = 0; i < 256; i++) {
+      u = demux->tracks[k][i];
+      if (u == NULL || u == t || u->pad == NULL
+          || !GST_CLOCK_TIME_IS_VALID (u->pushed_dts)
+          || dts <= u->pushed_dts + GAP_LAG)
+        continue;
+      GST_DEBUG_OBJECT (u->pad, "lags by %" GST_TIME_FORMAT ": gap",
+          GST_TIME_ARGS (dts - u->pushed_dts));
+      gst_pad_push_event (u->pad, gst_event_new_gap (u->pushed_dts,
+              dts - GAP_LAG - u->pushed_dts));
+      u->pushed_dts = dts - GAP_LAG;
+    }
+}
+
 static GstFlowReturn
 push_frames (GstErDemux * demux, GstErDemuxTrack * t,
     const ertmp_media_header * hdr, const ertmp_media_track * mt,
@@ -475,6 +506,7 @@ push_frames (GstErDemux * demux, GstErDemuxTrack * t,
       mt->codec == ERTMP_CODEC_VP6_ALPHA ? 1 : 0;
   GstBuffer *buf;
   GstFlowReturn ret;
+  GstClockTime dts;
 
   if (mt->len <= skip || !ensure_frame_caps (demux, t, hdr, mt->codec))
     return GST_FLOW_OK;
@@ -486,7 +518,10 @@ push_frames (GstErDemux * demux, GstErDemuxTrack * t,
       mt->len - skip);
   set_buffer_meta (demux, t, buf, hdr, mt, ms);
   GST_LOG_OBJECT (t->pad, "pushing %" GST_PTR_FORMAT, buf);
+  dts = GST_BUFFER_DTS (buf);
   ret = gst_pad_push (t->pad, buf);
+  if (ret == GST_FLOW_OK)
+    sync_tracks (demux, t, dts);
   return gst_flow_combiner_update_pad_flow (demux->flowcombiner, t->pad, ret);
 }
 

@@ -382,6 +382,18 @@ earliest_pad (GstFlvEMux * mux, GstClockTimeDiff * time, gboolean * waiting)
 }
 
 /* Writes @pad's next frame: a rebuilt one, or its queued buffer */
+/* The aggregator turns a GAP event into an empty GAP buffer */
+static gboolean
+pad_has_gap (GstFlvEMuxPad * pad)
+{
+  GstBuffer *buf = gst_aggregator_pad_peek_buffer (GST_AGGREGATOR_PAD (pad));
+  gboolean gap = buf != NULL && GST_BUFFER_FLAG_IS_SET (buf,
+      GST_BUFFER_FLAG_GAP) && gst_buffer_get_size (buf) == 0;
+
+  gst_clear_buffer (&buf);
+  return gap;
+}
+
 static GstFlowReturn
 write_next (GstFlvEMux * mux, GstFlvEMuxPad * pad)
 {
@@ -434,6 +446,13 @@ gst_flv_emux_aggregate (GstAggregator * agg, gboolean timeout)
     if (ret == GST_FLOW_OK && !mux->eos_written)
       ret = gst_flv_emux_write_eos (mux);
     return ret == GST_FLOW_OK ? GST_FLOW_EOS : ret;
+  }
+  if (pad_has_gap (pad)) {
+    /* a GAP event (a track that ended or pauses): it only let the other
+     * pads go on */
+    gst_aggregator_pad_drop_buffer (GST_AGGREGATOR_PAD (pad));
+    gst_object_unref (pad);
+    return GST_FLOW_OK;
   }
   if (!pad->configured) {
     /* its caps were refused (and the error posted) */

@@ -24,6 +24,8 @@
 #include "gstrtmppushsink.h"
 #include "gstertmpconn.h"
 #include "gstertmptag.h"
+#include "gstertmpredact.h"
+#include "gstrtmppushtls.h"
 #include "ertmp_url.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_push_sink_debug);
@@ -45,7 +47,10 @@ struct _GstRtmpPushConn
   guint16 port;
   gboolean tls;
   gchar *app, *tc_url;
-  GTlsCertificateFlags cert_errors;     /* what the TLS check found */
+  gchar *safe_url;              /* tc_url redacted: logs, messages, stats */
+  GTlsCertificateFlags cert_errors;     /* what refused the certificate */
+  GTlsCertificateFlags tls_flags;       /* tls-validation-flags */
+  GTlsDatabase *database;       /* tls-database, or NULL */
   GIOStream *stream;            /* once TCP (+TLS) is connected */
   GstErtmpConn *conn;           /* once RTMP started on it */
   gboolean publishing;
@@ -57,6 +62,7 @@ struct _GstRtmpPushConn
   gint64 ping_at;               /* monotonic us of the last ping */
   gchar *auth_query;            /* appended to app and tcUrl, or NULL */
   guint auth_step;              /* gst_rtmp_push_auth_next */
+  gint64 published_at;          /* monotonic us of Publish.Start, or 0 */
 };
 
 static void pump (GstRtmpPushSink * sink);
@@ -79,6 +85,8 @@ push_conn_free (GstRtmpPushConn * c)
   g_free (c->app);
   g_free (c->tc_url);
   g_free (c->auth_query);
+  g_free (c->safe_url);
+  g_clear_object (&c->database);
   g_free (c);
 }
 
@@ -171,6 +179,7 @@ start_rtmp (GstRtmpPushConn * c)
   ertmp_session_connect_params params = { 0 };
   ertmp_session *session;
   gchar *stream, *type, *flash_ver, *app, *tc_url, *token, *swf, *page;
+  gchar *safe_key;
   ertmp_amf_value *extra = NULL;
   gboolean ready;
 
@@ -223,8 +232,10 @@ start_rtmp (GstRtmpPushConn * c)
   params.secure_token = token;
   ertmp_session_connect (session, &params);
   ertmp_session_publish (session, stream, type);
-  GST_DEBUG_OBJECT (sink, "connect %s, publish \"%s\" (%s)", c->tc_url,
-      stream, type);
+  safe_key = gst_ertmp_redact_key (stream);
+  GST_DEBUG_OBJECT (sink, "connect %s, publish \"%s\" (%s)", c->safe_url,
+      safe_key, type);
+  g_free (safe_key);
   c->conn = gst_ertmp_conn_new (c->stream, session, sink->context,
       &conn_funcs, c);
   g_free (stream);
@@ -247,49 +258,34 @@ forget (GstRtmpPushConn * c)
 
 /* ---- TCP and TLS ---- */
 
+/* tls-validation-flags decide (gstrtmppushtls.c) */
 static gboolean
 on_accept_certificate (GTlsConnection * tls, GTlsCertificate * cert,
     GTlsCertificateFlags errors, gpointer data)
 {
-  ((GstRtmpPushConn *) data)->cert_errors = errors;
-  return FALSE;
+  GstRtmpPushConn *c = data;
+  gboolean ok = gst_rtmp_push_tls_check (tls, cert, errors, c->tls_flags,
+      &c->cert_errors);
+
+  GST_DEBUG_OBJECT (c->sink, "certificate of %s: handshake found 0x%x, "
+      "refusing 0x%x (flags 0x%x)", c->safe_url, errors, c->cert_errors,
+      c->tls_flags);
+  return ok;
 }
 
 static void
 on_client_event (GSocketClient * client, GSocketClientEvent event,
     GSocketConnectable * connectable, GIOStream * connection, gpointer data)
 {
-  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
-    g_signal_connect (connection, "accept-certificate",
-        G_CALLBACK (on_accept_certificate), data);
-}
+  GstRtmpPushConn *c = data;
 
-/* "unknown CA, hostname mismatch" for a refused certificate */
-static gchar *
-certificate_problem (GTlsCertificateFlags errors)
-{
-  static const struct
-  {
-    GTlsCertificateFlags flag;
-    const gchar *text;
-  } names[] = {
-    {G_TLS_CERTIFICATE_UNKNOWN_CA, "signed by an unknown certificate "
-          "authority (self-signed?)"},
-    {G_TLS_CERTIFICATE_BAD_IDENTITY, "issued for another host name"},
-    {G_TLS_CERTIFICATE_NOT_ACTIVATED, "not valid yet"},
-    {G_TLS_CERTIFICATE_EXPIRED, "expired"},
-    {G_TLS_CERTIFICATE_REVOKED, "revoked"},
-    {G_TLS_CERTIFICATE_INSECURE, "using an insecure algorithm"},
-    {G_TLS_CERTIFICATE_GENERIC_ERROR, "unusable"},
-  };
-  GString *s = g_string_new ("the server's certificate is ");
-  guint i, n = 0;
-
-  for (i = 0; i < G_N_ELEMENTS (names); i++)
-    if (errors & names[i].flag)
-      g_string_append_printf (s, "%s%s", n++ ? ", " : "", names[i].text);
-  g_string_append (s, " (tls-validation-flags decides what is checked)");
-  return g_string_free (s, FALSE);
+  if (event != G_SOCKET_CLIENT_TLS_HANDSHAKING)
+    return;
+  if (c->database)
+    g_tls_connection_set_database (G_TLS_CONNECTION (connection),
+        c->database);
+  g_signal_connect (connection, "accept-certificate",
+      G_CALLBACK (on_accept_certificate), data);
 }
 
 static void
@@ -310,7 +306,8 @@ on_tcp_connected (GObject * object, GAsyncResult * result, gpointer data)
       forget (c);
       return;
     }
-    what = c->cert_errors ? certificate_problem (c->cert_errors) : NULL;
+    what = c->cert_errors ? gst_rtmp_push_tls_problem (c->cert_errors) :
+        NULL;
     conn_failed (c, what, err);
     g_free (what);
     g_error_free (err);
@@ -358,13 +355,13 @@ push_conn_open (GstRtmpPushSink * sink, const gchar * tc_url)
   gchar *path = NULL;
   ertmp_url url;
   guint timeout;
-  GTlsCertificateFlags flags;
 
   c->sink = sink;
   c->cancellable = g_cancellable_new ();
   c->sent_headers = g_hash_table_new_full (NULL, NULL, NULL,
       (GDestroyNotify) gst_buffer_unref);
   c->tc_url = g_strdup (tc_url);
+  c->safe_url = gst_ertmp_redact_url (tc_url);
   /* the whole path of a tcUrl is the application */
   if (ertmp_url_parse (tc_url, &url) == ERTMP_OK) {
     c->host = g_strdup (url.host);
@@ -379,7 +376,8 @@ push_conn_open (GstRtmpPushSink * sink, const gchar * tc_url)
   sink->conns = g_list_prepend (sink->conns, c);
   GST_OBJECT_LOCK (sink);
   timeout = sink->timeout;
-  flags = sink->tls_validation_flags;
+  c->tls_flags = sink->tls_validation_flags;
+  c->database = sink->tls_database ? g_object_ref (sink->tls_database) : NULL;
   GST_OBJECT_UNLOCK (sink);
   g_socket_client_set_timeout (client, timeout);
   c->timeout = timeout;
@@ -390,13 +388,11 @@ push_conn_open (GstRtmpPushSink * sink, const gchar * tc_url)
     g_source_attach (c->deadline, sink->context);
   }
   if (c->tls) {
+    /* every check runs; accept-certificate applies the flags */
     g_socket_client_set_tls (client, TRUE);
-    G_GNUC_BEGIN_IGNORE_DEPRECATIONS;
-    g_socket_client_set_tls_validation_flags (client, flags);
-    G_GNUC_END_IGNORE_DEPRECATIONS;
     g_signal_connect (client, "event", G_CALLBACK (on_client_event), c);
   }
-  GST_INFO_OBJECT (sink, "connecting to %s", tc_url);
+  GST_INFO_OBJECT (sink, "connecting to %s", c->safe_url);
   g_socket_client_connect_to_host_async (client, c->host ? c->host : "",
       c->port, c->cancellable, on_tcp_connected, c);
   g_object_unref (client);
@@ -417,40 +413,53 @@ fail (GstRtmpPushSink * sink)
 
 static gboolean on_retry (gpointer data);
 
-/* The current connection is lost: retry (doubling the interval) while
- * attempts remain, else the error. */
+/* The current connection @c is lost: retry (doubling the interval) while
+ * attempts remain, else the error.  Only a connection that published for
+ * stable-time ends a series of failures: a server that accepts and drops
+ * at once uses the attempts up instead of flapping forever. */
 static void
-lost (GstRtmpPushSink * sink, const gchar * tc_url, const gchar * why)
+lost (GstRtmpPushSink * sink, GstRtmpPushConn * c, const gchar * why)
 {
   guint attempts;
-  GstClockTime interval;
+  GstClockTime interval, stable, lasted = 0;
 
   GST_OBJECT_LOCK (sink);
   attempts = sink->reconnect_attempts;
   interval = sink->reconnect_interval;
+  stable = sink->stable_time;
   GST_OBJECT_UNLOCK (sink);
   g_mutex_lock (&sink->lock);
   sink->publishing = FALSE;
   g_cond_broadcast (&sink->cond);
   g_mutex_unlock (&sink->lock);
+  if (c->published_at > 0) {
+    lasted = (g_get_monotonic_time () - c->published_at) * GST_USECOND;
+    if (lasted >= stable)
+      sink->attempt = 0;
+  }
   if (sink->attempt >= attempts) {
     GST_ELEMENT_ERROR (sink, RESOURCE, WRITE,
         ("Lost the connection to %s and could not publish again after %u "
-            "attempts", tc_url, sink->attempt), ("%s", why));
+            "attempts: %s", c->safe_url, sink->attempt, why),
+        ("only a connection that publishes for stable-time (%"
+            GST_TIME_FORMAT ") resets the count", GST_TIME_ARGS (stable)));
     fail (sink);
     return;
   }
   interval = MIN (interval << MIN (sink->attempt, 6), 60 * GST_SECOND);
   sink->attempt++;
   sink->resume = TRUE;
-  GST_WARNING_OBJECT (sink, "lost %s (%s): attempt %u in %" GST_TIME_FORMAT,
-      tc_url, why, sink->attempt, GST_TIME_ARGS (interval));
+  GST_ELEMENT_WARNING (sink, RESOURCE, WRITE,
+      ("Lost the connection to %s: %s", c->safe_url, why),
+      ("published for %" GST_TIME_FORMAT "; reconnection attempt %u of %u "
+          "in %" GST_TIME_FORMAT, GST_TIME_ARGS (lasted), sink->attempt,
+          attempts, GST_TIME_ARGS (interval)));
   post (sink, gst_structure_new ("rtmp-push-disconnected",
-          "tc-url", G_TYPE_STRING, tc_url, "reason", G_TYPE_STRING, why,
+          "tc-url", G_TYPE_STRING, c->safe_url, "reason", G_TYPE_STRING, why,
           "attempt", G_TYPE_UINT, sink->attempt,
           "retry-in", G_TYPE_UINT64, interval, NULL));
   g_free (sink->retry_url);
-  sink->retry_url = g_strdup (tc_url);
+  sink->retry_url = g_strdup (c->tc_url);
   sink->retry_source = g_timeout_source_new (interval / GST_MSECOND);
   g_source_set_callback (sink->retry_source, on_retry, sink, NULL);
   g_source_attach (sink->retry_source, sink->context);
@@ -477,7 +486,7 @@ conn_failed (GstRtmpPushConn * c, const gchar * what, const GError * error)
 
   if (c == sink->next) {
     GST_ELEMENT_WARNING (sink, RESOURCE, OPEN_WRITE,
-        ("Could not follow the server's Reconnect Request to %s", c->tc_url),
+        ("Could not follow the server's Reconnect Request to %s", c->safe_url),
         ("%s", why));
     sink->next = NULL;
     return;
@@ -486,12 +495,12 @@ conn_failed (GstRtmpPushConn * c, const gchar * what, const GError * error)
     return;
   sink->conn = NULL;
   if (sink->published_once) {
-    lost (sink, c->tc_url, why);
+    lost (sink, c, why);
     return;
   }
   GST_ELEMENT_ERROR (sink, RESOURCE, OPEN_WRITE,
       ("Could not publish to %s:%u: %s", c->host, c->port, why),
-      ("tcUrl %s", c->tc_url));
+      ("tcUrl %s", c->safe_url));
   fail (sink);
 }
 
@@ -568,11 +577,11 @@ switch_to_next (GstRtmpPushSink * sink)
   sink->conn = sink->next;
   sink->next = NULL;
   sink->resume = FALSE;
-  GST_INFO_OBJECT (sink, "switching from %s to %s", old->tc_url,
-      sink->conn->tc_url);
+  GST_INFO_OBJECT (sink, "switching from %s to %s", old->safe_url,
+      sink->conn->safe_url);
   post (sink, gst_structure_new ("rtmp-push-switched",
-          "from", G_TYPE_STRING, old->tc_url,
-          "tc-url", G_TYPE_STRING, sink->conn->tc_url, NULL));
+          "from", G_TYPE_STRING, old->safe_url,
+          "tc-url", G_TYPE_STRING, sink->conn->safe_url, NULL));
   retire (old);
 }
 
@@ -638,7 +647,7 @@ on_connected (GstRtmpPushConn * c, const ertmp_session_event * ev)
   g_mutex_unlock (&sink->lock);
   s = gst_ertmp_caps_structure ("rtmp-push-server-capabilities",
       ev->connected.caps);
-  gst_structure_set (s, "tc-url", G_TYPE_STRING, c->tc_url,
+  gst_structure_set (s, "tc-url", G_TYPE_STRING, c->safe_url,
       "server-version", G_TYPE_STRING, ev->connected.fms_ver ?
       ev->connected.fms_ver : "", NULL);
   GST_INFO_OBJECT (sink, "connected: %" GST_PTR_FORMAT, s);
@@ -652,10 +661,11 @@ on_publish_started (GstRtmpPushConn * c)
   GstRtmpPushSink *sink = c->sink;
 
   c->publishing = TRUE;
+  c->published_at = g_get_monotonic_time ();
   gst_ertmp_source_clear (&c->deadline);
   if (c == sink->next) {
     GST_INFO_OBJECT (sink, "%s publishes: switching at the next key frame",
-        c->tc_url);
+        c->safe_url);
     pump (sink);
     return;
   }
@@ -671,16 +681,16 @@ on_publish_started (GstRtmpPushConn * c)
   if (sink->attempt > 0)
     sink->reconnects++;
   post (sink, gst_structure_new (sink->attempt > 0 ? "rtmp-push-reconnected" :
-          "rtmp-push-published", "tc-url", G_TYPE_STRING, c->tc_url,
+          "rtmp-push-published", "tc-url", G_TYPE_STRING, c->safe_url,
           "attempt", G_TYPE_UINT, sink->attempt, NULL));
-  sink->attempt = 0;
   pump (sink);
 }
 
 /* A connect refused for authentication: the next step on a new
  * connection, or the error.  FALSE when it is no authentication matter. */
 static gboolean
-authenticate (GstRtmpPushConn * c, const ertmp_session_event * ev)
+authenticate (GstRtmpPushConn * c, const ertmp_session_event * ev,
+    const gchar * safe_desc)
 {
   GstRtmpPushSink *sink = c->sink;
   GstRtmpPushConn *next;
@@ -698,8 +708,8 @@ authenticate (GstRtmpPushConn * c, const ertmp_session_event * ev)
       return TRUE;
     case GST_RTMP_PUSH_AUTH_FAILED:
       GST_ELEMENT_ERROR (sink, RESOURCE, NOT_AUTHORIZED,
-          ("Authentication to %s failed: %s", c->tc_url, why),
-          ("%s: %s", ev->status.code, ev->status.description));
+          ("Authentication to %s failed: %s", c->safe_url, why),
+          ("%s: %s", ev->status.code, safe_desc));
       g_free (why);
       fail (sink);
       retire (c);
@@ -709,23 +719,57 @@ authenticate (GstRtmpPushConn * c, const ertmp_session_event * ev)
   }
 }
 
+/* @text from the server with our stream key and its ?query redacted (a
+ * server may quote them back) */
+static gchar *
+scrub (GstRtmpPushSink * sink, const gchar * text)
+{
+  GString *s = g_string_new (text);
+  gchar *stream, *safe, **parts;
+
+  GST_OBJECT_LOCK (sink);
+  stream = g_strdup (sink->stream);
+  GST_OBJECT_UNLOCK (sink);
+  if (stream != NULL && stream[0] != '\0') {
+    parts = g_strsplit (stream, "?", 2);
+    safe = gst_ertmp_redact_key (stream);
+    g_string_replace (s, stream, safe, 0);
+    g_free (safe);
+    if (parts[1] != NULL && parts[1][0] != '\0')
+      g_string_replace (s, parts[1], "***", 0);
+    /* a key of a few characters would garble the text, and is no
+     * secret */
+    if (strlen (parts[0]) >= 4) {
+      safe = gst_ertmp_redact_key (parts[0]);
+      g_string_replace (s, parts[0], safe, 0);
+      g_free (safe);
+    }
+    g_strfreev (parts);
+  }
+  g_free (stream);
+  return g_string_free (s, FALSE);
+}
+
 static void
 on_refused (GstRtmpPushConn * c, const ertmp_session_event * ev)
 {
   GstRtmpPushSink *sink = c->sink;
-  const gchar *desc = ev->status.description ? ev->status.description :
-      ev->status.code ? ev->status.code : "no reason given";
+  gchar *desc = scrub (sink, ev->status.description ?
+      ev->status.description : ev->status.code ? ev->status.code :
+      "no reason given");
 
   if (c == sink->conn && g_strcmp0 (ev->status.command, "connect") == 0
-      && authenticate (c, ev))
+      && authenticate (c, ev, desc)) {
+    g_free (desc);
     return;
+  }
   if (c == sink->next) {
     GST_ELEMENT_WARNING (sink, RESOURCE, OPEN_WRITE,
-        ("The server %s of a Reconnect Request refused us: %s", c->tc_url,
+        ("The server %s of a Reconnect Request refused us: %s", c->safe_url,
             desc), ("%s: %s", ev->status.command, ev->status.code));
   } else if (g_strcmp0 (ev->status.command, "connect") == 0) {
     GST_ELEMENT_ERROR (sink, RESOURCE, OPEN_WRITE,
-        ("The server refused the connection to %s: %s", c->tc_url, desc),
+        ("The server refused the connection to %s: %s", c->safe_url, desc),
         ("%s: %s", ev->status.command, ev->status.code));
     fail (sink);
   } else {
@@ -734,7 +778,36 @@ on_refused (GstRtmpPushConn * c, const ertmp_session_event * ev)
         ("%s: %s", ev->status.command, ev->status.code));
     fail (sink);
   }
+  g_free (desc);
   retire (c);
+}
+
+/* A Reconnect Request from RTMPS to plain RTMP would send the key in
+ * clear: refused unless allow-tls-downgrade. */
+static gboolean
+refuse_downgrade (GstRtmpPushConn * c, const gchar * target,
+    const gchar * safe_target)
+{
+  GstRtmpPushSink *sink = c->sink;
+  gboolean allow, tls = FALSE;
+  ertmp_url url;
+
+  if (!c->tls)
+    return FALSE;
+  if (ertmp_url_parse (target, &url) == ERTMP_OK) {
+    tls = url.tls;
+    ertmp_url_clear (&url);
+  }
+  GST_OBJECT_LOCK (sink);
+  allow = sink->allow_tls_downgrade;
+  GST_OBJECT_UNLOCK (sink);
+  if (tls || allow)
+    return FALSE;
+  GST_ELEMENT_WARNING (sink, RESOURCE, OPEN_WRITE,
+      ("Not following the server's Reconnect Request from RTMPS to %s: the "
+          "stream key would go unencrypted; staying on %s", safe_target,
+          c->safe_url), ("set allow-tls-downgrade to follow such requests"));
+  return TRUE;
 }
 
 static void
@@ -743,22 +816,28 @@ on_reconnect_request (GstRtmpPushConn * c, const ertmp_session_event * ev)
   GstRtmpPushSink *sink = c->sink;
   const gchar *target = ev->reconnect.tc_url ? ev->reconnect.tc_url :
       c->tc_url;
+  gchar *safe_target, *desc;
 
   if (c != sink->conn || sink->next != NULL || sink->finishing)
     return;
-  GST_INFO_OBJECT (sink, "Reconnect Request to %s (%s)", target,
-      GST_STR_NULL (ev->reconnect.description));
+  safe_target = gst_ertmp_redact_url (target);
+  desc = scrub (sink, ev->reconnect.description ?
+      ev->reconnect.description : "");
+  GST_INFO_OBJECT (sink, "Reconnect Request to %s (%s)", safe_target, desc);
   post (sink, gst_structure_new ("rtmp-push-reconnect-request",
-          "tc-url", G_TYPE_STRING, target,
-          "description", G_TYPE_STRING, ev->reconnect.description ?
-          ev->reconnect.description : "", NULL));
-  sink->next = push_conn_open (sink, target);
+          "tc-url", G_TYPE_STRING, safe_target,
+          "description", G_TYPE_STRING, desc, NULL));
+  if (!refuse_downgrade (c, target, safe_target))
+    sink->next = push_conn_open (sink, target);
+  g_free (safe_target);
+  g_free (desc);
 }
 
 static void
 on_event (GstErtmpConn * conn, const ertmp_session_event * ev, gpointer data)
 {
   GstRtmpPushConn *c = data;
+  gchar *text;
   guint32 now;
 
   if (c->retired)
@@ -783,12 +862,14 @@ on_event (GstErtmpConn * conn, const ertmp_session_event * ev, gpointer data)
       }
       break;
     case ERTMP_SESSION_EVENT_STATUS:
-      GST_INFO_OBJECT (c->sink, "%s: %s %s %s", c->tc_url,
+      text = scrub (c->sink, GST_STR_NULL (ev->status.description));
+      GST_INFO_OBJECT (c->sink, "%s: %s %s %s", c->safe_url,
           GST_STR_NULL (ev->status.level), GST_STR_NULL (ev->status.code),
-          GST_STR_NULL (ev->status.description));
+          text);
+      g_free (text);
       break;
     case ERTMP_SESSION_EVENT_WARNING:
-      GST_WARNING_OBJECT (c->sink, "%s: %s", c->tc_url,
+      GST_WARNING_OBJECT (c->sink, "%s: %s", c->safe_url,
           ev->warning.message);
       break;
     default:
@@ -820,8 +901,8 @@ on_closed (GstErtmpConn * conn, GstErtmpConnClosed reason,
   } else if (!c->retired && c == sink->conn && sink->next) {
     /* the old server went first: the next one takes over (at a key frame)
      * as soon as it publishes */
-    GST_INFO_OBJECT (sink, "%s closed before the switch to %s", c->tc_url,
-        sink->next->tc_url);
+    GST_INFO_OBJECT (sink, "%s closed before the switch to %s", c->safe_url,
+        sink->next->safe_url);
     sink->conn = sink->next;
     sink->next = NULL;
     sink->resume = TRUE;
@@ -829,7 +910,7 @@ on_closed (GstErtmpConn * conn, GstErtmpConnClosed reason,
   } else if (!c->retired && (c == sink->conn || c == sink->next)) {
     if (c->publishing && c == sink->conn) {
       sink->conn = NULL;
-      lost (sink, c->tc_url, why);
+      lost (sink, c, why);
     } else {
       conn_failed (c, NULL, error);
     }
@@ -915,7 +996,7 @@ session_stats (GstRtmpPushSink * sink, GstRtmpPushConn * c)
       "frames", G_TYPE_STRING, frames,
       "reconnects", G_TYPE_UINT64, sink->reconnects,
       "rtt", G_TYPE_UINT64, sink->rtt,
-      "tc-url", G_TYPE_STRING, c->tc_url,
+      "tc-url", G_TYPE_STRING, c->safe_url,
       "server-version", G_TYPE_STRING, sink->server_version ?
       sink->server_version : "",
       "server-fourcc-list", G_TYPE_STRING, fourccs,

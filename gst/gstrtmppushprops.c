@@ -31,6 +31,8 @@ GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_push_sink_debug);
 #define DEFAULT_RECONNECT_INTERVAL GST_SECOND
 #define DEFAULT_MAX_QUEUE_TIME (10 * GST_SECOND)
 #define DEFAULT_AUTHMOD GST_RTMP_PUSH_AUTHMOD_AUTO
+#define DEFAULT_STABLE_TIME (10 * GST_SECOND)
+#define DEFAULT_ALLOW_TLS_DOWNGRADE FALSE
 /* rtmp2sink's limit: kbit/s * 125 fits a gint of bytes/s */
 #define MAX_PEAK_KBPS (G_MAXINT / 125)
 
@@ -62,6 +64,9 @@ enum
   PROP_AUTHMOD,
   PROP_SECURE_TOKEN,
   PROP_PEAK_KBPS,
+  PROP_STABLE_TIME,
+  PROP_ALLOW_TLS_DOWNGRADE,
+  PROP_TLS_DATABASE,
 };
 
 #define GST_TYPE_RTMP_PUSH_ADVERTISE (gst_rtmp_push_advertise_get_type ())
@@ -245,6 +250,16 @@ set_property (GObject * object, guint prop_id,
     case PROP_MAX_QUEUE_TIME:
       sink->max_queue_time = g_value_get_uint64 (value);
       break;
+    case PROP_STABLE_TIME:
+      sink->stable_time = g_value_get_uint64 (value);
+      break;
+    case PROP_ALLOW_TLS_DOWNGRADE:
+      sink->allow_tls_downgrade = g_value_get_boolean (value);
+      break;
+    case PROP_TLS_DATABASE:
+      g_clear_object (&sink->tls_database);
+      sink->tls_database = g_value_dup_object (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -336,6 +351,15 @@ get_property (GObject * object, guint prop_id,
     case PROP_MAX_QUEUE_TIME:
       g_value_set_uint64 (value, sink->max_queue_time);
       break;
+    case PROP_STABLE_TIME:
+      g_value_set_uint64 (value, sink->stable_time);
+      break;
+    case PROP_ALLOW_TLS_DOWNGRADE:
+      g_value_set_boolean (value, sink->allow_tls_downgrade);
+      break;
+    case PROP_TLS_DATABASE:
+      g_value_set_object (value, sink->tls_database);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -343,6 +367,47 @@ get_property (GObject * object, guint prop_id,
   GST_OBJECT_UNLOCK (sink);
 }
 
+
+/* gst-inspect shows these; docs/network-elements.md says the same */
+#define STATS_DOC "Statistics (rtmp-push-stats), refreshed every second: " \
+  "publishing (boolean: a connection publishes), queue-tags (uint), " \
+  "queue-bytes (uint64) and queue-time (uint64, ns) of what waits; of the " \
+  "current or last connection: tc-url (string, redacted), " \
+  "in-/out-chunk-size (uint, bytes), in-/out-window-ack-size (uint, " \
+  "bytes), in-/out-bytes-total (uint64), out-bytes-acked (uint64: the " \
+  "server's last acknowledgement), bitrate (uint64, bit/s over the last " \
+  "second), average-bitrate (uint64, bit/s since the first publish), " \
+  "frames (string: \"video0=N,audio0=N,...\" sent per track), reconnects " \
+  "(uint64: successful reconnections), rtt (uint64, ns: ping round trip), " \
+  "server-version (string: fmsVer), server-fourcc-list (string: the " \
+  "server's FourCCs, comma-separated), server-caps-ex (uint: its capsEx " \
+  "bits, 1 Reconnect, 2 Multitrack, 4 ModEx, 8 nanosecond offsets), " \
+  "pacing-rate (uint64, bytes/s: the socket's pacing rate from peak-kbps, " \
+  "as the kernel reports it)"
+
+static void
+install_safety_properties (GObjectClass * gobject_class)
+{
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+      | GST_PARAM_MUTABLE_READY;
+
+  g_object_class_install_property (gobject_class, PROP_STABLE_TIME,
+      g_param_spec_uint64 ("stable-time", "Stable time",
+          "Nanoseconds a connection must publish before its loss starts a "
+          "new series of reconnect-attempts; a shorter one counts as a "
+          "failed attempt (0: every publish resets the count)", 0,
+          G_MAXUINT64, DEFAULT_STABLE_TIME, rw));
+  g_object_class_install_property (gobject_class, PROP_ALLOW_TLS_DOWNGRADE,
+      g_param_spec_boolean ("allow-tls-downgrade", "Allow TLS downgrade",
+          "Follow a Reconnect Request from rtmps:// to plain rtmp:// (the "
+          "stream key then travels unencrypted); otherwise a warning and "
+          "the stream stays on the current server",
+          DEFAULT_ALLOW_TLS_DOWNGRADE, rw));
+  g_object_class_install_property (gobject_class, PROP_TLS_DATABASE,
+      g_param_spec_object ("tls-database", "TLS database",
+          "Certificate authorities an RTMPS server's certificate is checked "
+          "against (NULL: the system's)", G_TYPE_TLS_DATABASE, rw));
+}
 
 static void
 install_connection_properties (GObjectClass * gobject_class)
@@ -464,9 +529,9 @@ gst_rtmp_push_props_install (GObjectClass * gobject_class)
           "while connected render waits", GST_SECOND, G_MAXUINT64,
           DEFAULT_MAX_QUEUE_TIME, rw));
   g_object_class_install_property (gobject_class, PROP_STATS,
-      g_param_spec_boxed ("stats", "Stats",
-          "Statistics of the connection, the queue and the server",
+      g_param_spec_boxed ("stats", "Stats", STATS_DOC,
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  install_safety_properties (gobject_class);
 }
 
 
@@ -488,6 +553,8 @@ gst_rtmp_push_props_init (GstRtmpPushSink * sink)
   sink->reconnect_attempts = DEFAULT_RECONNECT_ATTEMPTS;
   sink->reconnect_interval = DEFAULT_RECONNECT_INTERVAL;
   sink->max_queue_time = DEFAULT_MAX_QUEUE_TIME;
+  sink->stable_time = DEFAULT_STABLE_TIME;
+  sink->allow_tls_downgrade = DEFAULT_ALLOW_TLS_DOWNGRADE;
   sink->authmod = DEFAULT_AUTHMOD;
 }
 
@@ -502,6 +569,7 @@ gst_rtmp_push_props_clear (GstRtmpPushSink * sink)
   g_free (sink->flash_version);
   g_free (sink->extra_connect_args);
   g_free (sink->publish_type);
+  g_clear_object (&sink->tls_database);
   g_free (sink->secure_token);
   g_free (sink->bad_location);
   g_free (sink->tc_url);

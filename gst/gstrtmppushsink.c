@@ -224,6 +224,21 @@ gst_rtmp_push_sink_finalize (GObject * object)
 }
 
 
+/* gst-inspect shows this; docs/network-elements.md says the same */
+#define MESSAGES_DOC "  Bus element messages (every tc-url redacted): " \
+  "rtmp-push-published (tc-url string, attempt uint 0) when the first " \
+  "connection publishes; rtmp-push-disconnected (tc-url string, reason " \
+  "string, attempt uint: 1 for the first retry, retry-in uint64 ns) when " \
+  "a publishing connection is lost, with a RESOURCE WRITE warning; " \
+  "rtmp-push-reconnected (tc-url, attempt uint) when a retry publishes; " \
+  "rtmp-push-reconnect-request (tc-url string: where the server sends us, " \
+  "description string) on an E-RTMP Reconnect Request; rtmp-push-switched " \
+  "(from string, tc-url string) when the stream moved to that server.  " \
+  "Signal server-capabilities(sink, capabilities): capabilities is an " \
+  "rtmp-push-server-capabilities structure: tc-url (string), " \
+  "server-version (string), fourcc-list (string), has-caps-ex (boolean), " \
+  "caps-ex (uint)."
+
 static void
 gst_rtmp_push_sink_class_init (GstRtmpPushSinkClass * klass)
 {
@@ -245,7 +260,9 @@ gst_rtmp_push_sink_class_init (GstRtmpPushSinkClass * klass)
   /**
    * GstRtmpPushSink::server-capabilities:
    * @sink: the element
-   * @capabilities: tc-url, server-version (fmsVer), fourcc-list, caps-ex
+   * @capabilities: an "rtmp-push-server-capabilities" structure: tc-url
+   *   (string, redacted), server-version (string, fmsVer), fourcc-list
+   *   (string, comma-separated), has-caps-ex (boolean), caps-ex (uint)
    *
    * Emitted from the element's I/O thread when a server answered connect.
    */
@@ -257,7 +274,7 @@ gst_rtmp_push_sink_class_init (GstRtmpPushSinkClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "RTMP publisher sink", "Sink/Network",
       "Publishes FLV over RTMP/RTMPS with Enhanced RTMP negotiation, the "
-      "Reconnect Request and automatic reconnection",
+      "Reconnect Request and automatic reconnection." MESSAGES_DOC,
       "gst-ertmp developers");
   gst_rtmp_push_props_mark_api ();
 }

@@ -89,6 +89,9 @@ struct _GstRtmpPushSink
   /* from librtmp options in the location (NULL: not given) */
   gchar *tc_url, *page_url, *swf_url;
   gchar *location_conn;         /* conn= arguments, space-separated */
+  GstClockTime stable_time;     /* a shorter connection is a failure */
+  gboolean allow_tls_downgrade;
+  GTlsDatabase *tls_database;
 
   /* the I/O thread */
   GThread *thread;
