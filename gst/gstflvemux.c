@@ -344,12 +344,13 @@ pad_next_time (GstFlvEMuxPad * pad, GstClockTimeDiff * time,
     *time = f->dts;
     return TRUE;
   }
-  if (pad->dts.active) {
+  buf = gst_aggregator_pad_peek_buffer (GST_AGGREGATOR_PAD (pad));
+  if (pad->dts.active && !gst_flv_emux_is_gap (buf)) {
+    gst_clear_buffer (&buf);
     *waiting = !gst_aggregator_pad_is_eos (GST_AGGREGATOR_PAD (pad));
     return FALSE;
   }
-  if ((buf = gst_aggregator_pad_peek_buffer (GST_AGGREGATOR_PAD (pad))) ==
-      NULL)
+  if (buf == NULL)
     return FALSE;
   if (!gst_flv_emux_buffer_time (pad, buf, time, &pts))
     *time = G_MININT64;         /* no time: out at once, then dropped */
@@ -381,19 +382,22 @@ earliest_pad (GstFlvEMux * mux, GstClockTimeDiff * time, gboolean * waiting)
   return best;
 }
 
-/* Writes @pad's next frame: a rebuilt one, or its queued buffer */
-/* The aggregator turns a GAP event into an empty GAP buffer */
+/* @pad's next buffer is a GAP (and no rebuilt frame comes before it) */
 static gboolean
 pad_has_gap (GstFlvEMuxPad * pad)
 {
-  GstBuffer *buf = gst_aggregator_pad_peek_buffer (GST_AGGREGATOR_PAD (pad));
-  gboolean gap = buf != NULL && GST_BUFFER_FLAG_IS_SET (buf,
-      GST_BUFFER_FLAG_GAP) && gst_buffer_get_size (buf) == 0;
+  GstBuffer *buf;
+  gboolean gap;
 
+  if (!g_queue_is_empty (&pad->dts.ready))
+    return FALSE;
+  buf = gst_aggregator_pad_peek_buffer (GST_AGGREGATOR_PAD (pad));
+  gap = gst_flv_emux_is_gap (buf);
   gst_clear_buffer (&buf);
   return gap;
 }
 
+/* Writes @pad's next frame: a rebuilt one, or its queued buffer */
 static GstFlowReturn
 write_next (GstFlvEMux * mux, GstFlvEMuxPad * pad)
 {

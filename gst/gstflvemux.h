@@ -138,6 +138,16 @@ gboolean gst_flv_emux_track_color_changed (
 
 /* gstflvemuxwrite.c: output, one tag per buffer.  write_frame takes @buf
  * (transfer full) with its DTS and PTS running times. */
+/* A GAP event, which the aggregator queues as an empty GAP buffer: it only
+ * tells that a pad has nothing before its time (a track that ended or
+ * pauses), so that the other pads go on */
+static inline gboolean
+gst_flv_emux_is_gap (GstBuffer * buf)
+{
+  return buf != NULL && GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP)
+      && gst_buffer_get_size (buf) == 0;
+}
+
 gboolean gst_flv_emux_buffer_time (GstFlvEMuxPad * pad,
     GstBuffer * buf, GstClockTimeDiff * dts, GstClockTimeDiff * pts);
 GstFlowReturn gst_flv_emux_write_header (GstFlvEMux * mux);

@@ -62,6 +62,9 @@ gst_flv_emux_dts_wanted (GstFlvEMuxPad * pad, GstBuffer * buf)
   GstFlvEMuxDts *d = &pad->dts;
   const ertmp_codec_info *info;
 
+  /* a GAP carries no frame: it stays queued for aggregate() to drop */
+  if (gst_flv_emux_is_gap (buf))
+    return FALSE;
   if (d->active)
     return TRUE;
   info = ertmp_codec_get (pad->track.codec);
