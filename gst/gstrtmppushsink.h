@@ -10,7 +10,9 @@
  *    thread: FLV input cut into tags, the stream headers, trimming while
  *    disconnected, where a resumed stream may start;
  *  - gstrtmppushclient.c: the I/O thread: connections, publishing, the
- *    E-RTMP Reconnect Request switch and automatic reconnection.
+ *    E-RTMP Reconnect Request switch and automatic reconnection, with
+ *    gstrtmppushconn.c, gstrtmppushevents.c and gstrtmppushstats.c
+ *    (gstrtmppushclientpriv.h).
  */
 #ifndef __GST_RTMP_PUSH_SINK_H__
 #define __GST_RTMP_PUSH_SINK_H__
@@ -198,7 +200,7 @@ gboolean gst_rtmp_push_queue_head_is_key (GstRtmpPushSink * sink);
 /* I/O thread, under the lock: the oldest tag (wakes render()) */
 GstRtmpPushTag *gst_rtmp_push_queue_pop (GstRtmpPushSink * sink);
 
-/* gstrtmppushclient.c */
+/* gstrtmppushclient.c (get_stats: gstrtmppushstats.c) */
 void gst_rtmp_push_client_start (GstRtmpPushSink * sink);
 void gst_rtmp_push_client_stop (GstRtmpPushSink * sink);
 /* from render(): connect now (async-connect off), or send what is queued */
