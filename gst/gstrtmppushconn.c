@@ -320,8 +320,12 @@ gst_rtmp_push_conn_open (GstRtmpPushSink * sink, const gchar * tc_url)
   g_socket_client_set_timeout (client, timeout);
   c->timeout = timeout;
   if (timeout > 0) {
-    /* TCP, TLS, handshake, connect and publish: all within the timeout */
-    c->deadline = g_timeout_source_new_seconds (timeout);
+    /* TCP, TLS, handshake, connect and publish: all within the timeout.
+     * Not g_timeout_source_new_seconds (): it rounds to whole seconds and
+     * may fire up to a quarter second early. */
+    c->deadline = timeout <= G_MAXUINT / 1000 ?
+        g_timeout_source_new (timeout * 1000) :
+        g_timeout_source_new_seconds (timeout);
     g_source_set_callback (c->deadline, on_deadline, c, NULL);
     g_source_attach (c->deadline, sink->context);
   }
