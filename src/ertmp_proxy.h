@@ -12,6 +12,7 @@
 #define ERTMP_PROXY_H
 
 #include <glib.h>
+#include "ertmp_limits.h"
 #include "ertmp_result.h"
 
 G_BEGIN_DECLS
