@@ -168,11 +168,16 @@ void gst_ertmp_server_free_peers (GstErtmpServer * server);
 gboolean gst_ertmp_server_drop (GstErtmpPeerPriv * peer,
     const gchar * reason, guint linger_ms);
 void gst_ertmp_server_peer_remove (GstErtmpPeerPriv * peer);
+gboolean gst_ertmp_server_admit (GstErtmpServer * server, const gchar * ip,
+    const gchar * address, gboolean total, gboolean per_address);
 /* after any PROXY header: TLS if set, then RTMP */
 void gst_ertmp_server_start_stream (GstErtmpPeerPriv * peer);
 /* the client's address, from a PROXY header */
 void gst_ertmp_server_set_peer_address (GstErtmpPeerPriv * peer,
     const gchar * ip, guint port);
+
+/* gstertmpserverproxy.c: reads the PROXY header, then starts the stream */
+void gst_ertmp_server_read_proxy (GstErtmpPeerPriv * peer);
 
 /* gstertmpserverpeer.c: the RTMP side of a connection */
 void gst_ertmp_server_start_rtmp (GstErtmpPeerPriv * peer);
