@@ -9,6 +9,26 @@
 
 /* bytes per read: a few TCP segments; the session reassembles */
 #define READ_SIZE 65536
+
+/* One read buffer per I/O thread, not per connection: reads are fed to
+ * the session before the next read, so a thread needs one at a time (a
+ * server with thousands of idle connections would otherwise hold 64 KiB
+ * each).  The drop buffer is separate: a connection closed from another
+ * one's event drops its input while that one's buffer is being fed. */
+static GPrivate read_buf = G_PRIVATE_INIT (g_free);
+static GPrivate drop_buf = G_PRIVATE_INIT (g_free);
+
+static guint8 *
+thread_buffer (GPrivate * key)
+{
+  guint8 *buf = g_private_get (key);
+
+  if (buf == NULL) {
+    buf = g_malloc (READ_SIZE);
+    g_private_set (key, buf);
+  }
+  return buf;
+}
 /* reads per wake-up before other sources get a turn */
 #define READS_PER_WAKE 16
 
@@ -25,7 +45,6 @@ struct _GstErtmpConn
   gpointer user_data;
 
   GSource *read_source, *write_source, *linger_source, *closed_source;
-  guint8 *buf;
   gint64 last_input;
   gboolean reading;             /* the owner wants input */
   gboolean closing;             /* gst_ertmp_conn_close was called */
@@ -68,8 +87,9 @@ drop_unread_input (GstErtmpConn * conn)
   gint i;
 
   for (i = 0; i < READS_PER_WAKE; i++)
-    if (g_socket_receive_with_blocking (conn->socket, (gchar *) conn->buf,
-            READ_SIZE, FALSE, NULL, NULL) <= 0)
+    if (g_socket_receive_with_blocking (conn->socket,
+            (gchar *) thread_buffer (&drop_buf), READ_SIZE, FALSE, NULL,
+            NULL) <= 0)
       break;
 }
 
@@ -216,6 +236,7 @@ static gboolean
 on_readable (GObject * stream, gpointer user_data)
 {
   GstErtmpConn *conn = user_data;
+  guint8 *buf = thread_buffer (&read_buf);
   GError *err = NULL;
   gssize n;
   gint i;
@@ -223,7 +244,7 @@ on_readable (GObject * stream, gpointer user_data)
   for (i = 0; i < READS_PER_WAKE && !conn->closed; i++) {
     if (!conn->reading && !conn->shut)
       break;
-    n = g_pollable_input_stream_read_nonblocking (conn->in, conn->buf,
+    n = g_pollable_input_stream_read_nonblocking (conn->in, buf,
         READ_SIZE, NULL, &err);
     if (n < 0 && g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
       g_clear_error (&err);
@@ -244,7 +265,7 @@ on_readable (GObject * stream, gpointer user_data)
     }
     conn->last_input = g_get_monotonic_time ();
     if (!conn->shut)
-      feed (conn, conn->buf, n);
+      feed (conn, buf, n);
   }
   /* finish() or set_reading() may have replaced or dropped this source */
   return G_SOURCE_CONTINUE;
@@ -300,7 +321,6 @@ gst_ertmp_conn_new (GIOStream * stream, ertmp_session * session,
   conn->context = g_main_context_ref (context);
   conn->funcs = *funcs;
   conn->user_data = user_data;
-  conn->buf = g_malloc (READ_SIZE);
   conn->last_input = g_get_monotonic_time ();
   conn->reading = TRUE;
   update_read_source (conn);
@@ -322,7 +342,6 @@ gst_ertmp_conn_free (GstErtmpConn * conn)
   g_object_unref (conn->stream);
   ertmp_session_free (conn->session);
   g_main_context_unref (conn->context);
-  g_free (conn->buf);
   g_free (conn);
 }
 
