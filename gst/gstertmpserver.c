@@ -450,9 +450,7 @@ typedef struct
 {
   GstErtmpServer *server;
   gpointer target;
-  GstErtmpTakeover takeover;
-  guint first_media_timeout, idle_timeout;
-  gint what;                    /* 0 update, 1 kick, 2 reconnect, 3 read */
+  gint what;                    /* 1 kick, 2 reconnect, 3 read; drain: told */
   gboolean reading;
   const gchar *tc_url, *description;
   gboolean ok;
@@ -465,12 +463,7 @@ do_publisher_call (gpointer data)
   GstErtmpRoute *route = route_of (call->server, call->target);
   GstErtmpPeerPriv *peer = route ? route->publisher : NULL;
 
-  if (route != NULL && call->what == 0) {
-    route->takeover = call->takeover;
-    route->first_media_timeout = call->first_media_timeout;
-    route->idle_timeout = call->idle_timeout;
-  }
-  if (peer == NULL || call->what == 0)
+  if (peer == NULL)
     return G_SOURCE_REMOVE;
   call->ok = TRUE;
   if (call->what == 1) {
@@ -483,18 +476,6 @@ do_publisher_call (gpointer data)
     gst_ertmp_peer_set_reading (&peer->pub, call->reading);
   }
   return G_SOURCE_REMOVE;
-}
-
-void
-gst_ertmp_server_update_route (GstErtmpServer * server, gpointer target,
-    GstErtmpTakeover takeover, guint first_media_timeout, guint idle_timeout)
-{
-  PublisherCall call = {.server = server,.target = target,
-    .takeover = takeover,.first_media_timeout = first_media_timeout,
-    .idle_timeout = idle_timeout,.what = 0
-  };
-
-  gst_ertmp_server_run (server, do_publisher_call, &call);
 }
 
 gboolean
