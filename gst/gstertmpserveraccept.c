@@ -42,7 +42,7 @@ peer_free (GstErtmpPeerPriv * peer)
     g_cancellable_cancel (peer->cancellable);
   g_clear_object (&peer->cancellable);
   gst_ertmp_source_clear (&peer->proxy_source);
-  g_queue_clear_full (&peer->held, (GDestroyNotify) g_bytes_unref);
+  gst_ertmp_server_clear_held (peer);
   gst_ertmp_conn_free (pub->conn);
   g_clear_object (&peer->stream);
   if (peer->socket != NULL)

@@ -180,6 +180,7 @@ void gst_ertmp_server_read_proxy (GstErtmpPeerPriv * peer);
 
 /* gstertmpserverpeer.c: the RTMP side of a connection */
 void gst_ertmp_server_start_rtmp (GstErtmpPeerPriv * peer);
+void gst_ertmp_server_clear_held (GstErtmpPeerPriv * peer);
 /* Hands a held publisher of @route's app and key to it, if any */
 void gst_ertmp_server_claim_held (GstErtmpServer * server,
     GstErtmpRoute * route);
