@@ -45,6 +45,10 @@ struct _GstErtmpConn
   gpointer user_data;
 
   GSource *read_source, *write_source, *linger_source, *closed_source;
+  /* plain TCP with a poller: the socket waits in its epoll set instead
+   * of read and write sources */
+  GstErtmpWatch *watch;
+  gboolean want_write;
   gint64 last_input;
   gboolean reading;             /* the owner wants input */
   gboolean closing;             /* gst_ertmp_conn_close was called */
@@ -105,6 +109,8 @@ finish (GstErtmpConn * conn, GstErtmpConnClosed reason, GError * error)
   conn->closed = TRUE;
   conn->reason = reason;
   conn->error = error;
+  gst_ertmp_watch_remove (conn->watch);
+  conn->watch = NULL;
   gst_ertmp_source_clear (&conn->read_source);
   gst_ertmp_source_clear (&conn->write_source);
   gst_ertmp_source_clear (&conn->linger_source);
@@ -162,7 +168,10 @@ write_pending (GstErtmpConn * conn)
         NULL, &err);
     if (n < 0 && g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
       g_clear_error (&err);
-      if (conn->write_source == NULL) {
+      if (conn->watch != NULL) {
+        conn->want_write = TRUE;
+        update_read_source (conn);
+      } else if (conn->write_source == NULL) {
         conn->write_source = g_pollable_output_stream_create_source (conn->out,
             NULL);
         g_source_set_callback (conn->write_source,
@@ -178,6 +187,10 @@ write_pending (GstErtmpConn * conn)
     ertmp_session_output_written (conn->session, n);
   }
   gst_ertmp_source_clear (&conn->write_source);
+  if (conn->want_write) {
+    conn->want_write = FALSE;
+    update_read_source (conn);
+  }
   if (conn->closing && !conn->shut)
     shut_down (conn);
   return !conn->closed;
@@ -189,7 +202,7 @@ on_writable (GObject * stream, gpointer user_data)
   GstErtmpConn *conn = user_data;
 
   /* write_pending removes this source itself once the output is out */
-  if (write_pending (conn) && conn->write_source == NULL
+  if (write_pending (conn) && conn->write_source == NULL && !conn->want_write
       && conn->funcs.drained != NULL && !conn->closing)
     conn->funcs.drained (conn, conn->user_data);
   return G_SOURCE_CONTINUE;
@@ -276,6 +289,10 @@ update_read_source (GstErtmpConn * conn)
 {
   gboolean want = !conn->closed && (conn->reading || conn->shut);
 
+  if (conn->watch != NULL) {
+    gst_ertmp_watch_set (conn->watch, want, conn->want_write);
+    return;
+  }
   if (want && conn->read_source == NULL) {
     conn->read_source = g_pollable_input_stream_create_source (conn->in,
         NULL);
@@ -305,10 +322,30 @@ tcp_socket_of (GIOStream * stream, gboolean * tls)
   return socket;
 }
 
+static void
+on_watch (gpointer user_data, gboolean readable, gboolean writable)
+{
+  GstErtmpConn *conn = user_data;
+
+  if (writable && conn->want_write)
+    on_writable (NULL, conn);
+  if (readable && !conn->closed)
+    on_readable (NULL, conn);
+}
+
 GstErtmpConn *
 gst_ertmp_conn_new (GIOStream * stream, ertmp_session * session,
     GMainContext * context, const GstErtmpConnFuncs * funcs,
     gpointer user_data)
+{
+  return gst_ertmp_conn_new_polled (stream, session, context, NULL, funcs,
+      user_data);
+}
+
+GstErtmpConn *
+gst_ertmp_conn_new_polled (GIOStream * stream, ertmp_session * session,
+    GMainContext * context, GstErtmpPoller * poller,
+    const GstErtmpConnFuncs * funcs, gpointer user_data)
 {
   GstErtmpConn *conn = g_new0 (GstErtmpConn, 1);
 
@@ -323,6 +360,9 @@ gst_ertmp_conn_new (GIOStream * stream, ertmp_session * session,
   conn->user_data = user_data;
   conn->last_input = g_get_monotonic_time ();
   conn->reading = TRUE;
+  if (poller != NULL && !conn->tls && conn->socket != NULL)
+    conn->watch = gst_ertmp_poller_add (poller,
+        g_socket_get_fd (conn->socket), on_watch, conn);
   update_read_source (conn);
   write_pending (conn);
   return conn;
@@ -336,6 +376,7 @@ gst_ertmp_conn_free (GstErtmpConn * conn)
   if (!conn->closed) {
     finish (conn, GST_ERTMP_CONN_CLOSED_LOCAL, NULL);
   }
+  gst_ertmp_watch_remove (conn->watch);
   gst_ertmp_source_clear (&conn->closed_source);
   g_clear_error (&conn->error);
   g_clear_object (&conn->socket);

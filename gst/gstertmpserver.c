@@ -68,6 +68,7 @@ static GHashTable *registry;    /* registry_key -> server (not reffed) */
 static GMainContext *io_context;
 static GMainLoop *io_loop;
 static GThread *io_thread;
+static GstErtmpPoller *io_poller;
 static guint io_users;
 
 static GMainContext *
@@ -76,6 +77,7 @@ io_acquire (void)
   if (io_users++ == 0) {
     io_context = g_main_context_new ();
     io_loop = g_main_loop_new (io_context, FALSE);
+    io_poller = gst_ertmp_poller_new (io_context);
     io_thread = gst_ertmp_io_start (io_loop, "ertmp-server");
   }
   return g_main_context_ref (io_context);
@@ -88,6 +90,8 @@ io_release (void)
   if (--io_users > 0)
     return;
   gst_ertmp_io_stop (io_thread, io_loop);
+  gst_ertmp_poller_free (io_poller);
+  io_poller = NULL;
   g_main_loop_unref (io_loop);
   g_main_context_unref (io_context);
   io_thread = NULL;
@@ -181,6 +185,7 @@ server_new (const GstErtmpServerConfig * cfg, GError ** error)
   for (i = 0; i < sizeof (server->route_secret); i += 4)
     *(guint32 *) (server->route_secret + i) = g_random_int ();
   server->context = io_acquire ();
+  server->poller = io_poller;
   if (!gst_ertmp_server_listen (server, error)) {
     g_main_context_unref (server->context);
     server->context = NULL;

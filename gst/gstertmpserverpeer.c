@@ -493,8 +493,9 @@ gst_ertmp_server_start_rtmp (GstErtmpPeerPriv * peer)
   cfg.handshake_time = (guint32) (g_get_monotonic_time () / 1000);
   cfg.handshake_seed = g_random_int ();
   peer->pub.state = GST_ERTMP_PEER_RTMP;
-  peer->pub.conn = gst_ertmp_conn_new (peer->stream, ertmp_session_new (&cfg),
-      server->context, &conn_funcs, peer);
+  peer->pub.conn = gst_ertmp_conn_new_polled (peer->stream,
+      ertmp_session_new (&cfg), server->context, server->poller, &conn_funcs,
+      peer);
 }
 
 /* ---- timeouts (the sweep) ---- */

@@ -123,6 +123,7 @@ struct _GstErtmpServer
   gchar *registry_key;
   gint bound_port;
   GMainContext *context;        /* the process's I/O context */
+  GstErtmpPoller *poller;       /* its epoll set, or NULL */
   ertmp_caps server_caps;
   guint8 route_secret[32];
 
