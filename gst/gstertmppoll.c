@@ -32,12 +32,19 @@ typedef struct
   GstErtmpPoller *poller;
 } PollSource;
 
+typedef struct
+{
+  GFunc func;
+  gpointer data;
+} Deferred;
+
 struct _GstErtmpPoller
 {
   gint epfd;
   GSource *source;
   gboolean dispatching;
   GPtrArray *removed;           /* watches freed after the dispatch */
+  GArray *deferred;             /* Deferred, run after the dispatch */
   struct epoll_event events[EVENTS_PER_WAKE];
 };
 
@@ -60,6 +67,11 @@ poll_dispatch (GSource * source, GSourceFunc callback, gpointer data)
         (ev & EPOLLOUT) || broken);
   }
   poller->dispatching = FALSE;
+  for (i = 0; i < (gint) poller->deferred->len; i++) {
+    Deferred *d = &g_array_index (poller->deferred, Deferred, i);
+    d->func (d->data, NULL);
+  }
+  g_array_set_size (poller->deferred, 0);
   g_ptr_array_set_size (poller->removed, 0);
   return G_SOURCE_CONTINUE;
 }
@@ -77,6 +89,7 @@ gst_ertmp_poller_new (GMainContext * context)
   poller = g_new0 (GstErtmpPoller, 1);
   poller->epfd = epfd;
   poller->removed = g_ptr_array_new_with_free_func (g_free);
+  poller->deferred = g_array_new (FALSE, FALSE, sizeof (Deferred));
   poller->source = g_source_new (&poll_funcs, sizeof (PollSource));
   ((PollSource *) poller->source)->poller = poller;
   g_source_set_name (poller->source, "ertmp-poller");
@@ -93,6 +106,7 @@ gst_ertmp_poller_free (GstErtmpPoller * poller)
   g_source_destroy (poller->source);
   g_source_unref (poller->source);
   g_ptr_array_unref (poller->removed);
+  g_array_unref (poller->deferred);
   close (poller->epfd);
   g_free (poller);
 }
@@ -134,6 +148,18 @@ gst_ertmp_watch_set (GstErtmpWatch * watch, gboolean read, gboolean write)
 }
 
 void
+gst_ertmp_poller_defer (GstErtmpPoller * poller, GFunc func, gpointer data)
+{
+  Deferred d = { func, data };
+
+  if (poller == NULL || !poller->dispatching) {
+    func (data, NULL);
+    return;
+  }
+  g_array_append_val (poller->deferred, d);
+}
+
+void
 gst_ertmp_watch_remove (GstErtmpWatch * watch)
 {
   if (watch == NULL)
@@ -170,6 +196,12 @@ gst_ertmp_poller_add (GstErtmpPoller * poller, gint fd,
 void
 gst_ertmp_watch_set (GstErtmpWatch * watch, gboolean read, gboolean write)
 {
+}
+
+void
+gst_ertmp_poller_defer (GstErtmpPoller * poller, GFunc func, gpointer data)
+{
+  func (data, NULL);
 }
 
 void

@@ -35,6 +35,11 @@ GstErtmpWatch *gst_ertmp_poller_add (GstErtmpPoller * poller, gint fd,
 /* What to wait for (level-triggered). */
 void gst_ertmp_watch_set (GstErtmpWatch * watch, gboolean read,
     gboolean write);
+/* Runs @func (@data) once the wake-up being dispatched is over (at once
+ * outside one, or when @poller is NULL): work that the sockets ready
+ * together should do once, such as waking a streaming thread. */
+void gst_ertmp_poller_defer (GstErtmpPoller * poller, GFunc func,
+    gpointer data);
 /* Stops the watch; its function is not called again (also later in the
  * wake-up that is being dispatched). */
 void gst_ertmp_watch_remove (GstErtmpWatch * watch);

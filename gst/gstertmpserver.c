@@ -467,7 +467,7 @@ gst_ertmp_server_class_init (GstErtmpServerClass * klass)
    *
    * A publisher asked for an application and key that no element serves.
    * Emitted from the server's I/O thread: do not block.  Return %TRUE to
-   * hold it (its publish is accepted and its media kept) until an
+   * hold its publish, unanswered (so it sends no media yet), until an
    * `rtmpingestsrc` for that application and key starts on this server
    * within #GstErtmpServer:claim-timeout; %FALSE (or no handler) refuses
    * it (bad-key).

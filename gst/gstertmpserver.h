@@ -151,6 +151,11 @@ void gst_ertmp_server_set_reading (GstErtmpServer * server, gpointer route,
 
 /* I/O thread, from a route function: stops or resumes reading @peer. */
 void gst_ertmp_peer_set_reading (GstErtmpPeer * peer, gboolean reading);
+/* I/O thread: runs @func (@data, NULL) once the sockets ready at the same
+ * time were all served (at once when none is being served), so that a
+ * route hands its tags over in one batch. */
+void gst_ertmp_server_defer (GstErtmpServer * server, GFunc func,
+    gpointer data);
 
 G_END_DECLS
 

@@ -42,7 +42,6 @@ peer_free (GstErtmpPeerPriv * peer)
     g_cancellable_cancel (peer->cancellable);
   g_clear_object (&peer->cancellable);
   gst_ertmp_source_clear (&peer->proxy_source);
-  gst_ertmp_server_clear_held (peer);
   gst_ertmp_conn_free (pub->conn);
   g_clear_object (&peer->stream);
   if (peer->socket != NULL)
@@ -323,7 +322,6 @@ add_peer (GstErtmpServer * server, GSocket * socket)
   peer->ip = ip;
   peer->socket = g_object_ref (socket);
   ertmp_caps_init (&peer->pub.caps);
-  g_queue_init (&peer->held);
   peer->link.data = peer;
   g_queue_push_tail_link (&server->peers, &peer->link);
   count_address (server, ip, 1);

@@ -20,28 +20,6 @@
 GST_DEBUG_CATEGORY_EXTERN (gst_ertmp_server_debug);
 #define GST_CAT_DEFAULT gst_ertmp_server_debug
 
-/* one message of a held publisher */
-typedef struct
-{
-  guint8 type;
-  gint64 ms;
-  GBytes *payload;
-} HeldTag;
-
-static void
-held_tag_free (HeldTag * tag)
-{
-  g_bytes_unref (tag->payload);
-  g_free (tag);
-}
-
-void
-gst_ertmp_server_clear_held (GstErtmpPeerPriv * peer)
-{
-  g_queue_clear_full (&peer->held, (GDestroyNotify) held_tag_free);
-  peer->held_bytes = 0;
-}
-
 /* The published name without "?query": what stream keys are compared
  * with. */
 static gchar *
@@ -172,7 +150,6 @@ hand_to_route (GstErtmpPeerPriv * peer, GstErtmpRoute * route)
   GstErtmpServer *server = peer->pub.server;
   GstErtmpPeerPriv *old = route->publisher;
   const gchar *reason = NULL, *description = NULL;
-  HeldTag *tag;
   gboolean silent;
 
   if (old != NULL) {
@@ -193,12 +170,10 @@ hand_to_route (GstErtmpPeerPriv * peer, GstErtmpRoute * route)
         description ? description : "publishing refused");
     return FALSE;
   }
-  if (peer->pub.state != GST_ERTMP_PEER_HELD) {
-    ertmp_session_accept_publish (gst_ertmp_conn_get_session
-        (peer->pub.conn), peer->pub.msid);
-    gst_ertmp_conn_flush (peer->pub.conn);
-    peer->pub.publish_at = g_get_monotonic_time ();
-  }
+  ertmp_session_accept_publish (gst_ertmp_conn_get_session (peer->pub.conn),
+      peer->pub.msid);
+  gst_ertmp_conn_flush (peer->pub.conn);
+  peer->pub.publish_at = g_get_monotonic_time ();
   raise_limits (peer);
   peer->pub.state = GST_ERTMP_PEER_PUBLISHING;
   route->publisher = peer;
@@ -206,31 +181,19 @@ hand_to_route (GstErtmpPeerPriv * peer, GstErtmpRoute * route)
   GST_OBJECT_LOCK (server);
   server->counters.accepted++;
   GST_OBJECT_UNLOCK (server);
-  while (peer->route == route && (tag = g_queue_pop_head (&peer->held))) {
-    route->funcs->media (route->route, &peer->pub, tag->type, tag->ms,
-        tag->payload);
-    held_tag_free (tag);
-  }
-  /* reading paused on a full hold: the route's queue decides from now */
-  if (peer->held_bytes > GST_ERTMP_HELD_MAX_BYTES && peer->route == route)
-    gst_ertmp_conn_set_reading (peer->pub.conn, TRUE);
-  peer->held_bytes = 0;
   return TRUE;
 }
 
-/* No route serves it, but the application wants it: accepted, its media
- * kept until a route claims it (or claim-timeout). */
+/* No route serves it, but the application wants it: its publish waits
+ * (no NetStream.Publish.Start, so no media is sent yet) until a route
+ * claims it, or claim-timeout. */
 static void
 hold (GstErtmpPeerPriv * peer)
 {
   GST_INFO_OBJECT (peer->pub.server, "holding publisher %s for the "
       "application", peer->pub.address);
   peer->pub.state = GST_ERTMP_PEER_HELD;
-  peer->pub.publish_at = g_get_monotonic_time ();
-  raise_limits (peer);
-  ertmp_session_accept_publish (gst_ertmp_conn_get_session (peer->pub.conn),
-      peer->pub.msid);
-  gst_ertmp_conn_flush (peer->pub.conn);
+  peer->held_at = g_get_monotonic_time ();
 }
 
 void
@@ -311,24 +274,11 @@ on_publish_request (GstErtmpPeerPriv * peer, const ertmp_session_event * ev)
 static void
 on_media (GstErtmpPeerPriv * peer, guint8 type, gint64 ms, GBytes * payload)
 {
-  HeldTag *tag;
-
   peer->last_media_at = g_get_monotonic_time ();
   if (peer->pub.first_media_at == 0)
     peer->pub.first_media_at = peer->last_media_at;
-  if (peer->pub.state == GST_ERTMP_PEER_PUBLISHING) {
-    peer->route->funcs->media (peer->route->route, &peer->pub, type, ms,
-        payload);
-    return;
-  }
-  tag = g_new (HeldTag, 1);
-  tag->type = type;
-  tag->ms = ms;
-  tag->payload = g_bytes_ref (payload);
-  g_queue_push_tail (&peer->held, tag);
-  peer->held_bytes += g_bytes_get_size (payload);
-  if (peer->held_bytes > GST_ERTMP_HELD_MAX_BYTES)
-    gst_ertmp_conn_set_reading (peer->pub.conn, FALSE);
+  peer->route->funcs->media (peer->route->route, &peer->pub, type, ms,
+      payload);
 }
 
 /* The publisher ended its stream: it keeps its connection for the rest
@@ -370,8 +320,8 @@ on_event (GstErtmpConn * conn, const ertmp_session_event * ev,
     gpointer user_data)
 {
   GstErtmpPeerPriv *peer = user_data;
-  gboolean mine = (peer->pub.state == GST_ERTMP_PEER_PUBLISHING
-      || peer->pub.state == GST_ERTMP_PEER_HELD) && ev->msid == peer->pub.msid;
+  gboolean mine = peer->pub.state == GST_ERTMP_PEER_PUBLISHING
+      && ev->msid == peer->pub.msid;
 
   switch (ev->type) {
     case ERTMP_SESSION_EVENT_CONNECTED:
@@ -392,10 +342,8 @@ on_event (GstErtmpConn * conn, const ertmp_session_event * ev,
             ev->data.timestamp, ev->data.payload);
       break;
     case ERTMP_SESSION_EVENT_END_OF_STREAM:
-      if (mine && peer->pub.state == GST_ERTMP_PEER_PUBLISHING)
+      if (mine)
         on_unpublished (peer);
-      else if (mine)
-        gst_ertmp_server_drop (peer, "unpublished", GST_ERTMP_LINGER_MS);
       break;
     case ERTMP_SESSION_EVENT_WARNING:
       GST_WARNING_OBJECT (peer->pub.server, "%s: %s", peer->pub.address,
@@ -523,7 +471,7 @@ gst_ertmp_server_peer_timeouts (GstErtmpPeerPriv * peer, gint64 now,
       }
       break;
     case GST_ERTMP_PEER_HELD:
-      if (expired (now, pub->publish_at, claim_timeout)) {
+      if (expired (now, peer->held_at, claim_timeout)) {
         gst_ertmp_server_report_refused (pub->server, NULL,
             GST_ERTMP_REFUSED_BAD_KEY, pub->address,
             "held for the application, not claimed within claim-timeout");

@@ -30,9 +30,6 @@ G_BEGIN_DECLS
 #define GST_ERTMP_PENDING_OUTPUT_MAX (64u * 1024u)
 /* After: one largest RTMP message (16 MiB) and change */
 #define GST_ERTMP_PUBLISHER_REASSEMBLY_MAX (20u * 1024u * 1024u)
-/* media a held publisher (publisher-unknown) may queue before we stop
- * reading it: a few seconds of a high-rate stream */
-#define GST_ERTMP_HELD_MAX_BYTES (8u * 1024u * 1024u)
 /* the sweep: timeouts, lingers and stats, for every peer at once */
 #define GST_ERTMP_SWEEP_MS 200
 
@@ -86,8 +83,7 @@ typedef struct
   gchar *ip;                    /* counted in server->per_address */
   GstErtmpRoute *route;         /* PUBLISHING: the route it feeds */
   GstErtmpRoute *ended_route;   /* unpublished: told when it is gone */
-  GQueue held;                  /* HELD: GstErtmpHeldTag, oldest first */
-  gsize held_bytes;
+  gint64 held_at;               /* HELD: since when (monotonic us) */
   gint64 last_media_at;         /* monotonic us */
   gint64 linger_until;          /* DONE: when we close it (0: not set) */
   const gchar *local_reason;    /* why we closed it (a drop's name) */
@@ -185,7 +181,6 @@ void gst_ertmp_server_read_proxy (GstErtmpPeerPriv * peer);
 
 /* gstertmpserverpeer.c: the RTMP side of a connection */
 void gst_ertmp_server_start_rtmp (GstErtmpPeerPriv * peer);
-void gst_ertmp_server_clear_held (GstErtmpPeerPriv * peer);
 /* Hands a held publisher of @route's app and key to it, if any */
 void gst_ertmp_server_claim_held (GstErtmpServer * server,
     GstErtmpRoute * route);

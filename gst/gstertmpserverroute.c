@@ -249,6 +249,12 @@ gst_ertmp_server_set_reading (GstErtmpServer * server, gpointer target,
   gst_ertmp_server_run (server, do_publisher_call, &call);
 }
 
+void
+gst_ertmp_server_defer (GstErtmpServer * server, GFunc func, gpointer data)
+{
+  gst_ertmp_poller_defer (server->poller, func, data);
+}
+
 /* ---- drain ---- */
 
 static gboolean

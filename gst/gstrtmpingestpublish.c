@@ -146,8 +146,7 @@ route_media (gpointer route, GstErtmpPeer * peer, guint8 type, gint64 ms,
   item->ms = ms;
   item->tag_type = type;
   item->header_key = info.header_key;
-  if (!gst_rtmp_ingest_src_enqueue (src, item))
-    gst_ertmp_peer_set_reading (peer, FALSE);
+  gst_rtmp_ingest_src_enqueue (src, item);
   now = g_get_monotonic_time ();
   if (now - src->stats_at > G_USEC_PER_SEC)
     refresh_stats (src, peer, now);

@@ -90,30 +90,47 @@ item_size (const GstRtmpIngestItem * item)
   return item->buf ? gst_buffer_get_size (item->buf) : 0;
 }
 
-gboolean
-gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src, GstRtmpIngestItem * item)
+/* The I/O thread's batch goes to the queue: one wake-up of create() for
+ * every tag the sockets ready together gave (create() waits only on an
+ * empty queue), and reading stops when the queue is full. */
+static void
+flush_batch (gpointer data, gpointer unused)
 {
-  gboolean room, wake;
+  GstRtmpIngestSrc *src = data;
+  GstRtmpIngestItem *item;
+  gboolean wake, full;
   guint max;
 
   GST_OBJECT_LOCK (src);
   max = src->max_queue_bytes;
   GST_OBJECT_UNLOCK (src);
   g_mutex_lock (&src->lock);
-  /* create() waits only on an empty queue: one wake-up per batch */
   wake = g_queue_is_empty (&src->queue);
-  g_queue_push_tail (&src->queue, item);
-  src->queue_bytes += item_size (item);
+  while ((item = g_queue_pop_head (&src->batch)) != NULL) {
+    g_queue_push_tail (&src->queue, item);
+    src->queue_bytes += item_size (item);
+  }
   if (src->queue_bytes >= max && !src->reading_paused) {
     GST_DEBUG_OBJECT (src, "queue full (%" G_GSIZE_FORMAT " bytes): "
         "reading paused", src->queue_bytes);
     src->reading_paused = TRUE;
   }
-  room = !src->reading_paused;
+  full = src->reading_paused;
   if (wake)
     g_cond_signal (&src->cond);
   g_mutex_unlock (&src->lock);
-  return room;
+  if (full && src->publisher != NULL)
+    gst_ertmp_peer_set_reading (src->publisher, FALSE);
+}
+
+void
+gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src, GstRtmpIngestItem * item)
+{
+  gboolean first = g_queue_is_empty (&src->batch);
+
+  g_queue_push_tail (&src->batch, item);
+  if (first)
+    gst_ertmp_server_defer (src->server, flush_batch, src);
 }
 
 /* The next item, or NULL when flushing. */
@@ -335,6 +352,7 @@ gst_rtmp_ingest_src_stop (GstBaseSrc * bsrc)
   if (src->pending_end != NULL)
     gst_rtmp_ingest_item_free (src->pending_end);
   src->pending_end = NULL;
+  g_queue_clear_full (&src->batch, (GDestroyNotify) gst_rtmp_ingest_item_free);
   g_mutex_lock (&src->lock);
   src->has_publisher = FALSE;
   g_mutex_unlock (&src->lock);
@@ -466,9 +484,11 @@ install_signals (GObjectClass * gobject_class)
    * @tc_url: the tcUrl of its connect
    * @capabilities: its E-RTMP capabilities (fourcc-list, caps-ex)
    *
-   * Emitted from the element's I/O thread when a publisher that passed the
-   * application and stream-key checks asks to publish.  Return FALSE to
-   * refuse it (NetStream.Publish.Unauthorized); the first FALSE wins.
+   * Emitted from the server's I/O thread when a publisher that passed the
+   * application and stream-key checks asks to publish.  That thread
+   * serves every connection of every server of the process: do not block
+   * in a handler.  Return FALSE to refuse it
+   * (NetStream.Publish.Unauthorized); the first FALSE wins.
    *
    * Returns: TRUE to accept.
    */
@@ -550,6 +570,7 @@ gst_rtmp_ingest_src_init (GstRtmpIngestSrc * src)
   g_mutex_init (&src->lock);
   g_cond_init (&src->cond);
   g_queue_init (&src->queue);
+  g_queue_init (&src->batch);
   gst_rtmp_ingest_tags_init (src);
   gst_base_src_set_live (GST_BASE_SRC (src), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (src), GST_FORMAT_TIME);

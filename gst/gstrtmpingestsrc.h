@@ -87,6 +87,7 @@ struct _GstRtmpIngestSrc
   gboolean finished;            /* one publisher ended, keep-listening off */
   GstRtmpIngestItem *pending_end;       /* its END, once its socket closes */
   gint64 stats_at;              /* monotonic us of the last stats refresh */
+  GQueue batch;                 /* items not yet handed to the queue */
   guint64 last_bytes_in;
 
   /* the queue to create(): lock, cond, items; bytes bound reading */
@@ -119,9 +120,9 @@ struct _GstRtmpIngestSrc
 
 GST_ELEMENT_REGISTER_DECLARE (rtmpingestsrc);
 
-/* gstrtmpingestsrc.c: the queue, from the I/O thread; FALSE when it is
- * full (stop reading the publisher until the streaming thread resumes it) */
-gboolean gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src,
+/* gstrtmpingestsrc.c: from the I/O thread, in order; handed to create()
+ * in batches (reading stops while the queue is full) */
+void gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src,
     GstRtmpIngestItem * item);
 void gst_rtmp_ingest_src_post (GstRtmpIngestSrc * src,
     GstStructure * structure);

@@ -905,7 +905,9 @@ bad_target (BadTarget target, Receiver * a, Receiver * b, gchar ** ref,
 GST_START_TEST (test_reconnect_not_followed)
 {
   BadTarget target = __i__;
-  Receiver *a = receiver_new (0, "keep-listening=false");
+  /* refuse: the same server must stay busy with our current connection
+   * (the default, replace, would let the new connection take over) */
+  Receiver *a = receiver_new (0, "keep-listening=false takeover=refuse");
   Receiver *b = receiver_new (0, "keep-listening=false stream-key=other");
   gchar *url = receiver_url (a, "key");
   gchar *props = g_strdup_printf ("location=%s", url);
@@ -956,27 +958,55 @@ GST_START_TEST (test_reconnect_not_followed)
 
 GST_END_TEST;
 
-/* A gate where a receiver's "publish-request" handler waits: it holds a
- * new publisher between connect and NetStream.Publish.Start */
+/* A gate that holds a new publisher between connect and
+ * NetStream.Publish.Start: the new server B is only a lobby (an
+ * rtmpingestsrc in READY keeps its server listening) whose
+ * publisher-unknown handler holds the publish; opening the gate starts B's
+ * receiver for that key, which claims it.  (A publish-request handler
+ * that blocked would block the I/O thread every server shares.) */
 typedef struct
 {
   GMutex lock;
   GCond cond;
-  gboolean entered, open;
+  gboolean entered;
+  GstElement *lobby;
+  gint port;
 } Gate;
 
 static gboolean
-on_publish_gated (GstElement * src, const gchar * app, const gchar * key,
-    const gchar * peer, const gchar * tc_url, GstStructure * caps,
-    Gate * gate)
+on_publisher_unknown (GstObject * server, const gchar * app,
+    const gchar * key, const gchar * address, Gate * gate)
 {
   g_mutex_lock (&gate->lock);
   gate->entered = TRUE;
   g_cond_broadcast (&gate->cond);
-  while (!gate->open)
-    g_cond_wait (&gate->cond, &gate->lock);
   g_mutex_unlock (&gate->lock);
   return TRUE;
+}
+
+static void
+gate_init (Gate * gate)
+{
+  GstObject *server = NULL;
+
+  g_mutex_init (&gate->lock);
+  g_cond_init (&gate->cond);
+  gate->lobby = gst_element_factory_make ("rtmpingestsrc", NULL);
+  g_object_set (gate->lobby, "host", "127.0.0.1", "port", 0, NULL);
+  fail_unless_equals_int (gst_element_set_state (gate->lobby,
+          GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+  g_object_get (gate->lobby, "bound-port", &gate->port, "server", &server,
+      NULL);
+  fail_unless (server != NULL && gate->port > 0);
+  g_signal_connect (server, "publisher-unknown",
+      G_CALLBACK (on_publisher_unknown), gate);
+  gst_object_unref (server);
+}
+
+static gchar *
+gate_tc_url (Gate * gate)
+{
+  return g_strdup_printf ("rtmp://127.0.0.1:%d/live", gate->port);
 }
 
 static void
@@ -991,13 +1021,24 @@ gate_wait_entered (Gate * gate)
   g_mutex_unlock (&gate->lock);
 }
 
-static void
-gate_open (Gate * gate)
+/* B, the receiver that claims the held publisher of "live/key" */
+static Receiver *
+gate_open (Gate * gate, const gchar * props)
 {
-  g_mutex_lock (&gate->lock);
-  gate->open = TRUE;
-  g_cond_broadcast (&gate->cond);
-  g_mutex_unlock (&gate->lock);
+  gchar *all = g_strdup_printf ("application=live stream-key=key %s", props);
+  Receiver *b = receiver_new (gate->port, all);
+
+  g_free (all);
+  return b;
+}
+
+static void
+gate_clear (Gate * gate)
+{
+  gst_element_set_state (gate->lobby, GST_STATE_NULL);
+  gst_object_unref (gate->lobby);
+  g_mutex_clear (&gate->lock);
+  g_cond_clear (&gate->cond);
 }
 
 /* The old server sends the Reconnect Request and goes (a shutdown) while
@@ -1007,20 +1048,18 @@ gate_open (Gate * gate)
 GST_START_TEST (test_reconnect_old_goes_first)
 {
   Receiver *a = receiver_new (0, "keep-listening=false drop-is-eos=true");
-  Receiver *b = receiver_new (0, "keep-listening=false");
+  Receiver *b;
   gchar *url = receiver_url (a, "key");
   gchar *props = g_strdup_printf ("location=%s reconnect-interval=%"
       G_GUINT64_FORMAT, url, (guint64) (200 * GST_MSECOND));
-  gchar *ref = receiver_tc_url (b, "live");
+  gchar *ref;
   Gate gate = { 0 };
   Publisher *p;
   GArray *sent, *parts[2];
   gboolean ok = FALSE;
 
-  g_mutex_init (&gate.lock);
-  g_cond_init (&gate.cond);
-  g_signal_connect (b->src, "publish-request",
-      G_CALLBACK (on_publish_gated), &gate);
+  gate_init (&gate);
+  ref = gate_tc_url (&gate);
   p = publisher_new (TRUE, 4, props);
   publisher_expect (p, "rtmp-push-published", WAIT_TIMEOUT);
   publisher_run (p, GST_SECOND);
@@ -1034,7 +1073,7 @@ GST_START_TEST (test_reconnect_old_goes_first)
           "rtmp-ingest-publish-end", WAIT_TIMEOUT) != NULL);
   /* the sink sees the old connection go */
   publisher_run (p, GST_SECOND / 2);
-  gate_open (&gate);
+  b = gate_open (&gate, "keep-listening=false");
   publisher_expect_eos (p, WAIT_TIMEOUT);
   fail_unless_equals_int (log_count (p->log, GST_MESSAGE_ERROR, NULL), 0);
   receiver_wait_eos (b, WAIT_TIMEOUT, "B");
@@ -1054,8 +1093,7 @@ GST_START_TEST (test_reconnect_old_goes_first)
   publisher_free (p);
   receiver_free (a);
   receiver_free (b);
-  g_mutex_clear (&gate.lock);
-  g_cond_clear (&gate.cond);
+  gate_clear (&gate);
   g_free (url);
   g_free (props);
   g_free (ref);
@@ -1068,19 +1106,17 @@ GST_END_TEST;
 GST_START_TEST (test_eos_during_switch)
 {
   Receiver *a = receiver_new (0, "keep-listening=false");
-  Receiver *b = receiver_new (0, "keep-listening=false drop-is-eos=true");
+  Receiver *b;
   gchar *url = receiver_url (a, "key");
   gchar *props = g_strdup_printf ("location=%s", url);
-  gchar *ref = receiver_tc_url (b, "live");
+  gchar *ref;
   Gate gate = { 0 };
   Publisher *p;
   GArray *sent, *got;
   gboolean ok = FALSE;
 
-  g_mutex_init (&gate.lock);
-  g_cond_init (&gate.cond);
-  g_signal_connect (b->src, "publish-request",
-      G_CALLBACK (on_publish_gated), &gate);
+  gate_init (&gate);
+  ref = gate_tc_url (&gate);
   p = publisher_new (TRUE, 2, props);
   publisher_expect (p, "rtmp-push-published", WAIT_TIMEOUT);
   publisher_run (p, GST_SECOND);
@@ -1089,7 +1125,7 @@ GST_START_TEST (test_eos_during_switch)
   publisher_expect (p, "rtmp-push-reconnect-request", WAIT_TIMEOUT);
   gate_wait_entered (&gate);
   publisher_expect_eos (p, WAIT_TIMEOUT);
-  gate_open (&gate);
+  b = gate_open (&gate, "keep-listening=false drop-is-eos=true");
   publisher_check_clean (p);
   fail_unless_equals_int (log_count (p->log, 0, "rtmp-push-switched"), 0);
   receiver_wait_eos (a, WAIT_TIMEOUT, "A");
@@ -1105,8 +1141,7 @@ GST_START_TEST (test_eos_during_switch)
   publisher_free (p);
   receiver_free (a);
   receiver_free (b);
-  g_mutex_clear (&gate.lock);
-  g_cond_clear (&gate.cond);
+  gate_clear (&gate);
   g_free (url);
   g_free (props);
   g_free (ref);
