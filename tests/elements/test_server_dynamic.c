@@ -141,76 +141,102 @@ check_first_video (Claim * c, const SrvTags * want, const gchar * what)
   "samplesperbuffer=1470 ! audio/x-raw,rate=44100,channels=2 ! " \
   "audioconvert ! avenc_aac ! m. "
 
-GST_START_TEST (test_unknown_keys)
+static const gchar *patterns[N_DYN] = { "0", "1", "18", "10" };
+
+static const gchar *sinks[N_GST] = {
+  "rtmppushsink name=pub timeout=30", "rtmp2sink name=pub"
+};
+
+/* The application and its publishers */
+typedef struct
 {
-  static const gchar *patterns[N_DYN] = { "0", "1", "18", "10" };
-  static const gchar *sinks[N_GST] = {
-    "rtmppushsink name=pub timeout=30", "rtmp2sink name=pub"
-  };
+  App app;
   GstElement *anchor;
   GstObject *server;
-  ErtmpPeer *ffmpeg[N_FFMPEG], *no;
+  gint port;
+  gchar *dir, *files[N_FFMPEG];
+  ErtmpPeer *ffmpeg[N_FFMPEG];
   SrvRecording *rec[N_GST];
   SrvPub *pub[N_GST];
-  SrvTags *want[N_DYN];
-  Claim *claims[N_DYN] = { NULL };
-  gchar *dir, *files[N_FFMPEG], *url;
-  App a = { 0 };
-  gint port = 0;
-  guint i, j;
+  SrvTags *want[N_FFMPEG];
+  Claim *claims[N_DYN];
+} Dyn;
 
-  if (!ertmp_peer_have ("test_unknown_keys", "ffmpeg"))
-    return;
-  dir = ertmp_peer_tmpdir ();
+/* Streams for the publishers, different from each other */
+static void
+dyn_media (Dyn * d)
+{
+  guint i;
+
+  d->dir = ertmp_peer_tmpdir ();
   for (i = 0; i < N_DYN; i++) {
     gchar *media = g_strdup_printf (MEDIA ("%s"), patterns[i]);
 
     if (i < N_FFMPEG) {
       gchar *name = g_strdup_printf ("pub%u.flv", i);
 
-      files[i] = srv_make_file (dir, name, media);
-      want[i] = srv_tags_from_file (files[i], FALSE);
+      d->files[i] = srv_make_file (d->dir, name, media);
+      d->want[i] = srv_tags_from_file (d->files[i], FALSE);
       g_free (name);
     } else {
-      rec[i - N_FFMPEG] = srv_record (media);
+      d->rec[i - N_FFMPEG] = srv_record (media);
     }
     g_free (media);
   }
-  a.requests = g_async_queue_new_full ((GDestroyNotify) request_free);
-  anchor = gst_parse_launch ("rtmpingestsrc name=src host=127.0.0.1 port=0 "
-      "application=live stream-key=anchor keep-listening=true ! fakesink "
-      "sync=false async=false", NULL);
-  fail_unless (gst_element_set_state (anchor, GST_STATE_READY) ==
+}
+
+/* The application's one element (live/anchor) and its server's signal */
+static void
+dyn_anchor (Dyn * d)
+{
+  GstElement *src;
+
+  d->app.requests = g_async_queue_new_full ((GDestroyNotify) request_free);
+  d->anchor = gst_parse_launch ("rtmpingestsrc name=src host=127.0.0.1 "
+      "port=0 application=live stream-key=anchor keep-listening=true ! "
+      "fakesink sync=false async=false", NULL);
+  fail_unless (gst_element_set_state (d->anchor, GST_STATE_READY) ==
       GST_STATE_CHANGE_SUCCESS);
-  {
-    GstElement *src = gst_bin_get_by_name (GST_BIN (anchor), "src");
-
-    g_object_get (src, "bound-port", &port, NULL);
-    server = srv_server (src);
-    gst_object_unref (src);
-  }
-  fail_unless (port > 0);
-  g_signal_connect (server, "publisher-unknown",
-      G_CALLBACK (on_publisher_unknown), &a);
-  fail_if (gst_element_set_state (anchor, GST_STATE_PLAYING) ==
+  src = gst_bin_get_by_name (GST_BIN (d->anchor), "src");
+  g_object_get (src, "bound-port", &d->port, NULL);
+  fail_unless (d->port > 0, "no bound port in READY");
+  d->server = srv_server (src);
+  gst_object_unref (src);
+  g_signal_connect (d->server, "publisher-unknown",
+      G_CALLBACK (on_publisher_unknown), &d->app);
+  fail_if (gst_element_set_state (d->anchor, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE);
+}
 
-  /* keys made up by the publishers */
+/* Every publisher starts, to a key of its own making */
+static void
+dyn_publish (Dyn * d)
+{
+  guint i;
+
   for (i = 0; i < N_DYN; i++) {
     gchar *key = g_strdup_printf ("cam-%u-%08x", i, g_random_int ());
+    gchar *url = g_strdup_printf ("rtmp://127.0.0.1:%d/live/%s", d->port,
+        key);
 
-    url = g_strdup_printf ("rtmp://127.0.0.1:%d/live/%s", port, key);
     if (i < N_FFMPEG)
-      ffmpeg[i] = srv_ffmpeg_start (dir, files[i], url, TRUE);
+      d->ffmpeg[i] = srv_ffmpeg_start (d->dir, d->files[i], url, TRUE);
     else
-      pub[i - N_FFMPEG] = srv_pub_start (rec[i - N_FFMPEG],
+      d->pub[i - N_FFMPEG] = srv_pub_start (d->rec[i - N_FFMPEG],
           sinks[i - N_FFMPEG], url, key);
     g_free (url);
     g_free (key);
   }
-  /* the application builds an element for each, as they come */
+}
+
+/* The application builds an element for each publisher, as they come */
+static void
+dyn_claim (Dyn * d)
+{
+  guint i;
+
   for (i = 0; i < N_DYN; i++) {
-    Request *r = g_async_queue_timeout_pop (a.requests, SRV_HANG /
+    Request *r = g_async_queue_timeout_pop (d->app.requests, SRV_HANG /
         GST_USECOND);
 
     fail_unless (r != NULL, "%u of %u publisher-unknown emissions", i,
@@ -218,62 +244,96 @@ GST_START_TEST (test_unknown_keys)
     fail_unless_equals_string (r->app, "live");
     fail_unless (g_str_has_prefix (r->address, "127.0.0.1"), "address %s",
         r->address);
-    claims[i] = claim_new (port, r);
+    d->claims[i] = claim_new (d->port, r);
     request_free (r);
   }
   for (i = 0; i < N_FFMPEG; i++)
-    fail_unless (srv_peer_finish (ffmpeg[i], "ffmpeg", TRUE));
-  for (i = 0; i < N_GST; i++) {
-    fail_unless (srv_pub_finish (pub[i]), "%s", pub[i]->error);
-    want[N_FFMPEG + i] = rec[i]->tags;
-  }
-  /* match each claim to its publisher by key */
+    fail_unless (srv_peer_finish (d->ffmpeg[i], "ffmpeg", TRUE));
+  for (i = 0; i < N_GST; i++)
+    fail_unless (srv_pub_finish (d->pub[i]), "%s", d->pub[i]->error);
+}
+
+/* Each element output all of its own publisher's stream */
+static void
+dyn_check (Dyn * d)
+{
+  guint i, j;
+
   for (i = 0; i < N_DYN; i++) {
+    const SrvTags *want = i < N_FFMPEG ? d->want[i] :
+        d->rec[i - N_FFMPEG]->tags;
     gchar *prefix = g_strdup_printf ("cam-%u-", i);
     gchar *what = g_strdup_printf ("publisher %u (%s)", i,
         i < N_FFMPEG ? "ffmpeg" : sinks[i - N_FFMPEG]);
 
-    for (j = 0; j < N_DYN && !g_str_has_prefix (claims[j]->key, prefix);
+    for (j = 0; j < N_DYN && !g_str_has_prefix (d->claims[j]->key, prefix);
         j++);
     fail_unless (j < N_DYN, "no element for %s", what);
-    srv_output_wait_eos (claims[j]->out, what);
-    fail_unless_equals_int (claims[j]->out->segments->len, 1);
-    check_first_video (claims[j], want[i], what);
-    srv_output_check (claims[j]->out, 0, want[i], what);
+    srv_output_wait_eos (d->claims[j]->out, what);
+    fail_unless_equals_int (d->claims[j]->out->segments->len, 1);
+    check_first_video (d->claims[j], want, what);
+    srv_output_check (d->claims[j]->out, 0, want, what);
     g_free (prefix);
     g_free (what);
   }
+}
 
-  /* turned down by the application */
-  url = g_strdup_printf ("rtmp://127.0.0.1:%d/live/no-entry", port);
-  no = srv_ffmpeg_start (dir, files[0], url, FALSE);
+/* A key the application turns down: refused unknown-key */
+static void
+dyn_turned_down (Dyn * d)
+{
+  gchar *url = g_strdup_printf ("rtmp://127.0.0.1:%d/live/no-entry",
+      d->port);
+  ErtmpPeer *no = srv_ffmpeg_start (d->dir, d->files[0], url, FALSE);
+
   fail_if (srv_peer_finish (no, "turned-down ffmpeg", FALSE),
       "a publisher the application turned down was accepted");
-  fail_unless_equals_int (g_atomic_int_get (&a.refused), 1);
-  srv_wait_stat (server, "refused-unknown-key", 1);
-  fail_unless_equals_uint64 (srv_stat (server, "publishers-accepted"),
+  fail_unless_equals_int (g_atomic_int_get (&d->app.refused), 1);
+  srv_wait_stat (d->server, "refused-unknown-key", 1);
+  fail_unless_equals_uint64 (srv_stat (d->server, "publishers-accepted"),
       N_DYN);
-  fail_unless_equals_int (g_atomic_int_get (&a.anchor), 0);
+  fail_unless_equals_int (g_atomic_int_get (&d->app.anchor), 0);
   g_free (url);
+}
+
+static void
+dyn_free (Dyn * d)
+{
+  guint i;
 
   for (i = 0; i < N_DYN; i++)
-    claim_free (claims[i]);
-  fail_unless (gst_element_set_state (anchor, GST_STATE_NULL) ==
+    claim_free (d->claims[i]);
+  fail_unless (gst_element_set_state (d->anchor, GST_STATE_NULL) ==
       GST_STATE_CHANGE_SUCCESS);
-  g_signal_handlers_disconnect_by_data (server, &a);
-  gst_object_unref (server);
-  gst_object_unref (anchor);
+  g_signal_handlers_disconnect_by_data (d->server, &d->app);
+  gst_object_unref (d->server);
+  gst_object_unref (d->anchor);
   for (i = 0; i < N_FFMPEG; i++) {
-    srv_tags_free (want[i]);
-    g_free (files[i]);
+    srv_tags_free (d->want[i]);
+    g_free (d->files[i]);
   }
   for (i = 0; i < N_GST; i++) {
-    srv_pub_free (pub[i]);
-    srv_recording_free (rec[i]);
+    srv_pub_free (d->pub[i]);
+    srv_recording_free (d->rec[i]);
   }
-  g_async_queue_unref (a.requests);
-  ertmp_peer_rmdir (dir);
-  g_free (dir);
+  g_async_queue_unref (d->app.requests);
+  ertmp_peer_rmdir (d->dir);
+  g_free (d->dir);
+}
+
+GST_START_TEST (test_unknown_keys)
+{
+  Dyn d = { {0} };
+
+  if (!ertmp_peer_have ("test_unknown_keys", "ffmpeg"))
+    return;
+  dyn_media (&d);
+  dyn_anchor (&d);
+  dyn_publish (&d);
+  dyn_claim (&d);
+  dyn_check (&d);
+  dyn_turned_down (&d);
+  dyn_free (&d);
 }
 
 GST_END_TEST;
