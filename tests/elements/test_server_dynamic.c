@@ -323,10 +323,11 @@ dyn_free (Dyn * d)
 
 GST_START_TEST (test_unknown_keys)
 {
-  Dyn d = { {0} };
+  Dyn d;
 
   if (!ertmp_peer_have ("test_unknown_keys", "ffmpeg"))
     return;
+  memset (&d, 0, sizeof (d));
   dyn_media (&d);
   dyn_anchor (&d);
   dyn_publish (&d);

@@ -212,10 +212,10 @@ attacker_run (Attacker * a)
   return NULL;
 }
 
-/* @first rounds in the test's thread (each closed by the server), then on
+/* @warmup rounds in the test's thread (each closed by the server), then on
  * in a thread until attacker_stop () */
 static Attacker *
-attacker_start (AttackRound round, guint16 port, guint first,
+attacker_start (AttackRound round, guint16 port, guint warmup,
     const gchar * what)
 {
   Attacker *a = g_new0 (Attacker, 1);
@@ -223,10 +223,10 @@ attacker_start (AttackRound round, guint16 port, guint first,
 
   a->round = round;
   a->port = port;
-  for (i = 0; i < first; i++)
+  for (i = 0; i < warmup; i++)
     fail_unless (round (port), "%s %u: the server kept the connection",
         what, i);
-  a->rounds = a->closed = first;
+  a->rounds = a->closed = warmup;
   a->thread = g_thread_new ("attacker", (GThreadFunc) attacker_run, a);
   return a;
 }
@@ -532,14 +532,14 @@ GST_START_TEST (test_takeover_refuse)
 {
   IngestClient c;
   GstMessage *msg;
-  ErtmpPeer *first;
+  ErtmpPeer *old;
   Target *t;
 
   if (!ertmp_peer_have ("test_takeover_refuse", "ffmpeg"))
     return;
   t = target_new ("takeover=refuse");
   target_media (t, TRUE);
-  first = start_long (t, 0);
+  old = start_long (t, 0);
   fail_if (client_try (&c, t), "a second publisher took the key");
   ingest_client_free (&c);
   msg = srv_bus_wait (t->bus, t->log, "rtmp-ingest-refused", t->src,
@@ -550,9 +550,9 @@ GST_START_TEST (test_takeover_refuse)
   gst_message_unref (msg);
   fail_unless_equals_uint64 (srv_stat (t->server, "refused-busy"), 1);
   fail_unless_equals_uint64 (srv_stat (t->server, "takeovers"), 0);
-  fail_if (ertmp_peer_exited (first), "the first publisher was dropped");
+  fail_if (ertmp_peer_exited (old), "the first publisher was dropped");
   fail_unless_equals_int (target_segments (t), 1);
-  kill_peer (first);
+  kill_peer (old);
   target_free (t);
 }
 
@@ -567,7 +567,7 @@ GST_START_TEST (test_takeover_if_silent)
       "idle-timeout=%d", ERTMP_TEST_NEVER_S);
   gint64 deadline = g_get_monotonic_time () + SRV_HANG / GST_USECOND;
   IngestClient c;
-  ErtmpPeer *first;
+  ErtmpPeer *old;
   Target *t;
   guint refused = 0;
 
@@ -575,11 +575,11 @@ GST_START_TEST (test_takeover_if_silent)
     return;
   t = target_new (props);
   target_media (t, TRUE);
-  first = start_long (t, 0);
+  old = start_long (t, 0);
   fail_if (client_try (&c, t), "took the key from a publisher that sends");
   ingest_client_free (&c);
   fail_unless_equals_uint64 (srv_stat (t->server, "refused-busy"), 1);
-  kill (ertmp_peer_pid (first), SIGSTOP);
+  kill (ertmp_peer_pid (old), SIGSTOP);
   /* until the old one counts as silent, tries are refused busy */
   for (;;) {
     gboolean ok;
@@ -590,6 +590,8 @@ GST_START_TEST (test_takeover_if_silent)
     ingest_client_free (&c);
     refused++;
     fail_unless (g_get_monotonic_time () < deadline, "never taken over");
+    /* poll step: the old publisher's silence is what is waited for */
+    g_usleep (50 * G_TIME_SPAN_MILLISECOND);
   }
   fail_unless (srv_bus_wait (t->bus, t->log, "rtmp-ingest-takeover", t->src,
           SRV_HANG) != NULL, "no rtmp-ingest-takeover");
@@ -597,7 +599,7 @@ GST_START_TEST (test_takeover_if_silent)
   g_print ("replace-if-silent: %u tries refused busy while the old one "
       "counted as live\n", refused);
   ingest_client_free (&c);
-  kill_peer (first);
+  kill_peer (old);
   target_free (t);
   g_free (props);
 }
