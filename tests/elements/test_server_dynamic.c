@@ -10,7 +10,7 @@
  * each.  Each new element must output its publisher's whole stream from
  * the first tag on: the AVC sequence header, then the first key frame,
  * with the publisher's timestamps, then every other tag.  A key the
- * handler turns down (returns FALSE) is refused with unknown-key.
+ * handler turns down (returns FALSE) is refused with bad-key.
  */
 #include <string.h>
 #include <gst/gst.h>
@@ -278,7 +278,7 @@ dyn_check (Dyn * d)
   }
 }
 
-/* A key the application turns down: refused unknown-key */
+/* A key the application turns down: refused bad-key */
 static void
 dyn_turned_down (Dyn * d)
 {
@@ -289,7 +289,7 @@ dyn_turned_down (Dyn * d)
   fail_if (srv_peer_finish (no, "turned-down ffmpeg", FALSE),
       "a publisher the application turned down was accepted");
   fail_unless_equals_int (g_atomic_int_get (&d->app.refused), 1);
-  srv_wait_stat (d->server, "refused-unknown-key", 1);
+  srv_wait_stat (d->server, "refused-bad-key", 1);
   fail_unless_equals_uint64 (srv_stat (d->server, "publishers-accepted"),
       N_DYN);
   fail_unless_equals_int (g_atomic_int_get (&d->app.anchor), 0);

@@ -283,7 +283,7 @@ GST_END_TEST;
 GST_START_TEST (test_slowloris)
 {
   static const gchar *reasons[] = { "refused-evicted",
-    "refused-address-limit", "refused-handshake-timeout", NULL
+    "refused-address-limit", "refused-timeout", NULL
   };
   AttackLoris *loris;
   Target *t;

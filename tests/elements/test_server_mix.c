@@ -26,7 +26,7 @@
 #include "server_check.h"
 
 /* The element i > 0 joins element 0's server by taking its bound port */
-#define ONE_PORT 0
+#define ONE_PORT 1
 
 #define N_PUB 50
 #define N_FFMPEG 10
@@ -159,8 +159,10 @@ add_receiver (Mix * m, guint i, gint port)
   gchar *key = key_of (i);
 
   fail_unless (src != NULL && sink != NULL);
+  /* all 50 come from 127.0.0.1: above the default per-address limit */
   g_object_set (src, "host", "127.0.0.1", "port", port, "application",
-      "live", "stream-key", key, "keep-listening", FALSE, NULL);
+      "live", "stream-key", key, "keep-listening", FALSE,
+      "max-connections-per-address", 2 * N_PUB, NULL);
   g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
   gst_bin_add_many (GST_BIN (m->pipeline), src, sink, NULL);
   fail_unless (gst_element_link (src, sink));
