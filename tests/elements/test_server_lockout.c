@@ -37,6 +37,7 @@
 #define RSS_GROWTH_KIB (48 * 1024)
 #define BIG_STRING (100 * 1024)
 /* between two rounds of an attack that goes on */
+#define NEVER_IDLE "idle-timeout=" G_STRINGIFY (ERTMP_TEST_NEVER_S)
 #define ATTACK_PACE_US (5 * G_TIME_SPAN_MILLISECOND)
 
 /* ---- the target: one element, its server, its bus ------------------------ */
@@ -456,7 +457,8 @@ GST_START_TEST (test_stalled_publisher)
 
   if (!ertmp_peer_have ("test_stalled_publisher", "ffmpeg"))
     return;
-  t = target_new ("");
+  /* only the takeover may end the stalled one, not the idle timeout */
+  t = target_new (NEVER_IDLE);
   target_media (t, TRUE);
   old = start_long (t, 0);
   kill (ertmp_peer_pid (old), SIGSTOP);
@@ -494,6 +496,8 @@ GST_START_TEST (test_killed_restarted)
   target_rightful (t, "FFmpeg killed and restarted");
   fail_unless_equals_int (target_segments (t), 2);
   fail_unless_equals_uint64 (srv_stat_refused (t->server), 0);
+  fail_unless_equals_uint64 (srv_stat (t->server, "dropped-disconnected"),
+      1);
   print_stats (t, "killed and restarted");
   target_free (t);
 }
@@ -521,19 +525,27 @@ client_publish (IngestClient * c, Target * t)
   fail_unless (client_try (c, t), "publish refused: %s", c->status_code);
 }
 
-/* A publisher that sends nothing, then one that stops after one audio
- * message: dropped by first-media-timeout and idle-timeout */
+/* A publisher that sends nothing is dropped by first-media-timeout; one
+ * that stops after one audio message by idle-timeout.  Each on a target
+ * of its own, with the other timeout far off. */
 GST_START_TEST (test_media_timeouts)
 {
   static const guint8 aac_config[] = { 0xaf, 0x00, 0x12, 0x10 };
   IngestClient c;
-  Target *t = target_new ("first-media-timeout=1 idle-timeout=1");
+  Target *t = target_new ("first-media-timeout=1 " NEVER_IDLE);
 
   client_publish (&c, t);
   fail_unless (ingest_client_pump (&c, ingest_client_done_eof, SRV_HANG_MS),
       "no media: not dropped");
   ingest_client_free (&c);
   srv_wait_stat (t->server, "dropped-first-media-timeout", 1);
+  fail_unless_equals_uint64 (srv_stat (t->server, "dropped-idle-timeout"),
+      0);
+  print_stats (t, "first-media-timeout");
+  target_free (t);
+
+  t = target_new ("idle-timeout=1 first-media-timeout="
+      G_STRINGIFY (ERTMP_TEST_NEVER_S));
   client_publish (&c, t);
   fail_unless (ingest_client_send (&c, 8, 0, aac_config,
           sizeof (aac_config), SRV_HANG_MS));
@@ -542,8 +554,8 @@ GST_START_TEST (test_media_timeouts)
   ingest_client_free (&c);
   srv_wait_stat (t->server, "dropped-idle-timeout", 1);
   fail_unless_equals_uint64 (srv_stat (t->server,
-          "dropped-first-media-timeout"), 1);
-  print_stats (t, "media timeouts");
+          "dropped-first-media-timeout"), 0);
+  print_stats (t, "idle-timeout");
   target_free (t);
 }
 
@@ -619,6 +631,8 @@ GST_START_TEST (test_takeover_if_silent)
   fail_unless (srv_bus_wait (t->bus, t->log, "rtmp-ingest-takeover", t->src,
           SRV_HANG) != NULL, "no rtmp-ingest-takeover");
   fail_unless_equals_uint64 (srv_stat (t->server, "takeovers"), 1);
+  fail_unless_equals_uint64 (srv_stat (t->server, "refused-busy"),
+      refused + 1);
   g_print ("replace-if-silent: %u tries refused busy while the old one "
       "counted as live\n", refused);
   ingest_client_free (&c);
