@@ -103,7 +103,7 @@ attack_close_all (GArray * fds)
   g_array_unref (fds);
 }
 
-/* ---- slowloris ------------------------------------------------------------ */
+/* ---- slowloris ----------------------------------------------------------- */
 
 struct _AttackLoris
 {
@@ -166,7 +166,7 @@ attack_loris_stop (AttackLoris * l)
   return closed;
 }
 
-/* ---- bytes on the wire ----------------------------------------------------- */
+/* ---- bytes on the wire --------------------------------------------------- */
 
 /* Sends all of @data: FALSE when the server closed or reset */
 static gboolean

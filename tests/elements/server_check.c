@@ -532,7 +532,7 @@ srv_peer_finish (ErtmpPeer * peer, const gchar * what, gboolean expected)
   return ok;
 }
 
-/* ---- the server ------------------------------------------------------------ */
+/* ---- the server ---------------------------------------------------------- */
 
 GstObject *
 srv_server (GstElement * src)

@@ -137,7 +137,7 @@ ErtmpPeer *srv_ffmpeg_start (const gchar * dir, const gchar * file,
 gboolean srv_peer_finish (ErtmpPeer * peer, const gchar * what,
     gboolean expected);
 
-/* ---- the server ------------------------------------------------------------ */
+/* ---- the server ---------------------------------------------------------- */
 
 /* @src's GstErtmpServer (transfer full) */
 GstObject *srv_server (GstElement * src);

@@ -266,7 +266,7 @@ attacker_stop (Attacker * a, const gchar * what)
   return rounds;
 }
 
-/* ---- connection floods ----------------------------------------------------- */
+/* ---- connection floods --------------------------------------------------- */
 
 GST_START_TEST (test_idle_sockets)
 {
@@ -504,7 +504,7 @@ GST_START_TEST (test_killed_restarted)
 
 GST_END_TEST;
 
-/* ---- drops and takeover policies ------------------------------------------ */
+/* ---- drops and takeover policies ----------------------------------------- */
 
 /* An in-process publisher to live/good: TRUE when accepted */
 static gboolean
