@@ -68,6 +68,7 @@ static GHashTable *registry;    /* registry_key -> server (not reffed) */
 static GMainContext *io_context;
 static GMainLoop *io_loop;
 static GThread *io_thread;
+static GstErtmpPoller *io_poller;
 static guint io_users;
 
 static GMainContext *
@@ -76,6 +77,7 @@ io_acquire (void)
   if (io_users++ == 0) {
     io_context = g_main_context_new ();
     io_loop = g_main_loop_new (io_context, FALSE);
+    io_poller = gst_ertmp_poller_new (io_context);
     io_thread = gst_ertmp_io_start (io_loop, "ertmp-server");
   }
   return g_main_context_ref (io_context);
@@ -88,6 +90,8 @@ io_release (void)
   if (--io_users > 0)
     return;
   gst_ertmp_io_stop (io_thread, io_loop);
+  gst_ertmp_poller_free (io_poller);
+  io_poller = NULL;
   g_main_loop_unref (io_loop);
   g_main_context_unref (io_context);
   io_thread = NULL;
@@ -181,6 +185,7 @@ server_new (const GstErtmpServerConfig * cfg, GError ** error)
   for (i = 0; i < sizeof (server->route_secret); i += 4)
     *(guint32 *) (server->route_secret + i) = g_random_int ();
   server->context = io_acquire ();
+  server->poller = io_poller;
   if (!gst_ertmp_server_listen (server, error)) {
     g_main_context_unref (server->context);
     server->context = NULL;
@@ -450,9 +455,7 @@ typedef struct
 {
   GstErtmpServer *server;
   gpointer target;
-  GstErtmpTakeover takeover;
-  guint first_media_timeout, idle_timeout;
-  gint what;                    /* 0 update, 1 kick, 2 reconnect, 3 read */
+  gint what;                    /* 1 kick, 2 reconnect, 3 read; drain: told */
   gboolean reading;
   const gchar *tc_url, *description;
   gboolean ok;
@@ -465,12 +468,7 @@ do_publisher_call (gpointer data)
   GstErtmpRoute *route = route_of (call->server, call->target);
   GstErtmpPeerPriv *peer = route ? route->publisher : NULL;
 
-  if (route != NULL && call->what == 0) {
-    route->takeover = call->takeover;
-    route->first_media_timeout = call->first_media_timeout;
-    route->idle_timeout = call->idle_timeout;
-  }
-  if (peer == NULL || call->what == 0)
+  if (peer == NULL)
     return G_SOURCE_REMOVE;
   call->ok = TRUE;
   if (call->what == 1) {
@@ -483,18 +481,6 @@ do_publisher_call (gpointer data)
     gst_ertmp_peer_set_reading (&peer->pub, call->reading);
   }
   return G_SOURCE_REMOVE;
-}
-
-void
-gst_ertmp_server_update_route (GstErtmpServer * server, gpointer target,
-    GstErtmpTakeover takeover, guint first_media_timeout, guint idle_timeout)
-{
-  PublisherCall call = {.server = server,.target = target,
-    .takeover = takeover,.first_media_timeout = first_media_timeout,
-    .idle_timeout = idle_timeout,.what = 0
-  };
-
-  gst_ertmp_server_run (server, do_publisher_call, &call);
 }
 
 gboolean

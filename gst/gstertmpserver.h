@@ -141,8 +141,6 @@ gboolean gst_ertmp_server_add_route (GstErtmpServer * server,
 /* Its publisher, if any, is closed (reason "route-removed", not
  * reported).  Returns when no route function runs. */
 void gst_ertmp_server_remove_route (GstErtmpServer * server, gpointer route);
-void gst_ertmp_server_update_route (GstErtmpServer * server, gpointer route,
-    GstErtmpTakeover takeover, guint first_media_timeout, guint idle_timeout);
 
 /* Calls on a route's publisher, from any thread: FALSE when it has none. */
 gboolean gst_ertmp_server_request_reconnect (GstErtmpServer * server,

@@ -42,7 +42,7 @@ peer_free (GstErtmpPeerPriv * peer)
     g_cancellable_cancel (peer->cancellable);
   g_clear_object (&peer->cancellable);
   gst_ertmp_source_clear (&peer->proxy_source);
-  g_queue_clear_full (&peer->held, (GDestroyNotify) g_bytes_unref);
+  gst_ertmp_server_clear_held (peer);
   gst_ertmp_conn_free (pub->conn);
   g_clear_object (&peer->stream);
   if (peer->socket != NULL)
@@ -175,15 +175,17 @@ evict (GstErtmpServer * server, GstErtmpPeerPriv * victim)
   gst_ertmp_server_drop (victim, "evicted", 0);
 }
 
-/* Makes room for one more connection from @ip: TRUE, or a refusal. */
-static gboolean
-admit (GstErtmpServer * server, const gchar * ip, const gchar * address)
+/* Makes room for one more connection in total (@total) and from @ip
+ * (@per_address): TRUE, or a refusal. */
+gboolean
+gst_ertmp_server_admit (GstErtmpServer * server, const gchar * ip,
+    const gchar * address, gboolean total, gboolean per_address)
 {
   guint from_ip = GPOINTER_TO_UINT (g_hash_table_lookup (server->per_address,
           ip));
   GstErtmpPeerPriv *victim;
 
-  if (server->cfg.max_per_address > 0
+  if (per_address && server->cfg.max_per_address > 0
       && from_ip >= server->cfg.max_per_address) {
     victim = eviction_candidate (server, ip);
     if (victim == NULL) {
@@ -195,7 +197,7 @@ admit (GstErtmpServer * server, const gchar * ip, const gchar * address)
     }
     evict (server, victim);
   }
-  if (server->cfg.max_connections > 0
+  if (total && server->cfg.max_connections > 0
       && server->peers.length >= server->cfg.max_connections) {
     victim = eviction_candidate (server, NULL);
     if (victim == NULL) {
@@ -305,7 +307,10 @@ add_peer (GstErtmpServer * server, GSocket * socket)
   GST_OBJECT_LOCK (server);
   server->counters.connections_total++;
   GST_OBJECT_UNLOCK (server);
-  if (!admit (server, ip, address)) {
+  /* behind a balancer every socket comes from its address: the client's
+   * is known once its PROXY header is read */
+  if (!gst_ertmp_server_admit (server, ip, address, TRUE,
+          !server->cfg.proxy_protocol)) {
     g_socket_close (socket, NULL);
     g_free (ip);
     g_free (address);
@@ -324,7 +329,10 @@ add_peer (GstErtmpServer * server, GSocket * socket)
   count_address (server, ip, 1);
   set_keepalive (socket);
   GST_LOG_OBJECT (server, "connection from %s", address);
-  gst_ertmp_server_start_stream (peer);
+  if (server->cfg.proxy_protocol)
+    gst_ertmp_server_read_proxy (peer);
+  else
+    gst_ertmp_server_start_stream (peer);
 }
 
 static gboolean

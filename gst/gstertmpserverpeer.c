@@ -35,6 +35,13 @@ held_tag_free (HeldTag * tag)
   g_free (tag);
 }
 
+void
+gst_ertmp_server_clear_held (GstErtmpPeerPriv * peer)
+{
+  g_queue_clear_full (&peer->held, (GDestroyNotify) held_tag_free);
+  peer->held_bytes = 0;
+}
+
 /* The published name without "?query": what stream keys are compared
  * with. */
 static gchar *
@@ -204,6 +211,9 @@ hand_to_route (GstErtmpPeerPriv * peer, GstErtmpRoute * route)
         tag->payload);
     held_tag_free (tag);
   }
+  /* reading paused on a full hold: the route's queue decides from now */
+  if (peer->held_bytes > GST_ERTMP_HELD_MAX_BYTES && peer->route == route)
+    gst_ertmp_conn_set_reading (peer->pub.conn, TRUE);
   peer->held_bytes = 0;
   return TRUE;
 }
@@ -483,8 +493,9 @@ gst_ertmp_server_start_rtmp (GstErtmpPeerPriv * peer)
   cfg.handshake_time = (guint32) (g_get_monotonic_time () / 1000);
   cfg.handshake_seed = g_random_int ();
   peer->pub.state = GST_ERTMP_PEER_RTMP;
-  peer->pub.conn = gst_ertmp_conn_new (peer->stream, ertmp_session_new (&cfg),
-      server->context, &conn_funcs, peer);
+  peer->pub.conn = gst_ertmp_conn_new_polled (peer->stream,
+      ertmp_session_new (&cfg), server->context, server->poller, &conn_funcs,
+      peer);
 }
 
 /* ---- timeouts (the sweep) ---- */

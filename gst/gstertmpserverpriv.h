@@ -52,7 +52,6 @@ typedef enum
   GST_ERTMP_REFUSED_PENDING_LIMIT,
   GST_ERTMP_REFUSED_PROTOCOL_ERROR,
   GST_ERTMP_REFUSED_TLS,
-  GST_ERTMP_REFUSED_DRAINING,
   GST_ERTMP_N_REFUSED,
 } GstErtmpRefused;
 
@@ -124,6 +123,7 @@ struct _GstErtmpServer
   gchar *registry_key;
   gint bound_port;
   GMainContext *context;        /* the process's I/O context */
+  GstErtmpPoller *poller;       /* its epoll set, or NULL */
   ertmp_caps server_caps;
   guint8 route_secret[32];
 
@@ -168,14 +168,20 @@ void gst_ertmp_server_free_peers (GstErtmpServer * server);
 gboolean gst_ertmp_server_drop (GstErtmpPeerPriv * peer,
     const gchar * reason, guint linger_ms);
 void gst_ertmp_server_peer_remove (GstErtmpPeerPriv * peer);
+gboolean gst_ertmp_server_admit (GstErtmpServer * server, const gchar * ip,
+    const gchar * address, gboolean total, gboolean per_address);
 /* after any PROXY header: TLS if set, then RTMP */
 void gst_ertmp_server_start_stream (GstErtmpPeerPriv * peer);
 /* the client's address, from a PROXY header */
 void gst_ertmp_server_set_peer_address (GstErtmpPeerPriv * peer,
     const gchar * ip, guint port);
 
+/* gstertmpserverproxy.c: reads the PROXY header, then starts the stream */
+void gst_ertmp_server_read_proxy (GstErtmpPeerPriv * peer);
+
 /* gstertmpserverpeer.c: the RTMP side of a connection */
 void gst_ertmp_server_start_rtmp (GstErtmpPeerPriv * peer);
+void gst_ertmp_server_clear_held (GstErtmpPeerPriv * peer);
 /* Hands a held publisher of @route's app and key to it, if any */
 void gst_ertmp_server_claim_held (GstErtmpServer * server,
     GstErtmpRoute * route);

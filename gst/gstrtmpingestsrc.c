@@ -12,8 +12,14 @@
  * Enhanced RTMP (E-RTMP v1/v2: HEVC, AV1, VP9, Opus, multitrack, ModEx)
  * passes through untouched; link `erdemux` to get elementary streams.
  *
- * One publisher at a time: a second one is refused while the first
- * publishes.  With #GstRtmpIngestSrc:keep-listening the element serves the
+ * Every rtmpingestsrc of the process with the same host and port shares
+ * one server (#GstRtmpIngestSrc:server): one listening socket, one I/O
+ * thread, publishers routed by application and stream key, admission
+ * control (connection limits with eviction of unauthenticated sockets,
+ * small budgets before a publish is accepted, timeouts, takeover, PROXY
+ * protocol).  One publisher at a time per element: by default a second
+ * one with the same key takes over (#GstRtmpIngestSrc:takeover).  With
+ * #GstRtmpIngestSrc:keep-listening the element serves the
  * next publisher after one leaves (the stream goes on with a DISCONT);
  * without, a publisher's teardown is EOS and a lost connection an error.
  * After its teardown a publisher keeps its connection until it closes it

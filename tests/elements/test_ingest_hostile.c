@@ -203,7 +203,17 @@ message_text (GstMessage * m)
       g_free (debug);
       return text;
     case GST_MESSAGE_ELEMENT:
-      return st ? gst_structure_to_string (st) : NULL;
+      /* the detail unescaped, so that a keyword can match it */
+      if (st == NULL)
+        return NULL;
+      text = gst_structure_to_string (st);
+      if (gst_structure_has_field (st, "detail")) {
+        gchar *both = g_strdup_printf ("%s: %s", text,
+            gst_structure_get_string (st, "detail"));
+        g_free (text);
+        text = both;
+      }
+      return text;
     case GST_MESSAGE_ERROR:
       gst_message_parse_error (m, &err, &debug);
       fail ("unexpected error: %s (%s)", err->message, GST_STR_NULL (debug));
