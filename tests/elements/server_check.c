@@ -623,6 +623,23 @@ srv_wait_stat (GstObject * server, const gchar * field, guint64 min)
   }
 }
 
+void
+srv_wait_stat_max (GstObject * server, const gchar * field, guint64 max)
+{
+  gint64 deadline = g_get_monotonic_time () + SRV_HANG / GST_USECOND;
+  gchar *text;
+
+  while (srv_stat (server, field) > max) {
+    if (g_get_monotonic_time () >= deadline) {
+      text = srv_stats_text (server);
+      fail ("%s never went down to %" G_GUINT64_FORMAT ": %s", field, max,
+          text);
+      g_free (text);
+    }
+    g_usleep (STAT_POLL_US);
+  }
+}
+
 GstMessage *
 srv_bus_wait (GstBus * bus, GPtrArray * log, const gchar * name,
     GstElement * src, GstClockTime timeout)

@@ -148,6 +148,9 @@ guint64 srv_stat_refused (GstObject * server);
 /* Waits until stats field @field reaches @min (polled); fails the test
  * with the stats otherwise */
 void srv_wait_stat (GstObject * server, const gchar * field, guint64 min);
+/* Waits until stats field @field is down to @max (polled) */
+void srv_wait_stat_max (GstObject * server, const gchar * field,
+    guint64 max);
 /* The stats as text, for failure messages (transfer full) */
 gchar *srv_stats_text (GstObject * server);
 

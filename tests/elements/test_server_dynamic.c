@@ -16,6 +16,7 @@
 #include <gst/gst.h>
 #include <gst/check/gstcheck.h>
 
+#include "ingest_client.h"
 #include "server_check.h"
 
 #define N_FFMPEG 2
@@ -94,6 +95,8 @@ claim_new (gint port, const Request * r)
 static void
 claim_free (Claim * c)
 {
+  if (c == NULL)
+    return;
   fail_unless (gst_element_set_state (c->pipeline, GST_STATE_NULL) ==
       GST_STATE_CHANGE_SUCCESS);
   srv_output_free (c->out);
@@ -314,7 +317,8 @@ dyn_free (Dyn * d)
   }
   for (i = 0; i < N_GST; i++) {
     srv_pub_free (d->pub[i]);
-    srv_recording_free (d->rec[i]);
+    if (d->rec[i] != NULL)
+      srv_recording_free (d->rec[i]);
   }
   g_async_queue_unref (d->app.requests);
   ertmp_peer_rmdir (d->dir);
@@ -339,6 +343,42 @@ GST_START_TEST (test_unknown_keys)
 
 GST_END_TEST;
 
+/* A publisher the application accepted but never claimed is dropped
+ * (unclaimed) after the server's claim-timeout */
+GST_START_TEST (test_unclaimed)
+{
+  static const guint8 aac_config[] = { 0xaf, 0x00, 0x12, 0x10 };
+  IngestClient c;
+  gchar *tc_url;
+  Request *r;
+  Dyn d;
+
+  memset (&d, 0, sizeof (d));
+  d.dir = ertmp_peer_tmpdir ();
+  dyn_anchor (&d);
+  g_object_set (d.server, "claim-timeout", 1, NULL);
+  tc_url = g_strdup_printf ("rtmp://127.0.0.1:%d/live", d.port);
+  fail_unless (ingest_client_open (&c, d.port));
+  fail_unless (ingest_client_publish (&c, "live", tc_url, "lost-1",
+          SRV_HANG_MS), "a held publisher's publish was refused: %s",
+      c.status_code);
+  fail_unless (ingest_client_send (&c, 8, 0, aac_config,
+          sizeof (aac_config), SRV_HANG_MS));
+  r = g_async_queue_timeout_pop (d.app.requests, SRV_HANG / GST_USECOND);
+  fail_unless (r != NULL && strcmp (r->key, "lost-1") == 0);
+  request_free (r);
+  fail_unless (ingest_client_pump (&c, ingest_client_done_eof, SRV_HANG_MS),
+      "an unclaimed publisher was kept");
+  ingest_client_free (&c);
+  srv_wait_stat (d.server, "dropped-unclaimed", 1);
+  /* the counter moves before the connection leaves the held state */
+  srv_wait_stat_max (d.server, "held", 0);
+  dyn_free (&d);
+  g_free (tc_url);
+}
+
+GST_END_TEST;
+
 static Suite *
 server_dynamic_suite (void)
 {
@@ -351,6 +391,7 @@ server_dynamic_suite (void)
   tcase_add_checked_fixture (tc, NULL, ertmp_peer_stop_all);
   tcase_set_timeout (tc, 300);
   tcase_add_test (tc, test_unknown_keys);
+  tcase_add_test (tc, test_unclaimed);
   return s;
 }
 
