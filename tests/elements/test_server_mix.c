@@ -15,6 +15,9 @@
  * audio and video tags (sizes, SHA-256 of the bodies, FLV timestamps,
  * counts), with PTS following the timestamps, and nothing else.
  *
+ * Also: elements join and leave one port while others stream; the ones
+ * that stay lose nothing, one that joins again gets all of its publisher.
+ *
  * FFmpeg 5.1 cannot read Enhanced FLV (it takes the E-FLV samples in the
  * shared media folder for VP6 and "none" audio), so its publishers are
  * legacy only; Enhanced streams come from flvemux.
@@ -394,6 +397,124 @@ GST_START_TEST (test_fifty_publishers_one_port)
 
 GST_END_TEST;
 
+/* ---- elements join and leave while others stream ------------------------ */
+
+/* "rtmpingestsrc application=live stream-key=@key port=@port ! fakesink"
+ * in a pipeline of its own, PLAYING; *port set when it was 0 */
+static GstElement *
+lone_receiver (const gchar * key, gint * port, SrvOutput ** out)
+{
+  GstElement *p = gst_pipeline_new (key), *src;
+  Mix m = { 0 };
+
+  m.pipeline = p;
+  add_receiver (&m, 0, *port);
+  src = m.src[0];
+  g_object_set (src, "stream-key", key, NULL);
+  *out = m.out[0];
+  fail_if (gst_element_set_state (p, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE, "%s cannot start", key);
+  if (*port == 0)
+    g_object_get (src, "bound-port", port, NULL);
+  fail_unless (*port > 0);
+  return p;
+}
+
+static void
+lone_free (GstElement * p, SrvOutput * out)
+{
+  fail_unless (gst_element_set_state (p, GST_STATE_NULL) ==
+      GST_STATE_CHANGE_SUCCESS);
+  srv_output_free (out);
+  gst_object_unref (p);
+}
+
+static gchar *
+url_for (gint port, const gchar * key)
+{
+  return g_strdup_printf ("rtmp://127.0.0.1:%d/live/%s", port, key);
+}
+
+/* While FFmpeg publishes to a and b, element c joins, takes a publisher,
+ * and leaves in the middle of its stream; c joins again and takes a new
+ * publisher.  a and b lose nothing; the second c gets all of its own. */
+GST_START_TEST (test_join_leave)
+{
+  SrvOutput *out_a, *out_b, *out_c;
+  GstElement *pa, *pb, *pc;
+  gchar *dir, *file[3], *url;
+  ErtmpPeer *ff[3];
+  SrvTags *want[3];
+  SrvRecording *rec;
+  SrvPub *pub;
+  gint port = 0;
+  guint i;
+
+  if (!ertmp_peer_have ("test_join_leave", "ffmpeg"))
+    return;
+  dir = ertmp_peer_tmpdir ();
+  for (i = 0; i < 3; i++) {
+    gchar *media = media_desc (MEDIA_LEGACY, 30 + i);
+    gchar *name = g_strdup_printf ("jl%u.flv", i);
+
+    file[i] = srv_make_file (dir, name, media);
+    want[i] = srv_tags_from_file (file[i], FALSE);
+    g_free (media);
+    g_free (name);
+  }
+  {
+    gchar *media = media_desc (MEDIA_LEGACY, 40);
+
+    rec = srv_record (media);
+    g_free (media);
+  }
+  pa = lone_receiver ("a", &port, &out_a);
+  pb = lone_receiver ("b", &port, &out_b);
+  for (i = 0; i < 2; i++) {
+    url = url_for (port, i == 0 ? "a" : "b");
+    ff[i] = srv_ffmpeg_start (dir, file[i], url, TRUE);
+    g_free (url);
+  }
+  srv_output_wait_tags (out_a, 0, 10, "a");
+  srv_output_wait_tags (out_b, 0, 10, "b");
+
+  /* c joins, streams, and leaves mid-stream */
+  pc = lone_receiver ("c", &port, &out_c);
+  url = url_for (port, "c");
+  pub = srv_pub_start (rec, "rtmppushsink name=pub timeout=30 "
+      "reconnect-attempts=0", url, "c, first");
+  srv_output_wait_tags (out_c, 0, 10, "c, first");
+  lone_free (pc, out_c);
+  srv_pub_free (pub);
+
+  /* c again, with a new publisher */
+  pc = lone_receiver ("c", &port, &out_c);
+  ff[2] = srv_ffmpeg_start (dir, file[2], url, TRUE);
+  for (i = 0; i < 3; i++)
+    fail_unless (srv_peer_finish (ff[i], "ffmpeg", TRUE));
+  srv_output_wait_eos (out_a, "a");
+  srv_output_wait_eos (out_b, "b");
+  srv_output_wait_eos (out_c, "c, second");
+  srv_output_check (out_a, 0, want[0], "a, while c came and went");
+  srv_output_check (out_b, 0, want[1], "b, while c came and went");
+  srv_output_check (out_c, 0, want[2], "c, joined again");
+  fail_unless_equals_int (out_a->segments->len, 1);
+  fail_unless_equals_int (out_b->segments->len, 1);
+  lone_free (pa, out_a);
+  lone_free (pb, out_b);
+  lone_free (pc, out_c);
+  srv_recording_free (rec);
+  for (i = 0; i < 3; i++) {
+    srv_tags_free (want[i]);
+    g_free (file[i]);
+  }
+  g_free (url);
+  ertmp_peer_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 server_mix_suite (void)
 {
@@ -407,6 +528,7 @@ server_mix_suite (void)
   /* encoding 50 short streams, then 50 publishers of 2-4 s at once */
   tcase_set_timeout (tc, 600);
   tcase_add_test (tc, test_fifty_publishers_one_port);
+  tcase_add_test (tc, test_join_leave);
   return s;
 }
 
