@@ -159,6 +159,10 @@ void gst_ertmp_server_post (GstErtmpServer * server, GstStructure * s);
 gboolean gst_ertmp_server_emit_unknown (GstErtmpServer * server,
     GstErtmpPeer * peer, const gchar * key);
 
+/* gstertmpserverroute.c */
+guint gst_ertmp_server_drain (GstErtmpServer * server, const gchar * tc_url,
+    const gchar * description);
+
 /* gstertmpserveraccept.c: listener, admission, PROXY, TLS, sweep */
 gboolean gst_ertmp_server_listen (GstErtmpServer * server, GError ** error);
 void gst_ertmp_server_unlisten (GstErtmpServer * server);
