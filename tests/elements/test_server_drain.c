@@ -8,7 +8,8 @@
  * A refuses is redispatched to B).
  *
  *  1. A connection straight to A without a PROXY header is refused before
- *     the RTMP handshake (A counts it as refused-proxy-header).
+ *     the RTMP handshake (A reports it with reason proxy-header and counts
+ *     it as refused-proxy-header).
  *  2. rtmppushsink publishes through HAProxy and lands on A.
  *  3. A is drained (SIGUSR1: the server's "drain" action, tcUrl NULL): it
  *     stops listening and sends the E-RTMP Reconnect Request.  The sink
@@ -197,10 +198,12 @@ haproxy_logged (const gchar * log, const gchar * client,
 /* ---- a connection without a PROXY header --------------------------------- */
 
 /* Connects to @port, sends C0+C1 and reads until the server closes:
- * returns the bytes it answered (an RTMP server would send S0 S1 S2) */
+ * returns the bytes it answered (an RTMP server would send S0 S1 S2);
+ * *@from: our "ip:port" */
 static gsize
-bare_rtmp_answer (gint port)
+bare_rtmp_answer (gint port, gchar ** from)
 {
+  GSocketAddress *local;
   GSocketClient *client = g_socket_client_new ();
   GSocketConnection *conn;
   GInputStream *in;
@@ -213,6 +216,10 @@ bare_rtmp_answer (gint port)
   conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL,
       &err);
   fail_unless (conn != NULL, "%s", err ? err->message : "?");
+  local = g_socket_connection_get_local_address (conn, NULL);
+  *from = g_strdup_printf ("127.0.0.1:%u", g_inet_socket_address_get_port
+      (G_INET_SOCKET_ADDRESS (local)));
+  g_object_unref (local);
   /* the server may close while we write: any error here is its answer */
   g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM
           (conn)), c0c1, sizeof (c0c1), NULL, NULL, NULL);
@@ -357,7 +364,7 @@ node_recording (Node * node, gchar ** peer)
 
 GST_START_TEST (test_drain_behind_haproxy)
 {
-  gchar *dir, *url, *line, *key, *peer_a, *peer_b, *log;
+  gchar *dir, *url, *line, *key, *peer_a, *peer_b, *log, *bare, *expected;
   Node a, b;
   ErtmpPeer *haproxy;
   Publisher *pub;
@@ -373,7 +380,12 @@ GST_START_TEST (test_drain_behind_haproxy)
   node_start (&b, "B", dir);
 
   /* 1. no PROXY header: not even the RTMP handshake */
-  fail_unless_equals_int (bare_rtmp_answer (a.port), 0);
+  fail_unless_equals_int (bare_rtmp_answer (a.port, &bare), 0);
+  line = node_expect (&a, "refused ", 0);
+  expected = g_strdup_printf ("refused %s proxy-header", bare);
+  fail_unless_equals_string (line, expected);
+  g_free (expected);
+  g_free (line);
 
   /* 2. through HAProxy to A */
   port = ertmp_peer_free_port ();
@@ -433,6 +445,7 @@ GST_START_TEST (test_drain_behind_haproxy)
   example_proc_free (b.proc);
   g_free (peer_a);
   g_free (peer_b);
+  g_free (bare);
   g_free (log);
   g_free (url);
   g_free (key);
