@@ -209,8 +209,9 @@ recorder_pipeline (App * app, const gchar * key, const gchar * path)
   g_object_set (src, "host", app->host, "port", app->bound_port,
       "application", app->app, "stream-key", key,
       "proxy-protocol", app->proxy_protocol,
-      /* a publisher that vanishes ends its file like one that stops */
-      "drop-is-eos", TRUE, NULL);
+      /* one publisher, one file: its end is the end of the stream, also
+       * when it vanishes instead of stopping */
+      "keep-listening", FALSE, "drop-is-eos", TRUE, NULL);
   g_object_set (sink, "location", path, NULL);
   gst_bin_add_many (GST_BIN (pipeline), src, sink, NULL);
   gst_element_link (src, sink);

@@ -13,8 +13,9 @@
  * then the first key frame: nothing was lost while the recorder was being
  * built.  No file name and no line the example printed holds a key.
  *
- * With --allow-prefix, a key without the prefix is refused and nothing is
- * recorded for it, while a key with it is.
+ * With --allow-prefix, a key without the prefix is refused (the example
+ * prints one "refused" line) and nothing is recorded for it, while a key
+ * with it is.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -366,7 +367,7 @@ GST_END_TEST;
 GST_START_TEST (test_allow_prefix)
 {
   const gchar *extra[] = { "--allow-prefix", "cam-", NULL };
-  gchar *dir, *rec, *src, *good, *bad, *url, *keys[3] = { NULL };
+  gchar *dir, *rec, *src, *good, *bad, *url, *line, *keys[3] = { NULL };
   ExampleProc *p;
   GArray *want;
   gint port;
@@ -389,11 +390,15 @@ GST_START_TEST (test_allow_prefix)
   g_free (url);
   url = g_strdup_printf ("rtmp://127.0.0.1:%d/live/%s", port, good);
   fail_unless (peer_finish (ffmpeg_start (dir, src, url), "ffmpeg"));
-  g_free (example_proc_wait_line (p, "publisher-end ", 0, HANG));
+  line = example_proc_wait_line (p, "publisher-end ", 0, HANG);
+  fail_unless (line != NULL && g_str_has_suffix (line, " eos"), "%s",
+      example_proc_output (p));
+  g_free (line);
   fail_unless (example_proc_stop (p, STOP), "%s", example_proc_output (p));
 
   fail_unless_equals_int (example_proc_count_lines (p, "publisher-start "),
       1);
+  fail_unless_equals_int (example_proc_count_lines (p, "refused "), 1);
   fail_unless_equals_int (count_files (rec), 1);
   check_recording (p, good, want, "ffmpeg cam-");
   check_no_key_shown (p, rec, keys);
