@@ -420,8 +420,11 @@ GST_START_TEST (test_drain_behind_haproxy)
   parts[0] = node_recording (&a, &peer_a);
   parts[1] = node_recording (&b, &peer_b);
   flv_items_check_union (sent, parts, 2, counts, "drain A -> B");
+  g_print ("frames: %u on A, %u on B\n", counts[0], counts[1]);
   fail_unless (counts[0] > 0 && counts[1] > 0, "frames: %u on A, %u on B",
       counts[0], counts[1]);
+  fail_unless_equals_int (stat_u64 (stats_a, "publishers-accepted"), 1);
+  fail_unless_equals_int (stat_u64 (stats_b, "publishers-accepted"), 1);
   flv_items_check_start (parts[0], "node A");
   flv_items_check_start (parts[1], "node B");
 
