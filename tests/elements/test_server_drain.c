@@ -362,15 +362,91 @@ node_recording (Node * node, gchar ** peer)
   return items;
 }
 
+/* 1. A connection to @node without a PROXY header gets no RTMP handshake,
+ * and the node reports it with its address */
+static void
+check_bare_refused (Node * node)
+{
+  gchar *from, *line, *expected;
+
+  fail_unless_equals_int (bare_rtmp_answer (node->port, &from), 0);
+  line = node_expect (node, "refused ", 0);
+  expected = g_strdup_printf ("refused %s proxy-header", from);
+  fail_unless_equals_string (line, expected);
+  g_free (expected);
+  g_free (line);
+  g_free (from);
+}
+
+/* 2. and 3. Publishes to @url (HAProxy) until it is on @a, drains @a,
+ * publishes until it moved to @b, then ends the stream; returns the
+ * publisher */
+static Publisher *
+publish_and_drain (const gchar * url, Node * a, Node * b)
+{
+  Publisher *pub = publisher_start (url);
+  gchar *line;
+
+  g_free (node_expect (a, "publisher-start ", 0));
+  publisher_wait_buffers (pub, TAGS_PER_STEP);
+  kill (example_proc_pid (a->proc), SIGUSR1);
+  line = node_expect (a, "draining ", 0);
+  fail_unless_equals_string (line, "draining 1");
+  g_free (line);
+  g_free (node_expect (b, "publisher-start ", 0));
+  line = node_expect (a, "publisher-end ", 0);
+  fail_unless_equals_string (line, "publisher-end 1 eos");
+  g_free (line);
+  publisher_wait_buffers (pub, TAGS_PER_STEP);
+  publisher_finish (pub);
+  line = node_expect (b, "publisher-end ", 0);
+  fail_unless (g_str_has_suffix (line, " eos"), "%s", line);
+  g_free (line);
+  return pub;
+}
+
+/* 4. and 5., once both nodes (@stats: theirs) and HAProxy (@log) are
+ * stopped */
+static void
+check_recordings (Publisher * pub, Node * a, Node * b, GstStructure ** stats,
+    const gchar * log)
+{
+  GArray *sent = flv_items_parse (pub->sent->data, pub->sent->len, "sent");
+  GArray *parts[2];
+  gchar *peer[2];
+  guint counts[2], i;
+
+  parts[0] = node_recording (a, &peer[0]);
+  parts[1] = node_recording (b, &peer[1]);
+  flv_items_check_union (sent, parts, 2, counts, "drain A -> B");
+  g_print ("frames: %u on A, %u on B\n", counts[0], counts[1]);
+  fail_unless (counts[0] > 0 && counts[1] > 0, "frames: %u on A, %u on B",
+      counts[0], counts[1]);
+  flv_items_check_start (parts[0], "node A");
+  flv_items_check_start (parts[1], "node B");
+
+  g_print ("publisher seen from %s on A, %s on B\n", peer[0], peer[1]);
+  for (i = 0; i < 2; i++) {
+    fail_unless (g_str_has_prefix (peer[i], "127.0.0.1:"), "%s", peer[i]);
+    fail_unless (haproxy_logged (log, peer[i], i ? "b" : "a"), "node %s "
+        "saw %s, which is not a client HAProxy sent there:\n%s",
+        i ? "B" : "A", peer[i], log);
+    fail_unless_equals_int (stat_u64 (stats[i], "publishers-accepted"), 1);
+    fail_unless_equals_int (stat_u64 (stats[i], "refused-proxy-header"),
+        i ? 0 : 1);
+    g_array_unref (parts[i]);
+    g_free (peer[i]);
+  }
+  g_array_unref (sent);
+}
+
 GST_START_TEST (test_drain_behind_haproxy)
 {
-  gchar *dir, *url, *line, *key, *peer_a, *peer_b, *log, *bare, *expected;
+  gchar *dir, *url, *log;
   Node a, b;
   ErtmpPeer *haproxy;
   Publisher *pub;
-  GstStructure *stats_a, *stats_b;
-  GArray *sent, *parts[2];
-  guint counts[2];
+  GstStructure *stats[2];
   guint16 port;
 
   if (!ertmp_peer_have ("test_drain_behind_haproxy", "haproxy"))
@@ -378,80 +454,25 @@ GST_START_TEST (test_drain_behind_haproxy)
   dir = ertmp_peer_tmpdir ();
   node_start (&a, "A", dir);
   node_start (&b, "B", dir);
+  check_bare_refused (&a);
 
-  /* 1. no PROXY header: not even the RTMP handshake */
-  fail_unless_equals_int (bare_rtmp_answer (a.port, &bare), 0);
-  line = node_expect (&a, "refused ", 0);
-  expected = g_strdup_printf ("refused %s proxy-header", bare);
-  fail_unless_equals_string (line, expected);
-  g_free (expected);
-  g_free (line);
-
-  /* 2. through HAProxy to A */
   port = ertmp_peer_free_port ();
   haproxy = haproxy_start (dir, port, &a, &b);
-  key = g_strdup_printf ("%08x%08x", g_random_int (), g_random_int ());
-  url = g_strdup_printf ("rtmp://127.0.0.1:%u/live/%s", port, key);
-  pub = publisher_start (url);
-  g_free (node_expect (&a, "publisher-start ", 0));
-  publisher_wait_buffers (pub, TAGS_PER_STEP);
-
-  /* 3. drain A: the publisher moves to B */
-  kill (example_proc_pid (a.proc), SIGUSR1);
-  line = node_expect (&a, "draining ", 0);
-  fail_unless_equals_string (line, "draining 1");
-  g_free (line);
-  g_free (node_expect (&b, "publisher-start ", 0));
-  line = node_expect (&a, "publisher-end ", 0);
-  fail_unless_equals_string (line, "publisher-end 1 eos");
-  g_free (line);
-  publisher_wait_buffers (pub, TAGS_PER_STEP);
-  publisher_finish (pub);
-  line = node_expect (&b, "publisher-end ", 0);
-  fail_unless (g_str_has_suffix (line, " eos"), "%s", line);
-  g_free (line);
-
-  stats_a = node_stop (&a);
-  stats_b = node_stop (&b);
+  url = g_strdup_printf ("rtmp://127.0.0.1:%u/live/%08x%08x", port,
+      g_random_int (), g_random_int ());
+  pub = publish_and_drain (url, &a, &b);
+  stats[0] = node_stop (&a);
+  stats[1] = node_stop (&b);
   log = haproxy_stop (haproxy);
+  check_recordings (pub, &a, &b, stats, log);
 
-  /* 4. A then B: every frame once */
-  sent = flv_items_parse (pub->sent->data, pub->sent->len, "sent");
-  parts[0] = node_recording (&a, &peer_a);
-  parts[1] = node_recording (&b, &peer_b);
-  flv_items_check_union (sent, parts, 2, counts, "drain A -> B");
-  g_print ("frames: %u on A, %u on B\n", counts[0], counts[1]);
-  fail_unless (counts[0] > 0 && counts[1] > 0, "frames: %u on A, %u on B",
-      counts[0], counts[1]);
-  fail_unless_equals_int (stat_u64 (stats_a, "publishers-accepted"), 1);
-  fail_unless_equals_int (stat_u64 (stats_b, "publishers-accepted"), 1);
-  flv_items_check_start (parts[0], "node A");
-  flv_items_check_start (parts[1], "node B");
-
-  /* 5. the real client address, through PROXY v2 */
-  g_print ("publisher seen from %s on A, %s on B\n", peer_a, peer_b);
-  fail_unless (g_str_has_prefix (peer_a, "127.0.0.1:"), "%s", peer_a);
-  fail_unless (haproxy_logged (log, peer_a, "a"), "A saw %s, which HAProxy "
-      "did not send to A:\n%s", peer_a, log);
-  fail_unless (haproxy_logged (log, peer_b, "b"), "B saw %s, which HAProxy "
-      "did not send to B:\n%s", peer_b, log);
-  fail_unless_equals_int (stat_u64 (stats_a, "refused-proxy-header"), 1);
-  fail_unless_equals_int (stat_u64 (stats_b, "refused-proxy-header"), 0);
-
-  gst_structure_free (stats_a);
-  gst_structure_free (stats_b);
-  g_array_unref (parts[0]);
-  g_array_unref (parts[1]);
-  g_array_unref (sent);
+  gst_structure_free (stats[0]);
+  gst_structure_free (stats[1]);
   publisher_free (pub);
   example_proc_free (a.proc);
   example_proc_free (b.proc);
-  g_free (peer_a);
-  g_free (peer_b);
-  g_free (bare);
   g_free (log);
   g_free (url);
-  g_free (key);
   ertmp_peer_rmdir (dir);
   g_free (dir);
 }
