@@ -22,6 +22,10 @@
  *     publisher is the client address HAProxy logged for the connection it
  *     sent to that node (127.0.0.1 and the sink's own source port).
  *
+ * And a publisher that ignores the request (GStreamer's rtmp2sink) stays
+ * on the drained node, which goes on serving it to its end: nothing lost,
+ * nothing sent to B.
+ *
  * Skipped when haproxy is not installed.
  */
 #include <signal.h>
@@ -262,9 +266,10 @@ on_sent (GstPad * pad, GstPadProbeInfo * info, Publisher * p)
   return GST_PAD_PROBE_OK;
 }
 
-/* Live H.264 (a key frame every 15) and AAC, endless, to @url; PLAYING */
+/* Live H.264 (a key frame every 15) and AAC, endless, into "@sink
+ * location=@url" (the sink is named sink); PLAYING */
 static Publisher *
-publisher_start (const gchar * url)
+publisher_start (const gchar * sink_desc, const gchar * url)
 {
   Publisher *p = g_new0 (Publisher, 1);
   gchar *desc = g_strdup_printf ("videotestsrc is-live=true pattern=ball ! "
@@ -272,7 +277,7 @@ publisher_start (const gchar * url)
       "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=15 ! "
       "h264parse ! m.video audiotestsrc is-live=true samplesperbuffer=1024 "
       "! audio/x-raw,rate=48000,channels=1 ! avenc_aac ! m.audio "
-      "flvemux name=m ! rtmppushsink name=sink location=%s", url);
+      "flvemux name=m ! %s name=sink location=%s", sink_desc, url);
   GError *err = NULL;
   GstElement *sink;
   GstPad *pad;
@@ -384,7 +389,7 @@ check_bare_refused (Node * node)
 static Publisher *
 publish_and_drain (const gchar * url, Node * a, Node * b)
 {
-  Publisher *pub = publisher_start (url);
+  Publisher *pub = publisher_start ("rtmppushsink", url);
   gchar *line;
 
   g_free (node_expect (a, "publisher-start ", 0));
@@ -479,6 +484,68 @@ GST_START_TEST (test_drain_behind_haproxy)
 
 GST_END_TEST;
 
+/* A publisher that ignores the Reconnect Request (GStreamer's rtmp2sink,
+ * like FFmpeg, does not implement it) stays on the drained node, which
+ * goes on serving it: its recording there is whole, and B gets nothing. */
+GST_START_TEST (test_drain_ignored)
+{
+  gchar *dir, *url, *log, *line, *peer;
+  Node a, b;
+  ErtmpPeer *haproxy;
+  Publisher *pub;
+  GstStructure *stats[2];
+  GArray *sent, *parts[1];
+  guint16 port;
+
+  if (!ertmp_peer_have ("test_drain_ignored", "haproxy"))
+    return;
+  dir = ertmp_peer_tmpdir ();
+  node_start (&a, "A", dir);
+  node_start (&b, "B", dir);
+  port = ertmp_peer_free_port ();
+  haproxy = haproxy_start (dir, port, &a, &b);
+  url = g_strdup_printf ("rtmp://127.0.0.1:%u/live/%08x%08x", port,
+      g_random_int (), g_random_int ());
+  pub = publisher_start ("rtmp2sink", url);
+  g_free (node_expect (&a, "publisher-start ", 0));
+  publisher_wait_buffers (pub, TAGS_PER_STEP);
+  kill (example_proc_pid (a.proc), SIGUSR1);
+  line = node_expect (&a, "draining ", 0);
+  fail_unless_equals_string (line, "draining 1");
+  g_free (line);
+  publisher_wait_buffers (pub, 2 * TAGS_PER_STEP);
+  publisher_finish (pub);
+  line = node_expect (&a, "publisher-end ", 0);
+  fail_unless_equals_string (line, "publisher-end 1 eos");
+  g_free (line);
+  stats[0] = node_stop (&a);
+  stats[1] = node_stop (&b);
+  log = haproxy_stop (haproxy);
+
+  sent = flv_items_parse (pub->sent->data, pub->sent->len, "sent");
+  parts[0] = node_recording (&a, &peer);
+  flv_items_check_union (sent, parts, 1, NULL, "drain ignored, on A");
+  flv_items_check_start (parts[0], "node A");
+  fail_unless_equals_int (example_proc_count_lines (b.proc,
+          "publisher-start "), 0);
+  fail_unless_equals_int (stat_u64 (stats[1], "connections-total"), 0);
+
+  g_array_unref (parts[0]);
+  g_array_unref (sent);
+  gst_structure_free (stats[0]);
+  gst_structure_free (stats[1]);
+  publisher_free (pub);
+  example_proc_free (a.proc);
+  example_proc_free (b.proc);
+  g_free (peer);
+  g_free (log);
+  g_free (url);
+  ertmp_peer_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 server_drain_suite (void)
 {
@@ -490,6 +557,7 @@ server_drain_suite (void)
   tcase_add_checked_fixture (tc, NULL, ertmp_peer_stop_all);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_drain_behind_haproxy);
+  tcase_add_test (tc, test_drain_ignored);
   return s;
 }
 
