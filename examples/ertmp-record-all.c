@@ -320,12 +320,22 @@ start_listener (App * app)
   g_free (placeholder);
   bus = gst_element_get_bus (app->listener);
   gst_bus_add_watch (bus, on_listener_message, app);
-  gst_object_unref (bus);
   if (gst_element_set_state (app->listener, GST_STATE_READY) ==
       GST_STATE_CHANGE_FAILURE) {
-    g_printerr ("cannot listen on %s:%d\n", app->host, app->port);
+    /* the element posted why (address in use, ...) */
+    GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    GError *err = NULL;
+
+    if (msg != NULL)
+      gst_message_parse_error (msg, &err, NULL);
+    g_printerr ("cannot listen on %s:%d: %s\n", app->host, app->port,
+        err != NULL ? err->message : "unknown error");
+    g_clear_error (&err);
+    gst_clear_message (&msg);
+    gst_object_unref (bus);
     return FALSE;
   }
+  gst_object_unref (bus);
   g_object_get (src, "bound-port", &app->bound_port, "server", &app->server,
       NULL);
   if (app->server == NULL) {
