@@ -405,8 +405,6 @@ on_closed (GstErtmpConn * conn, GstErtmpConnClosed reason,
         peer->pub.address, error->message);
   if (peer->pub.state == GST_ERTMP_PEER_PUBLISHING && peer->route != NULL) {
     publisher_closed (peer, reason, error);
-  } else if (peer->pub.state == GST_ERTMP_PEER_HELD) {
-    gst_ertmp_server_count_dropped (server, GST_ERTMP_DROPPED_DISCONNECTED);
   } else if (!peer->reported && reason == GST_ERTMP_CONN_CLOSED_PROTOCOL) {
     ertmp_session_get_error (gst_ertmp_conn_get_session (conn), &limit,
         NULL);
@@ -471,16 +469,9 @@ gst_ertmp_server_peer_timeouts (GstErtmpPeerPriv * peer, gint64 now,
       }
       break;
     case GST_ERTMP_PEER_HELD:
-      if (expired (now, peer->held_at, claim_timeout)) {
-        gst_ertmp_server_report_refused (pub->server, NULL,
-            GST_ERTMP_REFUSED_BAD_KEY, pub->address,
-            "held for the application, not claimed within claim-timeout");
-        gst_ertmp_server_count_dropped (pub->server,
-            GST_ERTMP_DROPPED_UNCLAIMED);
-        pub->state = GST_ERTMP_PEER_DONE;
-        peer->reported = TRUE;
-        gst_ertmp_server_drop (peer, "unclaimed", 0);
-      }
+      if (expired (now, peer->held_at, claim_timeout))
+        refuse (peer, NULL, GST_ERTMP_REFUSED_UNCLAIMED,
+            "no stream for this key (not claimed within claim-timeout)");
       break;
     case GST_ERTMP_PEER_PUBLISHING:
       if (route == NULL || gst_ertmp_conn_is_closed (pub->conn))

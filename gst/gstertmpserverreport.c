@@ -18,12 +18,12 @@ GST_DEBUG_CATEGORY_EXTERN (gst_ertmp_server_debug);
 static const gchar *refused_names[GST_ERTMP_N_REFUSED] = {
   "connection-limit", "address-limit", "evicted", "bad-app", "bad-key",
   "busy", "signal", "proxy-header", "timeout", "pending-limit",
-  "protocol-error", "tls",
+  "protocol-error", "tls", "unclaimed",
 };
 
 static const gchar *dropped_names[GST_ERTMP_N_DROPPED] = {
   "first-media-timeout", "idle-timeout", "taken-over", "protocol-error",
-  "disconnected", "kicked", "unclaimed",
+  "disconnected", "kicked",
 };
 
 const gchar *

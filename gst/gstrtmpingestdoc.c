@@ -62,7 +62,8 @@ static const gchar *const documentation[][2] = {
       "in all), \"protocol-error\", \"tls\", \"proxy-header\" (no valid "
       "PROXY header with proxy-protocol), \"address-limit\", "
       "\"connection-limit\", \"evicted\" (an unauthenticated connection "
-      "closed to make room)), "
+      "closed to make room), \"unclaimed\" (held by publisher-unknown, "
+      "not claimed within claim-timeout)), "
       "peer-address (gchararray, \"ip:port\" of that peer), detail "
       "(gchararray, what it was told or why it was dropped)"},
   {"message-takeover",
@@ -99,7 +100,7 @@ static const gchar *const documentation[][2] = {
       "connections-total, publishers-accepted, takeovers (guint64, since "
       "the server started); refused-REASON for each refusal reason above "
       "and dropped-REASON for first-media-timeout, idle-timeout, "
-      "taken-over, protocol-error, disconnected, kicked, unclaimed "
+      "taken-over, protocol-error, disconnected, kicked "
       "(guint64)"},
   {"stats-fields",
       "rtmp-ingest-stats: publishers-accepted, publishers-refused "
