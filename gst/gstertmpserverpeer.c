@@ -129,7 +129,7 @@ take_over (GstErtmpRoute * route, GstErtmpPeerPriv * old,
   route->funcs->takeover (route->route, old->pub.address, peer->pub.address);
   gst_ertmp_server_end_publisher (old, "taken-over", NULL);
   old->pub.state = GST_ERTMP_PEER_DONE;
-  gst_ertmp_server_drop (old, "taken-over", 0);
+  gst_ertmp_server_drop (old, "taken-over", GST_ERTMP_LINGER_MS);
 }
 
 static GstErtmpRefused
@@ -478,9 +478,10 @@ gst_ertmp_server_peer_timeouts (GstErtmpPeerPriv * peer, gint64 now,
         break;
       if (pub->first_media_at == 0 && expired (now, pub->publish_at,
               route->first_media_timeout))
-        gst_ertmp_server_drop (peer, "first-media-timeout", 0);
+        gst_ertmp_server_drop (peer, "first-media-timeout",
+            GST_ERTMP_LINGER_MS);
       else if (expired (now, peer->last_media_at, route->idle_timeout))
-        gst_ertmp_server_drop (peer, "idle-timeout", 0);
+        gst_ertmp_server_drop (peer, "idle-timeout", GST_ERTMP_LINGER_MS);
       break;
     default:
       if (expired (now, pub->accepted_at, handshake_timeout)) {

@@ -207,7 +207,7 @@ do_publisher_call (gpointer data)
     return G_SOURCE_REMOVE;
   call->ok = TRUE;
   if (call->what == 1) {
-    gst_ertmp_server_drop (peer, "kicked", 0);
+    gst_ertmp_server_drop (peer, "kicked", GST_ERTMP_LINGER_MS);
   } else if (call->what == 2) {
     call->ok = ertmp_session_request_reconnect (gst_ertmp_conn_get_session
         (peer->pub.conn), call->tc_url, call->description) == ERTMP_OK;
