@@ -34,7 +34,8 @@ min/median.  CPU is reported as CPU time, never as wall-clock speed.
 RLIMIT_NOFILE is raised here (for this process and its children).
 
 usage: bench/bench_server.py [--build DIR] [--ns "100 500 1000 2000"]
-          [--reps 3] [--window 20] [--rate 200] [--ports] [--only ours|nginx]
+          [--reps 3] [--window 20] [--rate 200] [--tick-ms 10] [--ports]
+          [--only ours|nginx]
           [--no-demux] [--no-idle] [--hevc] [--file F.flv] [--keep DIR]
           [--set PROP=VALUE ...] [--max-slip MS]
 """
@@ -195,6 +196,7 @@ class Server:
     def loadgen(self, args, build, flv, idle, prefix):
         cmd = [os.path.join(build, 'bench', 'ertmp_loadgen'), '--file', flv,
                '-n', str(self.n), '--rate', str(args.rate),
+               '--tick-ms', str(args.tick_ms),
                '--app', 'live', '--prefix', 'key', '--seed', str(self.n)]
         if self.ports_file:
             cmd += ['--ports-file', self.ports_file]
@@ -298,6 +300,7 @@ def run_one(kind, n, args, build, flv, tmp):
         r['gen_cpu_us'] = (gcpu1 - gcpu0) / (n * secs) * 1e6
         stop(gen)
         r['slip_ms'], r['gen_failed'] = gen_window(gen_out, t0, t1)
+        r['load1'] = os.getloadavg()[0]
         time.sleep(1.5)
     finally:
         stop(srv.proc)
@@ -322,7 +325,8 @@ def fmt(values, digits=0):
 def table(results, args):
     cols = ['server', 'N', 'CPU µs per publisher-s', 'KiB per idle publisher',
             'KiB per element', 'KiB per streaming publisher', 'threads',
-            'frames lost', 'delay p50 ms', 'delay p99 ms', 'valid reps']
+            'frames lost', 'delay p50 ms', 'delay p99 ms',
+            'generator CPU µs per publisher-s', 'valid reps']
     lines = ['| ' + ' | '.join(cols) + ' |',
              '|' + '---|' * len(cols)]
     keys = []
@@ -344,7 +348,7 @@ def table(results, args):
             name, str(n), col('cpu_us'), col('idle_kib'),
             col('element_kib'), col('stream_kib'),
             '%d' % max(r['threads'] for r in ok) if ok else 'n/a', lost,
-            col('p50_ms', 1), col('p99_ms', 1),
+            col('p50_ms', 1), col('p99_ms', 1), col('gen_cpu_us'),
             '%d/%d' % (len(ok), len(rs))]) + ' |')
     return '\n'.join(lines)
 
@@ -356,6 +360,7 @@ def main():
     p.add_argument('--reps', type=int, default=3)
     p.add_argument('--window', type=float, default=20)
     p.add_argument('--rate', type=int, default=200)
+    p.add_argument('--tick-ms', type=int, default=10)
     p.add_argument('--ports', action='store_true')
     p.add_argument('--only', choices=['ours', 'nginx'])
     p.add_argument('--no-demux', action='store_true')

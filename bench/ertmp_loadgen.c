@@ -90,7 +90,7 @@ static struct
   const gchar *file, *host, *app, *prefix, *ports_file, *out_prefix;
   gint port, n, rate, tick_ms, duration, seed;
   gboolean idle;
-} opt = { NULL, "127.0.0.1", "live", "key", NULL, NULL, 1935, 1, 200, 5,
+} opt = { NULL, "127.0.0.1", "live", "key", NULL, NULL, 1935, 1, 200, 10,
   0, 1, FALSE };
 
 static GArray *tags; /* Tag */
