@@ -9,6 +9,26 @@
 
 /* bytes per read: a few TCP segments; the session reassembles */
 #define READ_SIZE 65536
+
+/* One read buffer per I/O thread, not per connection: reads are fed to
+ * the session before the next read, so a thread needs one at a time (a
+ * server with thousands of idle connections would otherwise hold 64 KiB
+ * each).  The drop buffer is separate: a connection closed from another
+ * one's event drops its input while that one's buffer is being fed. */
+static GPrivate read_buf = G_PRIVATE_INIT (g_free);
+static GPrivate drop_buf = G_PRIVATE_INIT (g_free);
+
+static guint8 *
+thread_buffer (GPrivate * key)
+{
+  guint8 *buf = g_private_get (key);
+
+  if (buf == NULL) {
+    buf = g_malloc (READ_SIZE);
+    g_private_set (key, buf);
+  }
+  return buf;
+}
 /* reads per wake-up before other sources get a turn */
 #define READS_PER_WAKE 16
 
@@ -25,7 +45,10 @@ struct _GstErtmpConn
   gpointer user_data;
 
   GSource *read_source, *write_source, *linger_source, *closed_source;
-  guint8 *buf;
+  /* plain TCP with a poller: the socket waits in its epoll set instead
+   * of read and write sources */
+  GstErtmpWatch *watch;
+  gboolean want_write;
   gint64 last_input;
   gboolean reading;             /* the owner wants input */
   gboolean closing;             /* gst_ertmp_conn_close was called */
@@ -68,8 +91,9 @@ drop_unread_input (GstErtmpConn * conn)
   gint i;
 
   for (i = 0; i < READS_PER_WAKE; i++)
-    if (g_socket_receive_with_blocking (conn->socket, (gchar *) conn->buf,
-            READ_SIZE, FALSE, NULL, NULL) <= 0)
+    if (g_socket_receive_with_blocking (conn->socket,
+            (gchar *) thread_buffer (&drop_buf), READ_SIZE, FALSE, NULL,
+            NULL) <= 0)
       break;
 }
 
@@ -85,6 +109,8 @@ finish (GstErtmpConn * conn, GstErtmpConnClosed reason, GError * error)
   conn->closed = TRUE;
   conn->reason = reason;
   conn->error = error;
+  gst_ertmp_watch_remove (conn->watch);
+  conn->watch = NULL;
   gst_ertmp_source_clear (&conn->read_source);
   gst_ertmp_source_clear (&conn->write_source);
   gst_ertmp_source_clear (&conn->linger_source);
@@ -142,7 +168,10 @@ write_pending (GstErtmpConn * conn)
         NULL, &err);
     if (n < 0 && g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
       g_clear_error (&err);
-      if (conn->write_source == NULL) {
+      if (conn->watch != NULL) {
+        conn->want_write = TRUE;
+        update_read_source (conn);
+      } else if (conn->write_source == NULL) {
         conn->write_source = g_pollable_output_stream_create_source (conn->out,
             NULL);
         g_source_set_callback (conn->write_source,
@@ -158,6 +187,10 @@ write_pending (GstErtmpConn * conn)
     ertmp_session_output_written (conn->session, n);
   }
   gst_ertmp_source_clear (&conn->write_source);
+  if (conn->want_write) {
+    conn->want_write = FALSE;
+    update_read_source (conn);
+  }
   if (conn->closing && !conn->shut)
     shut_down (conn);
   return !conn->closed;
@@ -169,7 +202,7 @@ on_writable (GObject * stream, gpointer user_data)
   GstErtmpConn *conn = user_data;
 
   /* write_pending removes this source itself once the output is out */
-  if (write_pending (conn) && conn->write_source == NULL
+  if (write_pending (conn) && conn->write_source == NULL && !conn->want_write
       && conn->funcs.drained != NULL && !conn->closing)
     conn->funcs.drained (conn, conn->user_data);
   return G_SOURCE_CONTINUE;
@@ -216,6 +249,7 @@ static gboolean
 on_readable (GObject * stream, gpointer user_data)
 {
   GstErtmpConn *conn = user_data;
+  guint8 *buf = thread_buffer (&read_buf);
   GError *err = NULL;
   gssize n;
   gint i;
@@ -223,7 +257,7 @@ on_readable (GObject * stream, gpointer user_data)
   for (i = 0; i < READS_PER_WAKE && !conn->closed; i++) {
     if (!conn->reading && !conn->shut)
       break;
-    n = g_pollable_input_stream_read_nonblocking (conn->in, conn->buf,
+    n = g_pollable_input_stream_read_nonblocking (conn->in, buf,
         READ_SIZE, NULL, &err);
     if (n < 0 && g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
       g_clear_error (&err);
@@ -244,7 +278,7 @@ on_readable (GObject * stream, gpointer user_data)
     }
     conn->last_input = g_get_monotonic_time ();
     if (!conn->shut)
-      feed (conn, conn->buf, n);
+      feed (conn, buf, n);
   }
   /* finish() or set_reading() may have replaced or dropped this source */
   return G_SOURCE_CONTINUE;
@@ -255,6 +289,10 @@ update_read_source (GstErtmpConn * conn)
 {
   gboolean want = !conn->closed && (conn->reading || conn->shut);
 
+  if (conn->watch != NULL) {
+    gst_ertmp_watch_set (conn->watch, want, conn->want_write);
+    return;
+  }
   if (want && conn->read_source == NULL) {
     conn->read_source = g_pollable_input_stream_create_source (conn->in,
         NULL);
@@ -284,10 +322,30 @@ tcp_socket_of (GIOStream * stream, gboolean * tls)
   return socket;
 }
 
+static void
+on_watch (gpointer user_data, gboolean readable, gboolean writable)
+{
+  GstErtmpConn *conn = user_data;
+
+  if (writable && conn->want_write)
+    on_writable (NULL, conn);
+  if (readable && !conn->closed)
+    on_readable (NULL, conn);
+}
+
 GstErtmpConn *
 gst_ertmp_conn_new (GIOStream * stream, ertmp_session * session,
     GMainContext * context, const GstErtmpConnFuncs * funcs,
     gpointer user_data)
+{
+  return gst_ertmp_conn_new_polled (stream, session, context, NULL, funcs,
+      user_data);
+}
+
+GstErtmpConn *
+gst_ertmp_conn_new_polled (GIOStream * stream, ertmp_session * session,
+    GMainContext * context, GstErtmpPoller * poller,
+    const GstErtmpConnFuncs * funcs, gpointer user_data)
 {
   GstErtmpConn *conn = g_new0 (GstErtmpConn, 1);
 
@@ -300,9 +358,11 @@ gst_ertmp_conn_new (GIOStream * stream, ertmp_session * session,
   conn->context = g_main_context_ref (context);
   conn->funcs = *funcs;
   conn->user_data = user_data;
-  conn->buf = g_malloc (READ_SIZE);
   conn->last_input = g_get_monotonic_time ();
   conn->reading = TRUE;
+  if (poller != NULL && !conn->tls && conn->socket != NULL)
+    conn->watch = gst_ertmp_poller_add (poller,
+        g_socket_get_fd (conn->socket), on_watch, conn);
   update_read_source (conn);
   write_pending (conn);
   return conn;
@@ -316,13 +376,13 @@ gst_ertmp_conn_free (GstErtmpConn * conn)
   if (!conn->closed) {
     finish (conn, GST_ERTMP_CONN_CLOSED_LOCAL, NULL);
   }
+  gst_ertmp_watch_remove (conn->watch);
   gst_ertmp_source_clear (&conn->closed_source);
   g_clear_error (&conn->error);
   g_clear_object (&conn->socket);
   g_object_unref (conn->stream);
   ertmp_session_free (conn->session);
   g_main_context_unref (conn->context);
-  g_free (conn->buf);
   g_free (conn);
 }
 

@@ -19,6 +19,7 @@
 
 #include <gio/gio.h>
 #include "ertmp_session.h"
+#include "gstertmppoll.h"
 
 G_BEGIN_DECLS
 
@@ -55,6 +56,12 @@ typedef struct
 GstErtmpConn *gst_ertmp_conn_new (GIOStream * stream,
     ertmp_session * session, GMainContext * context,
     const GstErtmpConnFuncs * funcs, gpointer user_data);
+/* The same, a plain TCP stream waiting in @poller's set (NULL: its own
+ * sources, as for TLS) */
+GstErtmpConn *gst_ertmp_conn_new_polled (GIOStream * stream,
+    ertmp_session * session, GMainContext * context,
+    GstErtmpPoller * poller, const GstErtmpConnFuncs * funcs,
+    gpointer user_data);
 /* Closes the stream if still open, without calling the closed function. */
 void gst_ertmp_conn_free (GstErtmpConn * conn);
 

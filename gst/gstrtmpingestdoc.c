@@ -45,18 +45,60 @@ static const gchar *const documentation[][2] = {
       "rtmp-ingest-publish-end: element message, the publisher left: "
       "reason (gchararray: \"unpublished\" after its teardown, "
       "\"disconnected\" when its connection was lost, \"kicked\" by "
-      "disconnect-publisher, \"timeout\" after idle-timeout, "
-      "\"protocol-error\"), peer-address (gchararray), bytes (guint64, "
+      "disconnect-publisher, \"idle-timeout\", \"first-media-timeout\", "
+      "\"taken-over\" (a publisher with the same key replaced it; the "
+      "stream goes on with a DISCONT), \"protocol-error\"), peer-address (gchararray), bytes (guint64, "
       "bytes received on its connection), duration (guint64, ns since its "
       "publish was accepted)"},
   {"message-refused",
       "rtmp-ingest-refused: element message, a connection was refused or "
       "dropped before publishing: reason (gchararray: \"bad-app\", "
-      "\"bad-key\", \"busy\" (a publisher is on, or the stream ended "
-      "without keep-listening), \"signal\" (publish-request said no), "
-      "\"timeout\" (handshake-timeout), \"protocol-error\", \"tls\"), "
+      "\"bad-key\", \"busy\" (takeover=refuse and a publisher is on, or "
+      "the stream ended without keep-listening), \"signal\" "
+      "(publish-request said no), \"timeout\" (handshake-timeout), "
+      "\"pending-limit\" (a message over the budget of a connection "
+      "whose publish is not accepted yet: 8 KiB per message, 16 KiB "
+      "in all), \"protocol-error\", \"tls\", \"proxy-header\" (no valid "
+      "PROXY header with proxy-protocol), \"address-limit\", "
+      "\"connection-limit\", \"evicted\" (an unauthenticated connection "
+      "closed to make room)), "
       "peer-address (gchararray, \"ip:port\" of that peer), detail "
       "(gchararray, what it was told or why it was dropped)"},
+  {"message-takeover",
+      "rtmp-ingest-takeover: element message, a publisher with this "
+      "element's key replaced the one publishing (takeover): old-address, "
+      "new-address (gchararray, \"ip:port\")"},
+  {"message-server",
+      "Messages of the shared server that concern no element (refusals "
+      "before a key is known, limits, evictions, PROXY; rtmp-ingest-drain: "
+      "publishers (guint, told to reconnect)) are posted by the element "
+      "that has been on the server longest; a refusal of a key or "
+      "application goes to the element serving that application when "
+      "it is the only one"},
+  {"server",
+      "GstErtmpServer (property server, from READY): signal "
+      "\"publisher-unknown\": gboolean user_function (GstErtmpServer "
+      "*server, gchararray app, gchararray key, gchararray address): a "
+      "publish names an application and key no element serves; emitted "
+      "from the I/O thread (do not block); TRUE holds it (accepted, its "
+      "media kept, up to 8 MiB) until an rtmpingestsrc with that "
+      "application and key starts on the server within claim-timeout, "
+      "FALSE refuses it (bad-key).  Action \"drain\": guint "
+      "user_function (GstErtmpServer *server, gchararray tc_url, "
+      "gchararray description): stops listening and sends every "
+      "publisher the E-RTMP Reconnect Request (tc_url NULL: the URL it "
+      "used); returns how many were told.  Properties: bound-port, "
+      "claim-timeout (guint, s, default 10), stats"},
+  {"server-stats-fields",
+      "rtmp-server-stats: connections, handshaking (TCP, PROXY or TLS), "
+      "pending (RTMP, not yet publishing), publishing, held, closing, "
+      "addresses (distinct client addresses), routes (elements), "
+      "listening (gboolean) (guint, refreshed every 200 ms); bytes-in, "
+      "connections-total, publishers-accepted, takeovers (guint64, since "
+      "the server started); refused-REASON for each refusal reason above "
+      "and dropped-REASON for first-media-timeout, idle-timeout, "
+      "taken-over, protocol-error, disconnected, kicked, unclaimed "
+      "(guint64)"},
   {"stats-fields",
       "rtmp-ingest-stats: publishers-accepted, publishers-refused "
       "(guint64, since start), publishing (gboolean); of the current or "

@@ -12,8 +12,14 @@
  * Enhanced RTMP (E-RTMP v1/v2: HEVC, AV1, VP9, Opus, multitrack, ModEx)
  * passes through untouched; link `erdemux` to get elementary streams.
  *
- * One publisher at a time: a second one is refused while the first
- * publishes.  With #GstRtmpIngestSrc:keep-listening the element serves the
+ * Every rtmpingestsrc of the process with the same host and port shares
+ * one server (#GstRtmpIngestSrc:server): one listening socket, one I/O
+ * thread, publishers routed by application and stream key, admission
+ * control (connection limits with eviction of unauthenticated sockets,
+ * small budgets before a publish is accepted, timeouts, takeover, PROXY
+ * protocol).  One publisher at a time per element: by default a second
+ * one with the same key takes over (#GstRtmpIngestSrc:takeover).  With
+ * #GstRtmpIngestSrc:keep-listening the element serves the
  * next publisher after one leaves (the stream goes on with a DISCONT);
  * without, a publisher's teardown is EOS and a lost connection an error.
  * After its teardown a publisher keeps its connection until it closes it
@@ -54,40 +60,6 @@
 GST_DEBUG_CATEGORY (gst_rtmp_ingest_src_debug);
 #define GST_CAT_DEFAULT gst_rtmp_ingest_src_debug
 
-#define DEFAULT_HOST "0.0.0.0"
-#define DEFAULT_PORT 1935
-#define DEFAULT_KEEP_LISTENING TRUE
-#define DEFAULT_DROP_IS_EOS FALSE
-#define DEFAULT_HANDSHAKE_TIMEOUT 10
-#define DEFAULT_IDLE_TIMEOUT 0
-#define DEFAULT_LATENCY 200
-/* FFmpeg publishers echo the server's chunk size: at 4 KiB they make 16
- * times the send calls they make at 64 KiB (docs/performance.md) */
-#define DEFAULT_CHUNK_SIZE 65536
-#define DEFAULT_MAX_QUEUE_BYTES (32 * 1024 * 1024)
-
-enum
-{
-  PROP_0,
-  PROP_LOCATION,
-  PROP_HOST,
-  PROP_PORT,
-  PROP_BOUND_PORT,
-  PROP_APPLICATION,
-  PROP_STREAM_KEY,
-  PROP_KEEP_LISTENING,
-  PROP_DROP_IS_EOS,
-  PROP_HANDSHAKE_TIMEOUT,
-  PROP_IDLE_TIMEOUT,
-  PROP_LATENCY,
-  PROP_CHUNK_SIZE,
-  PROP_MAX_QUEUE_BYTES,
-  PROP_TLS_CERTIFICATE,
-  PROP_TLS_CERTIFICATE_FILE,
-  PROP_TLS_KEY_FILE,
-  PROP_STATS,
-};
-
 enum
 {
   SIGNAL_PUBLISH_REQUEST,
@@ -118,15 +90,18 @@ item_size (const GstRtmpIngestItem * item)
   return item->buf ? gst_buffer_get_size (item->buf) : 0;
 }
 
-void
+gboolean
 gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src, GstRtmpIngestItem * item)
 {
+  gboolean room, wake;
   guint max;
 
   GST_OBJECT_LOCK (src);
   max = src->max_queue_bytes;
   GST_OBJECT_UNLOCK (src);
   g_mutex_lock (&src->lock);
+  /* create() waits only on an empty queue: one wake-up per batch */
+  wake = g_queue_is_empty (&src->queue);
   g_queue_push_tail (&src->queue, item);
   src->queue_bytes += item_size (item);
   if (src->queue_bytes >= max && !src->reading_paused) {
@@ -134,8 +109,11 @@ gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src, GstRtmpIngestItem * item)
         "reading paused", src->queue_bytes);
     src->reading_paused = TRUE;
   }
-  g_cond_signal (&src->cond);
+  room = !src->reading_paused;
+  if (wake)
+    g_cond_signal (&src->cond);
   g_mutex_unlock (&src->lock);
+  return room;
 }
 
 /* The next item, or NULL when flushing. */
@@ -161,8 +139,8 @@ dequeue (GstRtmpIngestSrc * src)
     }
   }
   g_mutex_unlock (&src->lock);
-  if (resume)
-    gst_rtmp_ingest_server_resume (src);
+  if (resume && src->server != NULL)
+    gst_ertmp_server_set_reading (src->server, src, TRUE);
   return item;
 }
 
@@ -186,20 +164,58 @@ gst_rtmp_ingest_src_post (GstRtmpIngestSrc * src, GstStructure * structure)
 
 /* ---- GstBaseSrc ---- */
 
-static gboolean
-gst_rtmp_ingest_src_start (GstBaseSrc * bsrc)
+/* ---- the server ---- */
+
+static GTlsCertificate *
+load_certificate (GstRtmpIngestSrc * src, GError ** error)
 {
-  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (bsrc);
+  GTlsCertificate *cert = NULL;
+  gchar *cert_file, *key_file;
+  gboolean scheme;
+
+  GST_OBJECT_LOCK (src);
+  if (src->tls_certificate)
+    cert = g_object_ref (src->tls_certificate);
+  cert_file = g_strdup (src->tls_certificate_file);
+  key_file = g_strdup (src->tls_key_file);
+  scheme = src->tls_scheme;
+  GST_OBJECT_UNLOCK (src);
+  if (cert == NULL && cert_file != NULL)
+    cert = g_tls_certificate_new_from_files (cert_file,
+        key_file ? key_file : cert_file, error);
+  else if (cert == NULL && scheme)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "rtmps:// needs a certificate: set tls-certificate or "
+        "tls-certificate-file");
+  if (cert != NULL && !g_tls_backend_supports_tls (g_tls_backend_get_default
+          ())) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+        "TLS is not available (is glib-networking installed?)");
+    g_clear_object (&cert);
+  }
+  g_free (cert_file);
+  g_free (key_file);
+  return cert;
+}
+
+/* NULL -> READY: binds the address, or joins the server already there. */
+static gboolean
+join_server (GstRtmpIngestSrc * src)
+{
+  GstErtmpServerConfig cfg = { NULL };
   GError *err = NULL;
-  gchar *bad_location, *host, *key;
-  gboolean ok;
-  gint port;
+  const gchar *mismatch = NULL;
+  gchar *bad_location;
 
   GST_OBJECT_LOCK (src);
   bad_location = g_strdup (src->bad_location);
-  host = g_strdup (src->host);
-  port = src->port;
-  key = g_strdup (src->stream_key);
+  cfg.host = g_strdup (src->host);
+  cfg.port = src->port;
+  cfg.chunk_size = src->chunk_size;
+  cfg.handshake_timeout = src->handshake_timeout;
+  cfg.max_connections = src->max_connections;
+  cfg.max_per_address = src->max_per_address;
+  cfg.proxy_protocol = src->proxy_protocol;
   GST_OBJECT_UNLOCK (src);
   if (bad_location != NULL) {
     GST_ELEMENT_ERROR (src, RESOURCE, SETTINGS,
@@ -207,27 +223,104 @@ gst_rtmp_ingest_src_start (GstBaseSrc * bsrc)
             "rtmp://HOST[:PORT]/APP/KEY or rtmps://...", bad_location),
         ("the location property was refused; not listening"));
     g_free (bad_location);
-    g_free (host);
-    g_free (key);
+    gst_ertmp_server_config_clear (&cfg);
     return FALSE;
   }
-  gst_rtmp_ingest_tags_reset (src);
-  src->flushing = FALSE;
-  ok = gst_rtmp_ingest_server_start (src, &err);
-  if (!ok) {
+  cfg.tls = load_certificate (src, &err);
+  if (err == NULL)
+    src->server = gst_ertmp_server_acquire (&cfg, GST_ELEMENT (src),
+        &mismatch, &err);
+  if (src->server == NULL) {
     GST_ELEMENT_ERROR (src, RESOURCE, OPEN_READ,
         ("Could not start the RTMP server: %s", err->message),
         ("%s", err->message));
     g_error_free (err);
+  } else if (mismatch != NULL) {
+    GST_ELEMENT_WARNING (src, RESOURCE, SETTINGS,
+        ("%s:%d is shared with another element whose %s differs: the "
+            "server keeps its own", cfg.host, cfg.port, mismatch),
+        ("server settings come from the first element on an address"));
+  }
+  gst_ertmp_server_config_clear (&cfg);
+  if (src->server == NULL)
+    return FALSE;
+  GST_OBJECT_LOCK (src);
+  src->bound_port = gst_ertmp_server_get_bound_port (src->server);
+  GST_OBJECT_UNLOCK (src);
+  g_object_notify (G_OBJECT (src), "bound-port");
+  g_object_notify (G_OBJECT (src), "server");
+  return TRUE;
+}
+
+static void
+leave_server (GstRtmpIngestSrc * src)
+{
+  GstErtmpServer *server = src->server;
+
+  if (server == NULL)
+    return;
+  GST_OBJECT_LOCK (src);
+  src->server = NULL;
+  src->bound_port = 0;
+  GST_OBJECT_UNLOCK (src);
+  gst_ertmp_server_release (server, GST_ELEMENT (src));
+}
+
+static GstStateChangeReturn
+gst_rtmp_ingest_src_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY && !join_server (src))
+    return GST_STATE_CHANGE_FAILURE;
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (transition == GST_STATE_CHANGE_READY_TO_NULL
+      || (transition == GST_STATE_CHANGE_NULL_TO_READY
+          && ret == GST_STATE_CHANGE_FAILURE))
+    leave_server (src);
+  return ret;
+}
+
+/* ---- GstBaseSrc ---- */
+
+static gboolean
+gst_rtmp_ingest_src_start (GstBaseSrc * bsrc)
+{
+  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (bsrc);
+  GstErtmpRouteConfig cfg = { NULL };
+  GError *err = NULL;
+  gchar *app, *key;
+
+  GST_OBJECT_LOCK (src);
+  app = g_strdup (src->application);
+  key = g_strdup (src->stream_key);
+  cfg.takeover = src->takeover;
+  cfg.first_media_timeout = src->first_media_timeout;
+  cfg.idle_timeout = src->idle_timeout;
+  GST_OBJECT_UNLOCK (src);
+  cfg.app = app;
+  cfg.key = key;
+  gst_rtmp_ingest_tags_reset (src);
+  src->flushing = FALSE;
+  src->finished = FALSE;
+  src->publisher = NULL;
+  src->routed = gst_ertmp_server_add_route (src->server, &cfg,
+      &gst_rtmp_ingest_route_funcs, src, &err);
+  if (!src->routed) {
+    GST_ELEMENT_ERROR (src, RESOURCE, SETTINGS,
+        ("Cannot serve this stream: %s", err->message), ("%s", err->message));
+    g_error_free (err);
   } else if (key == NULL) {
     GST_ELEMENT_WARNING (src, RESOURCE, SETTINGS,
         ("No stream key set: any stream key is accepted on %s:%d",
-            host, port == 0 ? src->bound_port : port),
+            src->host, src->bound_port),
         ("set stream-key (or a KEY in location) to accept one key only"));
   }
-  g_free (host);
+  g_free (app);
   g_free (key);
-  return ok;
+  return src->routed;
 }
 
 static gboolean
@@ -235,7 +328,16 @@ gst_rtmp_ingest_src_stop (GstBaseSrc * bsrc)
 {
   GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (bsrc);
 
-  gst_rtmp_ingest_server_stop (src);
+  if (src->routed)
+    gst_ertmp_server_remove_route (src->server, src);
+  src->routed = FALSE;
+  src->publisher = NULL;
+  if (src->pending_end != NULL)
+    gst_rtmp_ingest_item_free (src->pending_end);
+  src->pending_end = NULL;
+  g_mutex_lock (&src->lock);
+  src->has_publisher = FALSE;
+  g_mutex_unlock (&src->lock);
   clear_queue (src);
   gst_rtmp_ingest_tags_reset (src);
   return TRUE;
@@ -304,173 +406,13 @@ gst_rtmp_ingest_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 
 /* ---- GObject ---- */
 
-static GstStructure *
-get_stats (GstRtmpIngestSrc * src)
-{
-  GstStructure *s;
-
-  g_mutex_lock (&src->lock);
-  s = src->stats ? gst_structure_copy (src->stats) :
-      gst_structure_new_empty ("rtmp-ingest-stats");
-  gst_structure_set (s, "publishers-accepted", G_TYPE_UINT64,
-      src->publishers_accepted, "publishers-refused", G_TYPE_UINT64,
-      src->publishers_refused, NULL);
-  if (!src->has_publisher)
-    gst_structure_set (s, "publishing", G_TYPE_BOOLEAN, FALSE, NULL);
-  g_mutex_unlock (&src->lock);
-  return s;
-}
-
-static void
-replace_string (gchar ** field, const GValue * value)
-{
-  g_free (*field);
-  *field = g_value_dup_string (value);
-}
-
-static void
-gst_rtmp_ingest_src_set_property (GObject * object, guint prop_id,
-    const GValue * value, GParamSpec * pspec)
-{
-  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (object);
-
-  GST_OBJECT_LOCK (src);
-  switch (prop_id) {
-    case PROP_LOCATION:
-      gst_rtmp_ingest_src_set_location (src, g_value_get_string (value));
-      break;
-    case PROP_HOST:
-      replace_string (&src->host, value);
-      if (src->host == NULL)
-        src->host = g_strdup (DEFAULT_HOST);
-      break;
-    case PROP_PORT:
-      src->port = g_value_get_int (value);
-      break;
-    case PROP_APPLICATION:
-      replace_string (&src->application, value);
-      break;
-    case PROP_STREAM_KEY:
-      replace_string (&src->stream_key, value);
-      break;
-    case PROP_KEEP_LISTENING:
-      src->keep_listening = g_value_get_boolean (value);
-      break;
-    case PROP_DROP_IS_EOS:
-      src->drop_is_eos = g_value_get_boolean (value);
-      break;
-    case PROP_HANDSHAKE_TIMEOUT:
-      src->handshake_timeout = g_value_get_uint (value);
-      break;
-    case PROP_IDLE_TIMEOUT:
-      src->idle_timeout = g_value_get_uint (value);
-      break;
-    case PROP_LATENCY:
-      src->latency = g_value_get_uint (value);
-      break;
-    case PROP_CHUNK_SIZE:
-      src->chunk_size = g_value_get_uint (value);
-      break;
-    case PROP_MAX_QUEUE_BYTES:
-      src->max_queue_bytes = g_value_get_uint (value);
-      break;
-    case PROP_TLS_CERTIFICATE:
-      g_clear_object (&src->tls_certificate);
-      src->tls_certificate = g_value_dup_object (value);
-      break;
-    case PROP_TLS_CERTIFICATE_FILE:
-      replace_string (&src->tls_certificate_file, value);
-      break;
-    case PROP_TLS_KEY_FILE:
-      replace_string (&src->tls_key_file, value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (src);
-}
-
-static void
-gst_rtmp_ingest_src_get_property (GObject * object, guint prop_id,
-    GValue * value, GParamSpec * pspec)
-{
-  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (object);
-
-  if (prop_id == PROP_STATS) {
-    g_value_take_boxed (value, get_stats (src));
-    return;
-  }
-  GST_OBJECT_LOCK (src);
-  switch (prop_id) {
-    case PROP_LOCATION:
-      g_value_take_string (value, gst_rtmp_ingest_src_get_location (src));
-      break;
-    case PROP_HOST:
-      g_value_set_string (value, src->host);
-      break;
-    case PROP_PORT:
-      g_value_set_int (value, src->port);
-      break;
-    case PROP_BOUND_PORT:
-      g_value_set_int (value, src->bound_port);
-      break;
-    case PROP_APPLICATION:
-      g_value_set_string (value, src->application);
-      break;
-    case PROP_STREAM_KEY:
-      g_value_set_string (value, src->stream_key);
-      break;
-    case PROP_KEEP_LISTENING:
-      g_value_set_boolean (value, src->keep_listening);
-      break;
-    case PROP_DROP_IS_EOS:
-      g_value_set_boolean (value, src->drop_is_eos);
-      break;
-    case PROP_HANDSHAKE_TIMEOUT:
-      g_value_set_uint (value, src->handshake_timeout);
-      break;
-    case PROP_IDLE_TIMEOUT:
-      g_value_set_uint (value, src->idle_timeout);
-      break;
-    case PROP_LATENCY:
-      g_value_set_uint (value, src->latency);
-      break;
-    case PROP_CHUNK_SIZE:
-      g_value_set_uint (value, src->chunk_size);
-      break;
-    case PROP_MAX_QUEUE_BYTES:
-      g_value_set_uint (value, src->max_queue_bytes);
-      break;
-    case PROP_TLS_CERTIFICATE:
-      g_value_set_object (value, src->tls_certificate);
-      break;
-    case PROP_TLS_CERTIFICATE_FILE:
-      g_value_set_string (value, src->tls_certificate_file);
-      break;
-    case PROP_TLS_KEY_FILE:
-      g_value_set_string (value, src->tls_key_file);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (src);
-}
-
 static void
 gst_rtmp_ingest_src_finalize (GObject * object)
 {
   GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (object);
 
   gst_rtmp_ingest_tags_clear (src);
-  g_free (src->host);
-  g_free (src->application);
-  g_free (src->stream_key);
-  g_clear_object (&src->tls_certificate);
-  g_free (src->tls_certificate_file);
-  g_free (src->tls_key_file);
-  g_free (src->bad_location);
+  gst_rtmp_ingest_src_clear_properties (src);
   if (src->stats)
     gst_structure_free (src->stats);
   g_mutex_clear (&src->lock);
@@ -496,6 +438,20 @@ publish_request_default (GstRtmpIngestSrc * src, const gchar * app,
     GstStructure * caps)
 {
   return TRUE;
+}
+
+static gboolean
+request_reconnect (GstRtmpIngestSrc * src, const gchar * tc_url,
+    const gchar * description)
+{
+  return src->routed && gst_ertmp_server_request_reconnect (src->server, src,
+      tc_url, description);
+}
+
+static gboolean
+disconnect_publisher (GstRtmpIngestSrc * src)
+{
+  return src->routed && gst_ertmp_server_kick (src->server, src);
 }
 
 static void
@@ -537,7 +493,7 @@ install_signals (GObjectClass * gobject_class)
   signals[SIGNAL_REQUEST_RECONNECT] = g_signal_new_class_handler
       ("request-reconnect", G_TYPE_FROM_CLASS (gobject_class),
       G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_rtmp_ingest_server_request_reconnect), NULL, NULL,
+      G_CALLBACK (request_reconnect), NULL, NULL,
       NULL, G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_STRING);
   /**
    * GstRtmpIngestSrc::disconnect-publisher:
@@ -550,90 +506,8 @@ install_signals (GObjectClass * gobject_class)
   signals[SIGNAL_DISCONNECT_PUBLISHER] = g_signal_new_class_handler
       ("disconnect-publisher", G_TYPE_FROM_CLASS (gobject_class),
       G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-      G_CALLBACK (gst_rtmp_ingest_server_disconnect), NULL, NULL, NULL,
+      G_CALLBACK (disconnect_publisher), NULL, NULL, NULL,
       G_TYPE_BOOLEAN, 0);
-}
-
-static void
-install_properties (GObjectClass * gobject_class)
-{
-  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
-      | GST_PARAM_MUTABLE_READY;
-
-  g_object_class_install_property (gobject_class, PROP_LOCATION,
-      g_param_spec_string ("location", "Location",
-          "Where to listen, as rtmp://HOST:PORT/APP/KEY or rtmps://...; "
-          "sets host, port, application and stream-key (an empty APP or "
-          "KEY accepts any)", NULL, rw));
-  g_object_class_install_property (gobject_class, PROP_HOST,
-      g_param_spec_string ("host", "Host",
-          "Address to listen on (name or IP)", DEFAULT_HOST, rw));
-  g_object_class_install_property (gobject_class, PROP_PORT,
-      g_param_spec_int ("port", "Port",
-          "TCP port to listen on (0: pick a free one, see bound-port)",
-          0, 65535, DEFAULT_PORT, rw));
-  g_object_class_install_property (gobject_class, PROP_BOUND_PORT,
-      g_param_spec_int ("bound-port", "Bound port",
-          "The port listened on from READY to PAUSED on (0 when not "
-          "listening)", 0, 65535, 0,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_APPLICATION,
-      g_param_spec_string ("application", "Application",
-          "The application publishers must connect to (NULL: any)", NULL,
-          rw));
-  g_object_class_install_property (gobject_class, PROP_STREAM_KEY,
-      g_param_spec_string ("stream-key", "Stream key",
-          "The stream key publishers must publish with, compared in "
-          "constant time without any ?query (NULL: any)", NULL, rw));
-  g_object_class_install_property (gobject_class, PROP_KEEP_LISTENING,
-      g_param_spec_boolean ("keep-listening", "Keep listening",
-          "Serve the next publisher after one leaves (else its end is the "
-          "end of the stream)", DEFAULT_KEEP_LISTENING, rw));
-  g_object_class_install_property (gobject_class, PROP_DROP_IS_EOS,
-      g_param_spec_boolean ("drop-is-eos", "Drop is EOS",
-          "Without keep-listening: a publisher's connection lost without "
-          "a teardown is EOS instead of an error", DEFAULT_DROP_IS_EOS, rw));
-  g_object_class_install_property (gobject_class, PROP_HANDSHAKE_TIMEOUT,
-      g_param_spec_uint ("handshake-timeout", "Handshake timeout",
-          "Seconds a connection has to get its publish accepted (TLS, RTMP "
-          "handshake, connect, publish) before it is dropped (0: no limit)",
-          0, G_MAXUINT / 1000000, DEFAULT_HANDSHAKE_TIMEOUT, rw));
-  g_object_class_install_property (gobject_class, PROP_IDLE_TIMEOUT,
-      g_param_spec_uint ("idle-timeout", "Idle timeout",
-          "Seconds a publisher may send nothing at all before it is dropped "
-          "(0: never)", 0, G_MAXUINT / 1000000, DEFAULT_IDLE_TIMEOUT, rw));
-  g_object_class_install_property (gobject_class, PROP_LATENCY,
-      g_param_spec_uint ("latency", "Latency",
-          "Milliseconds of network jitter to allow for (the minimum latency "
-          "reported)", 0, G_MAXUINT / 1000000, DEFAULT_LATENCY, rw));
-  g_object_class_install_property (gobject_class, PROP_CHUNK_SIZE,
-      g_param_spec_uint ("chunk-size", "Chunk size",
-          "Chunk size in bytes announced to every publisher (Set Chunk "
-          "Size) and used for what we send; FFmpeg publishers echo it, so "
-          "a large one saves them send calls", 128, 0x7FFFFFFF,
-          DEFAULT_CHUNK_SIZE, rw));
-  g_object_class_install_property (gobject_class, PROP_MAX_QUEUE_BYTES,
-      g_param_spec_uint ("max-queue-bytes", "Maximum queue bytes",
-          "Bytes of tags held for downstream before the publisher is no "
-          "longer read (TCP then slows it down)", 65536, G_MAXUINT,
-          DEFAULT_MAX_QUEUE_BYTES, rw));
-  g_object_class_install_property (gobject_class, PROP_TLS_CERTIFICATE,
-      g_param_spec_object ("tls-certificate", "TLS certificate",
-          "Certificate (with its private key) for RTMPS: connections are "
-          "TLS when set", G_TYPE_TLS_CERTIFICATE, rw));
-  g_object_class_install_property (gobject_class, PROP_TLS_CERTIFICATE_FILE,
-      g_param_spec_string ("tls-certificate-file", "TLS certificate file",
-          "PEM file with the RTMPS certificate (and its key unless "
-          "tls-key-file is set)", NULL, rw));
-  g_object_class_install_property (gobject_class, PROP_TLS_KEY_FILE,
-      g_param_spec_string ("tls-key-file", "TLS key file",
-          "PEM file with the private key of tls-certificate-file", NULL, rw));
-  g_object_class_install_property (gobject_class, PROP_STATS,
-      g_param_spec_boxed ("stats", "Stats",
-          "Statistics of the current (or last) publisher and of the "
-          "publishers served (fields: see stats-fields above)",
-          GST_TYPE_STRUCTURE,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
 static void
@@ -655,7 +529,9 @@ gst_rtmp_ingest_src_class_init (GstRtmpIngestSrcClass * klass)
   base_class->query = GST_DEBUG_FUNCPTR (gst_rtmp_ingest_src_query);
   push_class->create = GST_DEBUG_FUNCPTR (gst_rtmp_ingest_src_create);
 
-  install_properties (gobject_class);
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_rtmp_ingest_src_change_state);
+  gst_rtmp_ingest_src_install_properties (gobject_class);
   install_signals (gobject_class);
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -670,15 +546,7 @@ gst_rtmp_ingest_src_class_init (GstRtmpIngestSrcClass * klass)
 static void
 gst_rtmp_ingest_src_init (GstRtmpIngestSrc * src)
 {
-  src->host = g_strdup (DEFAULT_HOST);
-  src->port = DEFAULT_PORT;
-  src->keep_listening = DEFAULT_KEEP_LISTENING;
-  src->drop_is_eos = DEFAULT_DROP_IS_EOS;
-  src->handshake_timeout = DEFAULT_HANDSHAKE_TIMEOUT;
-  src->idle_timeout = DEFAULT_IDLE_TIMEOUT;
-  src->latency = DEFAULT_LATENCY;
-  src->chunk_size = DEFAULT_CHUNK_SIZE;
-  src->max_queue_bytes = DEFAULT_MAX_QUEUE_BYTES;
+  gst_rtmp_ingest_src_init_properties (src);
   g_mutex_init (&src->lock);
   g_cond_init (&src->cond);
   g_queue_init (&src->queue);

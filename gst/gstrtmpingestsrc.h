@@ -1,11 +1,12 @@
 /* gst-ertmp: rtmpingestsrc, a live RTMP/RTMPS ingest server
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Three parts:
- *  - gstrtmpingestsrc.c: the element (properties, GstPushSrc methods, the
- *    queue between the I/O thread and create());
- *  - gstrtmpingestserver.c: the I/O thread (listening socket, connections,
- *    authentication, session events -> queued tags);
+ Its parts:
+ *  - gstrtmpingestsrc.c: the element (GstPushSrc methods, the queue
+ *    between the server's I/O thread and create(), joining the server);
+ *  - gstrtmpingestprops.c: its properties;
+ *  - gstrtmpingestpublish.c: the element as a route of the shared server
+ *    (gstertmpserver.h): publish checks, media -> queued tags, ends;
  *  - gstrtmpingesttags.c: the streaming side (FLV header, streamheader
  *    caps, timestamps on the running time, DISCONT per publisher);
  *  - gstrtmpingestlocation.c: location and GstURIHandler;
@@ -18,14 +19,13 @@
 #include <gst/base/gstpushsrc.h>
 #include <gio/gio.h>
 #include "ertmp_session.h"
+#include "gstertmpserver.h"
 
 G_BEGIN_DECLS
 
 #define GST_TYPE_RTMP_INGEST_SRC (gst_rtmp_ingest_src_get_type ())
 G_DECLARE_FINAL_TYPE (GstRtmpIngestSrc, gst_rtmp_ingest_src, GST,
     RTMP_INGEST_SRC, GstPushSrc)
-
-typedef struct _GstRtmpIngestPeer GstRtmpIngestPeer;
 
 /* What the I/O thread hands to create(), in order. */
 typedef enum
@@ -45,6 +45,7 @@ typedef struct
    * GST_ERTMP_TAG_NOT_HEADER */
   gint header_key;
   gboolean eos;                 /* END: a clean end (teardown) */
+  gboolean continues;           /* END: another publisher took over */
   GError *error;                /* END: why it was not clean, or NULL */
 } GstRtmpIngestItem;
 
@@ -71,20 +72,22 @@ struct _GstRtmpIngestSrc
   gchar *bad_location;          /* the last location set, refused
                                  * (redacted), or NULL */
   gint bound_port;
+  GstErtmpTakeover takeover;
+  guint first_media_timeout;    /* s */
+  guint max_connections;
+  guint max_per_address;
+  gboolean proxy_protocol;
 
-  /* I/O thread, started by start(), stopped by stop() */
-  GThread *thread;
-  GMainContext *context;
-  GMainLoop *loop;
-  GSocket *listener;
-  GSource *listen_source;
-  GTlsCertificate *tls;         /* the certificate in use, or NULL */
-  GList *peers;                 /* GstRtmpIngestPeer, I/O thread only */
-  GstRtmpIngestPeer *publisher; /* the accepted one, or NULL */
+  /* the shared server, from READY to NULL; the route from start to stop */
+  GstErtmpServer *server;
+  gboolean routed;
+
+  /* the server's I/O thread only (route functions) */
+  GstErtmpPeer *publisher;      /* the accepted one, or NULL */
   gboolean finished;            /* one publisher ended, keep-listening off */
-  GSource *stats_source;
-  ertmp_caps server_caps;       /* what we answer a publisher's connect */
+  GstRtmpIngestItem *pending_end;       /* its END, once its socket closes */
   gint64 stats_at;              /* monotonic us of the last stats refresh */
+  guint64 last_bytes_in;
 
   /* the queue to create(): lock, cond, items; bytes bound reading */
   GMutex lock;
@@ -116,11 +119,25 @@ struct _GstRtmpIngestSrc
 
 GST_ELEMENT_REGISTER_DECLARE (rtmpingestsrc);
 
-/* gstrtmpingestsrc.c: the queue, from the I/O thread */
-void gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src,
+/* gstrtmpingestsrc.c: the queue, from the I/O thread; FALSE when it is
+ * full (stop reading the publisher until the streaming thread resumes it) */
+gboolean gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src,
     GstRtmpIngestItem * item);
 void gst_rtmp_ingest_src_post (GstRtmpIngestSrc * src,
     GstStructure * structure);
+
+/* gstrtmpingestprops.c */
+void gst_rtmp_ingest_src_install_properties (GObjectClass * gobject_class);
+void gst_rtmp_ingest_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+void gst_rtmp_ingest_src_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+void gst_rtmp_ingest_src_init_properties (GstRtmpIngestSrc * src);
+void gst_rtmp_ingest_src_clear_properties (GstRtmpIngestSrc * src);
+GstStructure *gst_rtmp_ingest_src_get_stats (GstRtmpIngestSrc * src);
+
+/* gstrtmpingestpublish.c */
+extern const GstErtmpRouteFuncs gst_rtmp_ingest_route_funcs;
 
 /* gstrtmpingestlocation.c, under the object lock (but the handler's) */
 void gst_rtmp_ingest_src_set_location (GstRtmpIngestSrc * src,
@@ -131,17 +148,6 @@ void gst_rtmp_ingest_src_uri_handler_init (gpointer g_iface,
 
 /* gstrtmpingestdoc.c: signals, bus messages, stats for gst-inspect */
 void gst_rtmp_ingest_src_add_documentation (GstElementClass * klass);
-
-/* gstrtmpingestserver.c */
-gboolean gst_rtmp_ingest_server_start (GstRtmpIngestSrc * src,
-    GError ** error);
-void gst_rtmp_ingest_server_stop (GstRtmpIngestSrc * src);
-/* from any thread; FALSE when no publisher */
-gboolean gst_rtmp_ingest_server_request_reconnect (GstRtmpIngestSrc * src,
-    const gchar * tc_url, const gchar * description);
-gboolean gst_rtmp_ingest_server_disconnect (GstRtmpIngestSrc * src);
-/* from the streaming thread, when the queue has room again */
-void gst_rtmp_ingest_server_resume (GstRtmpIngestSrc * src);
 
 /* gstrtmpingesttags.c, streaming thread */
 void gst_rtmp_ingest_tags_init (GstRtmpIngestSrc * src);

@@ -246,7 +246,8 @@ handle_end (GstRtmpIngestSrc * src, GstRtmpIngestItem * item)
   GST_OBJECT_LOCK (src);
   keep = src->keep_listening;
   GST_OBJECT_UNLOCK (src);
-  if (keep) {
+  /* a takeover goes on as a new publisher would */
+  if (keep || item->continues) {
     gst_rtmp_ingest_item_free (item);
     return GST_FLOW_OK;
   }

@@ -166,6 +166,9 @@ typedef struct _ertmp_amf_decoder ertmp_amf_decoder;
 /* @limits is copied; NULL means the defaults. */
 ertmp_amf_decoder *ertmp_amf_decoder_new (const ertmp_limits * limits);
 void ertmp_amf_decoder_free (ertmp_amf_decoder * dec);
+/* Replaces the limits (copied) for the next decodes. */
+void ertmp_amf_decoder_set_limits (ertmp_amf_decoder * dec,
+    const ertmp_limits * limits);
 void ertmp_amf_decoder_set_ext_resolver (ertmp_amf_decoder * dec,
     ertmp_amf_ext_resolver resolver, gpointer user_data);
 /* Forgets all reference tables and counts: call at each new message. */

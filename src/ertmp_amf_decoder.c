@@ -45,6 +45,15 @@ new_table (gsize elem, GDestroyNotify clear)
   return a;
 }
 
+void
+ertmp_amf_decoder_set_limits (ertmp_amf_decoder * dec,
+    const ertmp_limits * limits)
+{
+  g_return_if_fail (dec != NULL && limits != NULL);
+
+  dec->limits = *limits;
+}
+
 ertmp_amf_decoder *
 ertmp_amf_decoder_new (const ertmp_limits * limits)
 {

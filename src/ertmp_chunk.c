@@ -123,6 +123,15 @@ ertmp_chunk_reader_new (const ertmp_limits * limits)
 }
 
 void
+ertmp_chunk_reader_set_limits (ertmp_chunk_reader * r,
+    const ertmp_limits * limits)
+{
+  g_return_if_fail (r != NULL && limits != NULL);
+
+  r->limits = *limits;
+}
+
+void
 ertmp_chunk_reader_free (ertmp_chunk_reader * r)
 {
   if (r == NULL)

@@ -51,6 +51,11 @@ typedef struct _ertmp_chunk_reader ertmp_chunk_reader;
 /* @limits is copied; NULL means the defaults. */
 ertmp_chunk_reader *ertmp_chunk_reader_new (const ertmp_limits * limits);
 void ertmp_chunk_reader_free (ertmp_chunk_reader * r);
+/* Replaces the limits (copied) for what is read from now on: a server
+ * raises them once a publisher was accepted.  A limit lowered below what
+ * is already held applies to the next allocation. */
+void ertmp_chunk_reader_set_limits (ertmp_chunk_reader * r,
+    const ertmp_limits * limits);
 
 /* Peer's Set Chunk Size (1..0x7FFFFFFF; anything else is MALFORMED and
  * changes nothing).  Values above 0xFFFFFF behave like 0xFFFFFF. */

@@ -38,6 +38,14 @@ G_BEGIN_DECLS
 /* chunk size bounds; spec: Set Chunk Size is 1..0x7FFFFFFF (rtmp.md 3.6) */
 #define ERTMP_LIMIT_CHUNK_SIZE_MIN 1u
 #define ERTMP_LIMIT_CHUNK_SIZE_MAX 0x7FFFFFFFu
+/* bytes, CRLF included; spec: the longest PROXY v1 line, "PROXY UNKNOWN"
+ * with two IPv6 addresses and ports (proxy-protocol.txt 2.1) */
+#define ERTMP_LIMIT_PROXY_V1_LINE_MAX 107u
+/* bytes; ours: a whole PROXY v2 header, 16 fixed bytes + addresses + TLVs
+ * (its length field allows 16 + 65535).  HAProxy's largest (IPv6, CRC32C,
+ * a 128-byte unique ID, the SSL TLVs) is well under 1 KiB; the spec wants
+ * a header to fit one 536-byte segment */
+#define ERTMP_LIMIT_PROXY_HEADER_MAX 4096u
 /* bytes; spec: the FLV tag DataSize field is 24 bits (flv.md 3) */
 #define ERTMP_LIMIT_DEFAULT_MAX_FLV_TAG_SIZE 0xFFFFFFu
 /* bytes; ours: after a broken tag header, an FLV reader gives up unless a

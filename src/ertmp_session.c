@@ -584,6 +584,20 @@ ertmp_session_ping (ertmp_session * s, guint32 value)
   return ERTMP_OK;
 }
 
+void
+ertmp_session_set_limits (ertmp_session * s, const ertmp_limits * limits)
+{
+  guint32 max_streams;
+
+  g_return_if_fail (s != NULL && limits != NULL);
+
+  max_streams = s->limits.max_streams;
+  s->limits = *limits;
+  s->limits.max_streams = max_streams;
+  ertmp_chunk_reader_set_limits (s->reader, &s->limits);
+  ertmp_amf_decoder_set_limits (s->dec, &s->limits);
+}
+
 ertmp_result
 ertmp_session_set_chunk_size (ertmp_session * s, guint32 size)
 {

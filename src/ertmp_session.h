@@ -342,6 +342,13 @@ ertmp_result ertmp_session_get_error (
     const ertmp_session * s, ertmp_limit_id * limit, const gchar ** message);
 void ertmp_session_get_stats (
     const ertmp_session * s, ertmp_session_stats * stats);
+/* Replaces the input and output limits (the config's, copied) for what
+ * comes next, except max_streams, fixed at creation.  A server starts a
+ * connection with small limits and raises them once it accepted the
+ * peer's publish, so that a peer without the key cannot make it hold a
+ * large message. */
+void ertmp_session_set_limits (ertmp_session * s,
+    const ertmp_limits * limits);
 
 /* ---- calls: STATE when not valid in the current state or role; LIMIT
  * (nothing queued, session still usable) when the output would exceed

@@ -114,6 +114,94 @@ START_TEST (test_large_chunk_before_connect)
 
 END_TEST;
 
+/* Feeds all of @from's output to @to; the first result that is not OK */
+static ertmp_result
+feed_all (ertmp_session * from, ertmp_session * to, gsize * media_bytes)
+{
+  const guint8 *out;
+  gsize len, used, pos;
+  ertmp_session_event ev;
+  ertmp_result res = ERTMP_OK;
+
+  while (res == ERTMP_OK
+      && (out = ertmp_session_pending_output (from, &len)) != NULL && len) {
+    GByteArray *copy = g_byte_array_new ();
+
+    g_byte_array_append (copy, out, len);
+    ertmp_session_output_written (from, len);
+    for (pos = 0; pos < copy->len && res == ERTMP_OK; pos += used) {
+      res = ertmp_session_receive (to, copy->data + pos, copy->len - pos,
+          &used);
+      while (ertmp_session_next_event (to, &ev) == ERTMP_OK)
+        if (ev.type == ERTMP_SESSION_EVENT_MEDIA)
+          *media_bytes += g_bytes_get_size (ev.media.payload);
+    }
+    g_byte_array_unref (copy);
+  }
+  return res;
+}
+
+/* A server that starts with a 4 KiB message limit (as rtmpingestsrc does
+ * before a publish is accepted) refuses a larger message, unless it raised
+ * its limits once the publish was accepted. */
+static void
+run_limits (gboolean raise)
+{
+  ertmp_session_config ccfg, scfg;
+  ertmp_session_connect_params cp = { 0 };
+  ertmp_session_event ev;
+  ertmp_limits big;
+  guint8 *frame = g_malloc0 (10000);
+  gsize media = 0;
+  pair p = { 0 };
+  guint i;
+
+  ertmp_session_config_init (&ccfg, ERTMP_SESSION_CLIENT);
+  ertmp_session_config_init (&scfg, ERTMP_SESSION_SERVER);
+  scfg.limits.max_message_size = 4096;
+  scfg.limits.max_reassembly_bytes = 8192;
+  p.client = ertmp_session_new (&ccfg);
+  p.server = ertmp_session_new (&scfg);
+  cp.tc_url = "rtmp://h/live";
+  cp.app = "live";
+  ck_assert_int_eq (ertmp_session_connect (p.client, &cp), ERTMP_OK);
+  ck_assert_int_eq (ertmp_session_publish (p.client, "key", NULL),
+      ERTMP_OK);
+  for (i = 0; i < 8 && !p.published; i++) {
+    pump (&p, p.client, p.server);
+    pump (&p, p.server, p.client);
+    while (ertmp_session_next_event (p.client, &ev) == ERTMP_OK)
+      if (ev.type == ERTMP_SESSION_EVENT_PUBLISH_STARTED)
+        p.published = TRUE;
+  }
+  ck_assert (p.published);
+  if (raise) {
+    ertmp_limits_init (&big);
+    ertmp_session_set_limits (p.server, &big);
+  }
+  frame[0] = 0x17;
+  ck_assert_int_eq (ertmp_session_send_media (p.client, ERTMP_MSG_VIDEO, 0,
+          frame, 10000), ERTMP_OK);
+  if (raise) {
+    ck_assert_int_eq (feed_all (p.client, p.server, &media), ERTMP_OK);
+    ck_assert_uint_eq (media, 10000);
+  } else {
+    ck_assert_int_eq (feed_all (p.client, p.server, &media), ERTMP_LIMIT);
+    ck_assert_uint_eq (media, 0);
+  }
+  g_free (frame);
+  ertmp_session_free (p.client);
+  ertmp_session_free (p.server);
+}
+
+START_TEST (test_limits_raised_after_publish)
+{
+  run_limits (FALSE);
+  run_limits (TRUE);
+}
+
+END_TEST;
+
 static Suite *
 session_chunk_suite (void)
 {
@@ -122,6 +210,7 @@ session_chunk_suite (void)
 
   tcase_add_test (tc, test_small_chunk_after_create_stream);
   tcase_add_test (tc, test_large_chunk_before_connect);
+  tcase_add_test (tc, test_limits_raised_after_publish);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -1047,7 +1047,8 @@ GST_START_TEST (test_refuse_busy)
   dir = ertmp_peer_tmpdir ();
   file = make_legacy_flv (dir, LEGACY_VIDEO);
   want = tags_from_file (file, FALSE);
-  r = receiver_new ("keep-listening=false", legacy_branches);
+  /* takeover=refuse: the default (replace) lets the second one in */
+  r = receiver_new ("keep-listening=false takeover=refuse", legacy_branches);
   url = receiver_url (r, "rtmp", "key");
   first = ffmpeg_start (dir, file, url, TRUE);
   receiver_expect (r, "rtmp-ingest-publish-start", PUBLISH_TIMEOUT);

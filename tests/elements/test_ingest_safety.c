@@ -323,7 +323,7 @@ GST_START_TEST (test_refusal_hides_publisher)
   guint16 pub_port;
   Fixture f;
 
-  fixture_start (&f, "application=live stream-key=good");
+  fixture_start (&f, "application=live stream-key=good takeover=refuse");
   tc_url = tc_url_for (f.port, "live");
   fail_unless (ingest_client_open (&pub, f.port));
   fail_unless (ingest_client_publish (&pub, "live", tc_url, "good", WAIT_MS));

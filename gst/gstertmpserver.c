@@ -1,0 +1,772 @@
+/* gst-ertmp: one RTMP server per listening address, shared by elements
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The object, the registry of servers, the process's I/O thread, routes
+ * and the calls other threads make.  Connections are in
+ * gstertmpserveraccept.c and gstertmpserverpeer.c.
+ */
+/**
+ * GstErtmpServer:
+ *
+ * The RTMP server that every `rtmpingestsrc` naming the same host and port
+ * shares; an element's #GstRtmpIngestSrc:server property gives it.  One
+ * I/O thread serves the connections of all servers of the process.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include "gstertmpserverpriv.h"
+
+GST_DEBUG_CATEGORY (gst_ertmp_server_debug);
+#define GST_CAT_DEFAULT gst_ertmp_server_debug
+
+#define DEFAULT_CLAIM_TIMEOUT 10
+
+enum
+{
+  PROP_0,
+  PROP_BOUND_PORT,
+  PROP_CLAIM_TIMEOUT,
+  PROP_STATS,
+};
+
+enum
+{
+  SIGNAL_PUBLISHER_UNKNOWN,
+  SIGNAL_DRAIN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_TYPE (GstErtmpServer, gst_ertmp_server, GST_TYPE_OBJECT);
+
+GType
+gst_ertmp_takeover_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_ERTMP_TAKEOVER_REFUSE, "Refuse the newcomer (busy)", "refuse"},
+    {GST_ERTMP_TAKEOVER_REPLACE_IF_SILENT,
+        "Replace a publisher that sent nothing for 2 s", "replace-if-silent"},
+    {GST_ERTMP_TAKEOVER_REPLACE, "Replace the old connection", "replace"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstErtmpTakeover",
+            values));
+  return type;
+}
+
+/* ---- the registry and the I/O thread ---- */
+
+static GMutex registry_lock;
+static GHashTable *registry;    /* registry_key -> server (not reffed) */
+static GMainContext *io_context;
+static GMainLoop *io_loop;
+static GThread *io_thread;
+static GstErtmpPoller *io_poller;
+static guint io_users;
+
+static GMainContext *
+io_acquire (void)
+{
+  if (io_users++ == 0) {
+    io_context = g_main_context_new ();
+    io_loop = g_main_loop_new (io_context, FALSE);
+    io_poller = gst_ertmp_poller_new (io_context);
+    io_thread = gst_ertmp_io_start (io_loop, "ertmp-server");
+  }
+  return g_main_context_ref (io_context);
+}
+
+/* Under the registry lock: the last user stops the thread. */
+static void
+io_release (void)
+{
+  if (--io_users > 0)
+    return;
+  gst_ertmp_io_stop (io_thread, io_loop);
+  gst_ertmp_poller_free (io_poller);
+  io_poller = NULL;
+  g_main_loop_unref (io_loop);
+  g_main_context_unref (io_context);
+  io_thread = NULL;
+  io_loop = NULL;
+  io_context = NULL;
+}
+
+typedef struct
+{
+  GSourceFunc func;
+  gpointer data;
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+} RunCall;
+
+static gboolean
+run_call (gpointer user_data)
+{
+  RunCall *call = user_data;
+
+  call->func (call->data);
+  g_mutex_lock (&call->lock);
+  call->done = TRUE;
+  g_cond_signal (&call->cond);
+  g_mutex_unlock (&call->lock);
+  return G_SOURCE_REMOVE;
+}
+
+void
+gst_ertmp_server_run (GstErtmpServer * server, GSourceFunc func,
+    gpointer data)
+{
+  RunCall call = {.func = func,.data = data };
+
+  if (server->context == NULL)
+    return;
+  if (g_main_context_is_owner (server->context)) {
+    func (data);
+    return;
+  }
+  g_mutex_init (&call.lock);
+  g_cond_init (&call.cond);
+  g_main_context_invoke_full (server->context, G_PRIORITY_HIGH, run_call,
+      &call, NULL);
+  g_mutex_lock (&call.lock);
+  while (!call.done)
+    g_cond_wait (&call.cond, &call.lock);
+  g_mutex_unlock (&call.lock);
+  g_mutex_clear (&call.lock);
+  g_cond_clear (&call.cond);
+}
+
+static gchar *
+registry_key_of (const GstErtmpServerConfig * cfg)
+{
+  return g_strdup_printf ("%s|%d", cfg->host ? cfg->host : "0.0.0.0",
+      cfg->port);
+}
+
+/* The first setting of @b that differs from @a's, or NULL. */
+static const gchar *
+config_mismatch (const GstErtmpServerConfig * a,
+    const GstErtmpServerConfig * b)
+{
+  if (a->chunk_size != b->chunk_size)
+    return "chunk-size";
+  if (a->handshake_timeout != b->handshake_timeout)
+    return "handshake-timeout";
+  if (a->max_connections != b->max_connections)
+    return "max-connections";
+  if (a->max_per_address != b->max_per_address)
+    return "max-connections-per-address";
+  if (a->proxy_protocol != b->proxy_protocol)
+    return "proxy-protocol";
+  if (a->tls != NULL && !g_tls_certificate_is_same (a->tls, b->tls))
+    return "tls-certificate";
+  return NULL;
+}
+
+static GstErtmpServer *
+server_new (const GstErtmpServerConfig * cfg, GError ** error)
+{
+  GstErtmpServer *server = g_object_new (GST_TYPE_ERTMP_SERVER, NULL);
+  guint i;
+
+  gst_object_ref_sink (server);
+  server->cfg = *cfg;
+  server->cfg.host = g_strdup (cfg->host ? cfg->host : "0.0.0.0");
+  server->cfg.tls = cfg->tls ? g_object_ref (cfg->tls) : NULL;
+  for (i = 0; i < sizeof (server->route_secret); i += 4)
+    *(guint32 *) (server->route_secret + i) = g_random_int ();
+  server->context = io_acquire ();
+  server->poller = io_poller;
+  if (!gst_ertmp_server_listen (server, error)) {
+    g_main_context_unref (server->context);
+    server->context = NULL;
+    io_release ();
+    gst_object_unref (server);
+    return NULL;
+  }
+  return server;
+}
+
+GstErtmpServer *
+gst_ertmp_server_acquire (const GstErtmpServerConfig * cfg,
+    GstElement * owner, const gchar ** mismatch, GError ** error)
+{
+  GstErtmpServer *server = NULL;
+  gchar *key = registry_key_of (cfg);
+
+  *mismatch = NULL;
+  g_mutex_lock (&registry_lock);
+  if (registry == NULL)
+    registry = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (cfg->port != 0)
+    server = g_hash_table_lookup (registry, key);
+  if (server != NULL && (server->cfg.tls == NULL) != (cfg->tls == NULL)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+        "%s:%d is already served %s TLS by another element",
+        server->cfg.host, cfg->port, server->cfg.tls ? "with" : "without");
+    server = NULL;
+  } else if (server != NULL) {
+    gst_object_ref (server);
+    *mismatch = config_mismatch (&server->cfg, cfg);
+  } else if (error == NULL || *error == NULL) {
+    server = server_new (cfg, error);
+    if (server != NULL) {
+      /* ephemeral ports are found by their bound port */
+      g_free (key);
+      key = g_strdup_printf ("%s|%d", server->cfg.host, server->bound_port);
+      server->registry_key = g_strdup (key);
+      g_hash_table_insert (registry, g_strdup (key), server);
+    }
+  }
+  if (server != NULL) {
+    GST_OBJECT_LOCK (server);
+    server->owners = g_list_append (server->owners, owner);
+    GST_OBJECT_UNLOCK (server);
+  }
+  g_mutex_unlock (&registry_lock);
+  g_free (key);
+  return server;
+}
+
+static gboolean
+stop_listening (gpointer data)
+{
+  GstErtmpServer *server = data;
+
+  gst_ertmp_server_unlisten (server);
+  gst_ertmp_server_free_peers (server);
+  return G_SOURCE_REMOVE;
+}
+
+void
+gst_ertmp_server_release (GstErtmpServer * server, GstElement * owner)
+{
+  gboolean last;
+
+  g_mutex_lock (&registry_lock);
+  GST_OBJECT_LOCK (server);
+  server->owners = g_list_remove (server->owners, owner);
+  last = server->owners == NULL;
+  GST_OBJECT_UNLOCK (server);
+  if (last) {
+    g_hash_table_remove (registry, server->registry_key);
+    gst_ertmp_server_run (server, stop_listening, server);
+    /* the application may keep the object: it no longer serves */
+    g_main_context_unref (server->context);
+    server->context = NULL;
+    io_release ();
+  }
+  g_mutex_unlock (&registry_lock);
+  gst_object_unref (server);
+}
+
+gint
+gst_ertmp_server_get_bound_port (GstErtmpServer * server)
+{
+  return server->bound_port;
+}
+
+void
+gst_ertmp_server_config_clear (GstErtmpServerConfig * cfg)
+{
+  g_clear_pointer (&cfg->host, g_free);
+  g_clear_object (&cfg->tls);
+}
+
+/* ---- routes ---- */
+
+/* A keyed hash of (app, key): routes are found in one hash lookup whose
+ * time does not depend on which keys exist, and a key never sits in the
+ * table in clear. */
+gchar *
+gst_ertmp_server_digest (GstErtmpServer * server, const gchar * app,
+    const gchar * key)
+{
+  GHmac *hmac = g_hmac_new (G_CHECKSUM_SHA256, server->route_secret,
+      sizeof (server->route_secret));
+  gchar *digest;
+
+  g_hmac_update (hmac, (const guchar *) (app ? "a" : "*"), 1);
+  if (app)
+    g_hmac_update (hmac, (const guchar *) app, strlen (app) + 1);
+  g_hmac_update (hmac, (const guchar *) (key ? "k" : "*"), 1);
+  if (key)
+    g_hmac_update (hmac, (const guchar *) key, strlen (key) + 1);
+  digest = g_strdup (g_hmac_get_string (hmac));
+  g_hmac_unref (hmac);
+  return digest;
+}
+
+/* The route for @app and @key: the exact one first, then one that takes
+ * any key of @app, then one for any application. */
+GstErtmpRoute *
+gst_ertmp_server_find_route (GstErtmpServer * server, const gchar * app,
+    const gchar * key, gboolean * app_known)
+{
+  const gchar *apps[] = { app, app, NULL, NULL };
+  const gchar *keys[] = { key, NULL, key, NULL };
+  GstErtmpRoute *route = NULL;
+  gchar *digest;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (apps) && route == NULL; i++) {
+    digest = gst_ertmp_server_digest (server, apps[i], keys[i]);
+    route = g_hash_table_lookup (server->routes, digest);
+    g_free (digest);
+  }
+  digest = gst_ertmp_server_digest (server, app, NULL);
+  *app_known = route != NULL || g_hash_table_contains (server->apps, digest)
+      || g_hash_table_contains (server->apps, "*");
+  g_free (digest);
+  return route;
+}
+
+typedef struct
+{
+  GstErtmpServer *server;
+  GstErtmpRoute *route;
+  gpointer target;
+  gboolean ok;
+} RouteCall;
+
+static gboolean
+do_add_route (gpointer data)
+{
+  RouteCall *call = data;
+  GstErtmpServer *server = call->server;
+  GstErtmpRoute *route = call->route;
+  guint n;
+
+  if (g_hash_table_contains (server->routes, route->digest))
+    return G_SOURCE_REMOVE;
+  g_hash_table_insert (server->routes, route->digest, route);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (server->apps,
+          route->app_digest));
+  g_hash_table_insert (server->apps, g_strdup (route->app_digest),
+      GUINT_TO_POINTER (n + 1));
+  g_ptr_array_add (server->route_list, route);
+  call->ok = TRUE;
+  gst_ertmp_server_claim_held (server, route);
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+gst_ertmp_server_add_route (GstErtmpServer * server,
+    const GstErtmpRouteConfig * cfg, const GstErtmpRouteFuncs * funcs,
+    gpointer target, GError ** error)
+{
+  GstErtmpRoute *route = g_new0 (GstErtmpRoute, 1);
+  RouteCall call = { server, route, target, FALSE };
+
+  route->route = target;
+  route->funcs = funcs;
+  route->app = g_strdup (cfg->app);
+  route->key = g_strdup (cfg->key);
+  route->digest = gst_ertmp_server_digest (server, cfg->app, cfg->key);
+  route->app_digest = cfg->app ? gst_ertmp_server_digest (server, cfg->app,
+      NULL) : g_strdup ("*");
+  route->takeover = cfg->takeover;
+  route->first_media_timeout = cfg->first_media_timeout;
+  route->idle_timeout = cfg->idle_timeout;
+  gst_ertmp_server_run (server, do_add_route, &call);
+  if (!call.ok) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+        "another element on port %d already serves application \"%s\" "
+        "with %s", server->bound_port, cfg->app ? cfg->app : "(any)",
+        cfg->key ? "this stream key" : "any stream key");
+    g_free (route->app);
+    g_free (route->key);
+    g_free (route->digest);
+    g_free (route->app_digest);
+    g_free (route);
+  }
+  return call.ok;
+}
+
+static GstErtmpRoute *
+route_of (GstErtmpServer * server, gpointer target)
+{
+  guint i;
+
+  for (i = 0; i < server->route_list->len; i++) {
+    GstErtmpRoute *route = g_ptr_array_index (server->route_list, i);
+    if (route->route == target)
+      return route;
+  }
+  return NULL;
+}
+
+static gboolean
+do_remove_route (gpointer data)
+{
+  RouteCall *call = data;
+  GstErtmpServer *server = call->server;
+  GstErtmpRoute *route = route_of (server, call->target);
+  GstErtmpPeerPriv *peer;
+  GList *l;
+  guint n;
+
+  if (route == NULL)
+    return G_SOURCE_REMOVE;
+  for (l = server->peers.head; l != NULL; l = l->next)
+    if (((GstErtmpPeerPriv *) l->data)->ended_route == route)
+      ((GstErtmpPeerPriv *) l->data)->ended_route = NULL;
+  if ((peer = route->publisher) != NULL) {
+    route->publisher = NULL;
+    peer->route = NULL;
+    peer->pub.state = GST_ERTMP_PEER_DONE;
+    gst_ertmp_server_drop (peer, "route-removed", 0);
+  }
+  g_ptr_array_remove_fast (server->route_list, route);
+  g_hash_table_remove (server->routes, route->digest);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (server->apps,
+          route->app_digest));
+  if (n <= 1)
+    g_hash_table_remove (server->apps, route->app_digest);
+  else
+    g_hash_table_insert (server->apps, g_strdup (route->app_digest),
+        GUINT_TO_POINTER (n - 1));
+  g_free (route->app);
+  g_free (route->key);
+  g_free (route->digest);
+  g_free (route->app_digest);
+  g_free (route);
+  return G_SOURCE_REMOVE;
+}
+
+void
+gst_ertmp_server_remove_route (GstErtmpServer * server, gpointer target)
+{
+  RouteCall call = { server, NULL, target, FALSE };
+
+  gst_ertmp_server_run (server, do_remove_route, &call);
+}
+
+typedef struct
+{
+  GstErtmpServer *server;
+  gpointer target;
+  gint what;                    /* 1 kick, 2 reconnect, 3 read; drain: told */
+  gboolean reading;
+  const gchar *tc_url, *description;
+  gboolean ok;
+} PublisherCall;
+
+static gboolean
+do_publisher_call (gpointer data)
+{
+  PublisherCall *call = data;
+  GstErtmpRoute *route = route_of (call->server, call->target);
+  GstErtmpPeerPriv *peer = route ? route->publisher : NULL;
+
+  if (peer == NULL)
+    return G_SOURCE_REMOVE;
+  call->ok = TRUE;
+  if (call->what == 1) {
+    gst_ertmp_server_drop (peer, "kicked", 0);
+  } else if (call->what == 2) {
+    call->ok = ertmp_session_request_reconnect (gst_ertmp_conn_get_session
+        (peer->pub.conn), call->tc_url, call->description) == ERTMP_OK;
+    gst_ertmp_conn_flush (peer->pub.conn);
+  } else {
+    gst_ertmp_peer_set_reading (&peer->pub, call->reading);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+gst_ertmp_server_kick (GstErtmpServer * server, gpointer target)
+{
+  PublisherCall call = {.server = server,.target = target,.what = 1 };
+
+  gst_ertmp_server_run (server, do_publisher_call, &call);
+  return call.ok;
+}
+
+gboolean
+gst_ertmp_server_request_reconnect (GstErtmpServer * server, gpointer target,
+    const gchar * tc_url, const gchar * description)
+{
+  PublisherCall call = {.server = server,.target = target,.what = 2 };
+
+  call.tc_url = tc_url;
+  call.description = description;
+  gst_ertmp_server_run (server, do_publisher_call, &call);
+  return call.ok;
+}
+
+void
+gst_ertmp_server_set_reading (GstErtmpServer * server, gpointer target,
+    gboolean reading)
+{
+  PublisherCall call = {.server = server,.target = target,.what = 3 };
+
+  call.reading = reading;
+  gst_ertmp_server_run (server, do_publisher_call, &call);
+}
+
+/* ---- drain ---- */
+
+static gboolean
+do_drain (gpointer data)
+{
+  PublisherCall *call = data;
+  GstErtmpServer *server = call->server;
+  GList *l;
+  guint told = 0;
+
+  server->draining = TRUE;
+  gst_ertmp_server_unlisten (server);
+  for (l = server->peers.head; l != NULL; l = l->next) {
+    GstErtmpPeerPriv *peer = l->data;
+
+    if (peer->pub.state != GST_ERTMP_PEER_PUBLISHING
+        && peer->pub.state != GST_ERTMP_PEER_HELD)
+      continue;
+    if (ertmp_session_request_reconnect (gst_ertmp_conn_get_session
+            (peer->pub.conn), call->tc_url, call->description) == ERTMP_OK) {
+      gst_ertmp_conn_flush (peer->pub.conn);
+      told++;
+    }
+  }
+  call->what = told;
+  return G_SOURCE_REMOVE;
+}
+
+static guint
+gst_ertmp_server_drain (GstErtmpServer * server, const gchar * tc_url,
+    const gchar * description)
+{
+  PublisherCall call = {.server = server };
+
+  call.tc_url = tc_url && *tc_url ? tc_url : NULL;
+  call.description = description ? description : "server draining";
+  gst_ertmp_server_run (server, do_drain, &call);
+  GST_INFO_OBJECT (server, "draining: %d publishers told to reconnect",
+      call.what);
+  gst_ertmp_server_post (server, gst_structure_new ("rtmp-ingest-drain",
+          "publishers", G_TYPE_UINT, (guint) call.what, NULL));
+  return call.what;
+}
+
+/* ---- reports ---- */
+
+void
+gst_ertmp_server_count_refused (GstErtmpServer * server, GstErtmpRefused what)
+{
+  GST_OBJECT_LOCK (server);
+  server->counters.refused[what]++;
+  GST_OBJECT_UNLOCK (server);
+}
+
+void
+gst_ertmp_server_count_dropped (GstErtmpServer * server, GstErtmpDropped what)
+{
+  GST_OBJECT_LOCK (server);
+  server->counters.dropped[what]++;
+  GST_OBJECT_UNLOCK (server);
+}
+
+void
+gst_ertmp_server_post (GstErtmpServer * server, GstStructure * s)
+{
+  GstElement *owner = NULL;
+
+  GST_OBJECT_LOCK (server);
+  if (server->owners != NULL)
+    owner = gst_object_ref (server->owners->data);
+  GST_OBJECT_UNLOCK (server);
+  if (owner == NULL) {
+    gst_structure_free (s);
+    return;
+  }
+  gst_element_post_message (owner,
+      gst_message_new_element (GST_OBJECT (owner), s));
+  gst_object_unref (owner);
+}
+
+gboolean
+gst_ertmp_server_emit_unknown (GstErtmpServer * server, GstErtmpPeer * peer,
+    const gchar * key)
+{
+  gboolean hold = FALSE;
+
+  g_signal_emit (server, signals[SIGNAL_PUBLISHER_UNKNOWN], 0,
+      peer->app ? peer->app : "", key, peer->address, &hold);
+  return hold;
+}
+
+static GstStructure *
+get_stats (GstErtmpServer * server)
+{
+  GstStructure *s;
+  guint i;
+
+  GST_OBJECT_LOCK (server);
+  s = server->gauges ? gst_structure_copy (server->gauges) :
+      gst_structure_new_empty ("rtmp-server-stats");
+  for (i = 0; i < GST_ERTMP_N_REFUSED; i++) {
+    gchar *f = g_strconcat ("refused-", gst_ertmp_refused_name (i), NULL);
+    gst_structure_set (s, f, G_TYPE_UINT64, server->counters.refused[i],
+        NULL);
+    g_free (f);
+  }
+  for (i = 0; i < GST_ERTMP_N_DROPPED; i++) {
+    gchar *f = g_strconcat ("dropped-", gst_ertmp_dropped_name (i), NULL);
+    gst_structure_set (s, f, G_TYPE_UINT64, server->counters.dropped[i],
+        NULL);
+    g_free (f);
+  }
+  gst_structure_set (s, "publishers-accepted", G_TYPE_UINT64,
+      server->counters.accepted, "takeovers", G_TYPE_UINT64,
+      server->counters.takeovers, "connections-total", G_TYPE_UINT64,
+      server->counters.connections_total, NULL);
+  GST_OBJECT_UNLOCK (server);
+  return s;
+}
+
+/* ---- GObject ---- */
+
+static void
+gst_ertmp_server_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstErtmpServer *server = GST_ERTMP_SERVER (object);
+
+  switch (prop_id) {
+    case PROP_BOUND_PORT:
+      g_value_set_int (value, server->bound_port);
+      break;
+    case PROP_CLAIM_TIMEOUT:
+      GST_OBJECT_LOCK (server);
+      g_value_set_uint (value, server->claim_timeout);
+      GST_OBJECT_UNLOCK (server);
+      break;
+    case PROP_STATS:
+      g_value_take_boxed (value, get_stats (server));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_ertmp_server_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstErtmpServer *server = GST_ERTMP_SERVER (object);
+
+  switch (prop_id) {
+    case PROP_CLAIM_TIMEOUT:
+      GST_OBJECT_LOCK (server);
+      server->claim_timeout = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (server);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_ertmp_server_finalize (GObject * object)
+{
+  GstErtmpServer *server = GST_ERTMP_SERVER (object);
+
+  gst_ertmp_server_config_clear (&server->cfg);
+  ertmp_caps_clear (&server->server_caps);
+  g_hash_table_unref (server->per_address);
+  g_hash_table_unref (server->routes);
+  g_hash_table_unref (server->apps);
+  g_ptr_array_unref (server->route_list);
+  if (server->gauges)
+    gst_structure_free (server->gauges);
+  g_free (server->registry_key);
+  G_OBJECT_CLASS (gst_ertmp_server_parent_class)->finalize (object);
+}
+
+static void
+gst_ertmp_server_init (GstErtmpServer * server)
+{
+  server->claim_timeout = DEFAULT_CLAIM_TIMEOUT;
+  g_queue_init (&server->peers);
+  server->per_address = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
+  server->routes = g_hash_table_new (g_str_hash, g_str_equal);
+  server->apps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  server->route_list = g_ptr_array_new ();
+}
+
+static void
+gst_ertmp_server_class_init (GstErtmpServerClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  gobject_class->get_property = gst_ertmp_server_get_property;
+  gobject_class->set_property = gst_ertmp_server_set_property;
+  gobject_class->finalize = gst_ertmp_server_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_BOUND_PORT,
+      g_param_spec_int ("bound-port", "Bound port",
+          "The TCP port the server listens on", 0, 65535, 0,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_CLAIM_TIMEOUT,
+      g_param_spec_uint ("claim-timeout", "Claim timeout",
+          "Seconds a publisher held by publisher-unknown waits for an "
+          "rtmpingestsrc with its application and key before it is dropped",
+          1, 3600, DEFAULT_CLAIM_TIMEOUT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Server statistics (rtmp-server-stats): connections by state, "
+          "refusals and drops by reason, bytes, publishers",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstErtmpServer::publisher-unknown:
+   * @server: the server
+   * @app: the application the publisher connected to (with any ?query)
+   * @key: the stream key it publishes (the name without its ?query)
+   * @address: its address ("ip:port")
+   *
+   * A publisher asked for an application and key that no element serves.
+   * Emitted from the server's I/O thread: do not block.  Return %TRUE to
+   * hold it (its publish is accepted and its media kept) until an
+   * `rtmpingestsrc` for that application and key starts on this server
+   * within #GstErtmpServer:claim-timeout; %FALSE (or no handler) refuses
+   * it (bad-key).
+   */
+  signals[SIGNAL_PUBLISHER_UNKNOWN] = g_signal_new ("publisher-unknown",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+      g_signal_accumulator_first_wins, NULL, NULL, G_TYPE_BOOLEAN, 3,
+      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * GstErtmpServer::drain:
+   * @server: the server
+   * @tc_url: where publishers should go (NULL: the URL they used)
+   * @description: told to the publishers
+   *
+   * Action: stops accepting connections (the listening socket closes, so a
+   * load balancer sends newcomers elsewhere) and sends every publisher the
+   * E-RTMP Reconnect Request.  Returns how many publishers were told.
+   */
+  signals[SIGNAL_DRAIN] = g_signal_new_class_handler ("drain",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_ertmp_server_drain), NULL, NULL, NULL, G_TYPE_UINT, 2,
+      G_TYPE_STRING, G_TYPE_STRING);
+
+  GST_DEBUG_CATEGORY_INIT (gst_ertmp_server_debug, "ertmpserver", 0,
+      "shared RTMP server");
+}
