@@ -126,7 +126,7 @@ classify (Tag * t)
   if (t->type == 18) {
     t->header = TRUE;
   } else if (t->type == 9 && (b0 & 0x80)) { /* Enhanced: packet type */
-    t->header = (b0 & 0x0f) == 0;
+    t->header = (b0 & 0x0f) == 0 || (b0 & 0x0f) == 4; /* or metadata */
     t->key = ((b0 >> 4) & 7) == 1 && ((b0 & 0x0f) == 1
         || (b0 & 0x0f) == 3);
   } else if (t->type == 9) {
@@ -137,6 +137,21 @@ classify (Tag * t)
     t->header = ((b0 >> 4) == 10 && b1 == 0)
         || ((b0 >> 4) == 9 && (b0 & 0x0f) == 0);
   }
+}
+
+/* AVC/HEVC end of sequence, Enhanced video or audio SequenceEnd: the file's
+ * end, not the loop's */
+static gboolean
+is_sequence_end (const Tag * t)
+{
+  guint8 b0 = t->size > 0 ? t->data[0] : 0;
+
+  if (t->type == 9 && (b0 & 0x80))
+    return (b0 & 0x0f) == 2;
+  if (t->type == 9)
+    return t->size >= 2 && ((b0 & 0x0f) == 7 || (b0 & 0x0f) == 12)
+        && t->data[1] == 2;
+  return t->type == 8 && (b0 >> 4) == 9 && (b0 & 0x0f) == 2;
 }
 
 static void
@@ -165,9 +180,8 @@ load_file (void)
     if (t.type != 8 && t.type != 9 && t.type != 18)
       continue;
     classify (&t);
-    /* one onMetaData (flvmux repeats it); no AVC end of sequence */
-    if ((t.type == 18 && tags->len > 0) || (t.type == 9 && t.size >= 2
-            && (t.data[0] & 0x8f) == 7 && t.data[1] == 2))
+    /* one onMetaData (flvmux repeats it); no end of sequence */
+    if ((t.type == 18 && tags->len > 0) || is_sequence_end (&t))
       continue;
     if (tags->len == 0)
       first = t.ts;
