@@ -260,6 +260,23 @@ build (Slot * slots)
   return ok;
 }
 
+static void
+free_slots (Slot * slots)
+{
+  gint i;
+
+  for (i = 0; i < opt.n; i++) {
+    if (slots[i].pipeline == NULL)
+      continue;
+    gst_element_set_state (slots[i].pipeline, GST_STATE_NULL);
+    gst_object_unref (slots[i].src);
+    gst_object_unref (slots[i].pipeline);
+    g_array_unref (slots[i].arrivals);
+    g_mutex_clear (&slots[i].lock);
+  }
+  g_free (slots);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -285,7 +302,7 @@ main (int argc, char **argv)
   GError *err = NULL;
   GMainLoop *loop;
   Slot *slots;
-  gint i, rc = 0;
+  gint rc = 0;
 
   g_setenv ("GST_PLUGIN_PATH", BENCH_PLUGIN_DIR, FALSE);
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -315,16 +332,7 @@ main (int argc, char **argv)
   } else {
     rc = 1;
   }
-  for (i = 0; i < opt.n; i++) {
-    if (slots[i].pipeline == NULL)
-      continue;
-    gst_element_set_state (slots[i].pipeline, GST_STATE_NULL);
-    gst_object_unref (slots[i].src);
-    gst_object_unref (slots[i].pipeline);
-    g_array_unref (slots[i].arrivals);
-    g_mutex_clear (&slots[i].lock);
-  }
-  g_free (slots);
+  free_slots (slots);
   g_main_loop_unref (loop);
   return rc;
 }

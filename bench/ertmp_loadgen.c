@@ -165,7 +165,8 @@ load_file (void)
     g_error ("%s", err->message);
   if (len < 13 || memcmp (file_data, "FLV", 3) != 0)
     g_error ("%s: not an FLV file", opt.file);
-  off = GUINT32_FROM_BE (*(guint32 *) (file_data + 5)) + 4;
+  off = (((gsize) file_data[5] << 24) | (file_data[6] << 16)
+      | (file_data[7] << 8) | file_data[8]) + 4; /* DataOffset + size 0 */
   tags = g_array_new (FALSE, TRUE, sizeof (Tag));
   while (off + 11 <= len) {
     const guint8 *h = file_data + off;
@@ -249,7 +250,9 @@ conn_events (Conn * c)
   while (ertmp_session_next_event (c->s, &ev) == ERTMP_OK) {
     if (ev.type == ERTMP_SESSION_EVENT_PUBLISH_STARTED) {
       c->publishing = TRUE;
-      c->start_ns = now_ns () + g_random_int_range (0, 1000) * G_GINT64_CONSTANT (1000000);
+      /* a random start in the first second spreads the load */
+      c->start_ns = now_ns ()
+          + g_random_int_range (0, 1000) * G_GINT64_CONSTANT (1000000);
     } else if (ev.type == ERTMP_SESSION_EVENT_ERROR) {
       conn_fail (c, ev.status.description ? ev.status.description : "error");
     }
@@ -421,10 +424,12 @@ run (Conn * conns, gint ep)
 
   while (!stop_flag) {
     gint64 now = now_ns ();
-    gint want = MIN (opt.n, (gint) ((now - t0) / 1000000 * opt.rate / 1000) + 1);
+    gint want = MIN (opt.n,
+        (gint) ((now - t0) / 1000000 * opt.rate / 1000) + 1);
     gint n, timeout;
 
-    if (opt.duration > 0 && now - t0 >= opt.duration * G_GINT64_CONSTANT (1000000000))
+    if (opt.duration > 0
+        && now - t0 >= opt.duration * G_GINT64_CONSTANT (1000000000))
       break;
     while (n_open < want) {
       Conn *c = &conns[n_open];
