@@ -169,8 +169,9 @@ slot_init (Slot * slot, guint idx, gint port)
   g_mutex_init (&slot->lock);
   slot->arrivals = g_array_new (FALSE, FALSE, sizeof (Arrival));
   slot->pipeline = gst_parse_launch (desc, &err);
-  if (slot->pipeline == NULL) {
+  if (err != NULL) { /* e.g. the plugin is missing */
     g_printerr ("%s\n", err->message);
+    g_error_free (err);
     return FALSE;
   }
   slot->src = gst_bin_get_by_name (GST_BIN (slot->pipeline), "src");
@@ -269,7 +270,7 @@ free_slots (Slot * slots)
     if (slots[i].pipeline == NULL)
       continue;
     gst_element_set_state (slots[i].pipeline, GST_STATE_NULL);
-    gst_object_unref (slots[i].src);
+    gst_clear_object (&slots[i].src);
     gst_object_unref (slots[i].pipeline);
     g_array_unref (slots[i].arrivals);
     g_mutex_clear (&slots[i].lock);
