@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
+#include <gst/check/gstcheck.h>
 #include <gio/gunixinputstream.h>
 
 struct _ExampleProc
@@ -231,4 +232,18 @@ example_proc_free (ExampleProc * p)
   g_spawn_close_pid (p->pid);
   g_free (p->log_path);
   g_free (p);
+}
+
+gchar *
+example_proc_field (const gchar * line, const gchar * name)
+{
+  gchar *needle = g_strdup_printf (" %s=", name);
+  const gchar *at = strstr (line, needle);
+  gchar *value;
+
+  fail_unless (at != NULL, "no %s in \"%s\"", needle, line);
+  at += strlen (needle);
+  value = g_strndup (at, strcspn (at, " "));
+  g_free (needle);
+  return value;
 }

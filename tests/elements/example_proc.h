@@ -38,6 +38,9 @@ gchar *example_proc_wait_line (ExampleProc * p, const gchar * prefix,
 guint example_proc_count_lines (ExampleProc * p, const gchar * prefix);
 /* Everything printed so far, stdout then the stderr log (transfer full) */
 gchar *example_proc_output (ExampleProc * p);
+/* The value of " @name=" in an output @line (up to the next space), new;
+ * fails the test when there is none */
+gchar *example_proc_field (const gchar * line, const gchar * name);
 
 GPid example_proc_pid (ExampleProc * p);
 

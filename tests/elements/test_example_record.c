@@ -79,21 +79,6 @@ example_start (const gchar * dir, const gchar * const *extra, gint * port)
   return p;
 }
 
-/* The value of " @name=" in @line (up to the next space), new */
-static gchar *
-field (const gchar * line, const gchar * name)
-{
-  gchar *needle = g_strdup_printf (" %s=", name);
-  const gchar *at = strstr (line, needle);
-  gchar *value;
-
-  fail_unless (at != NULL, "no %s in \"%s\"", needle, line);
-  at += strlen (needle);
-  value = g_strndup (at, strcspn (at, " "));
-  g_free (needle);
-  return value;
-}
-
 /* The file of the publisher-start line for the key redacted as
  * @redacted; NULL when there is none */
 static gchar *
@@ -104,10 +89,10 @@ file_of (ExampleProc * p, const gchar * redacted)
 
   for (i = 0; i < n && file == NULL; i++) {
     gchar *line = example_proc_wait_line (p, "publisher-start ", i, 0);
-    gchar *key = field (line, "key");
+    gchar *key = example_proc_field (line, "key");
 
     if (strcmp (key, redacted) == 0)
-      file = field (line, "file");
+      file = example_proc_field (line, "file");
     g_free (key);
     g_free (line);
   }

@@ -92,21 +92,6 @@ node_expect (Node * node, const gchar * prefix, guint nth)
   return line;
 }
 
-/* The value of " @name=" in @line (up to the next space), new */
-static gchar *
-field (const gchar * line, const gchar * name)
-{
-  gchar *needle = g_strdup_printf (" %s=", name);
-  const gchar *at = strstr (line, needle);
-  gchar *value;
-
-  fail_unless (at != NULL, "no %s in \"%s\"", needle, line);
-  at += strlen (needle);
-  value = g_strndup (at, strcspn (at, " "));
-  g_free (needle);
-  return value;
-}
-
 /* Stops the node (exit status 0) and returns its server's stats */
 static GstStructure *
 node_stop (Node * node)
@@ -356,10 +341,10 @@ static GArray *
 node_recording (Node * node, gchar ** peer)
 {
   gchar *start = node_expect (node, "publisher-start ", 0);
-  gchar *file = field (start, "file");
+  gchar *file = example_proc_field (start, "file");
   GArray *items = flv_items_from_file (file);
 
-  *peer = field (start, "peer");
+  *peer = example_proc_field (start, "peer");
   fail_unless_equals_int (example_proc_count_lines (node->proc,
           "publisher-start "), 1);
   g_free (file);
