@@ -82,7 +82,8 @@ struct _GstErtmpPeer
   gchar *app_safe, *tc_url_safe;        /* ?query redacted */
   ertmp_caps caps;
   guint32 msid;
-  gint64 accepted_at, publish_at, first_media_at;       /* monotonic us */
+  /* monotonic us */
+  gint64 accepted_at, publish_at, first_media_at, last_media_at;
 };
 
 /* A route's functions, all called from the I/O thread. */

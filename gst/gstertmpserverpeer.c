@@ -274,9 +274,9 @@ on_publish_request (GstErtmpPeerPriv * peer, const ertmp_session_event * ev)
 static void
 on_media (GstErtmpPeerPriv * peer, guint8 type, gint64 ms, GBytes * payload)
 {
-  peer->last_media_at = g_get_monotonic_time ();
+  peer->pub.last_media_at = g_get_monotonic_time ();
   if (peer->pub.first_media_at == 0)
-    peer->pub.first_media_at = peer->last_media_at;
+    peer->pub.first_media_at = peer->pub.last_media_at;
   peer->route->funcs->media (peer->route->route, &peer->pub, type, ms,
       payload);
 }
@@ -480,7 +480,7 @@ gst_ertmp_server_peer_timeouts (GstErtmpPeerPriv * peer, gint64 now,
               route->first_media_timeout))
         gst_ertmp_server_drop (peer, "first-media-timeout",
             GST_ERTMP_LINGER_MS);
-      else if (expired (now, peer->last_media_at, route->idle_timeout))
+      else if (expired (now, peer->pub.last_media_at, route->idle_timeout))
         gst_ertmp_server_drop (peer, "idle-timeout", GST_ERTMP_LINGER_MS);
       break;
     default:

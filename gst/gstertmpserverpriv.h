@@ -84,19 +84,17 @@ typedef struct
   GstErtmpRoute *route;         /* PUBLISHING: the route it feeds */
   GstErtmpRoute *ended_route;   /* unpublished: told when it is gone */
   gint64 held_at;               /* HELD: since when (monotonic us) */
-  gint64 last_media_at;         /* monotonic us */
   gint64 linger_until;          /* DONE: when we close it (0: not set) */
   const gchar *local_reason;    /* why we closed it (a drop's name) */
   gboolean reported;            /* its end or refusal was reported */
 } GstErtmpPeerPriv;
 
-#define PEER_PRIV(p) ((GstErtmpPeerPriv *) (p))
 
 struct _GstErtmpRoute
 {
   gpointer route;
   const GstErtmpRouteFuncs *funcs;
-  gchar *app, *key;             /* NULL: any */
+  gchar *app;                   /* NULL: any (the key is in digest only) */
   gchar *digest, *app_digest;
   GstErtmpTakeover takeover;
   guint first_media_timeout, idle_timeout;

@@ -105,7 +105,6 @@ gst_ertmp_server_add_route (GstErtmpServer * server,
   route->route = target;
   route->funcs = funcs;
   route->app = g_strdup (cfg->app);
-  route->key = g_strdup (cfg->key);
   route->digest = gst_ertmp_server_digest (server, cfg->app, cfg->key);
   route->app_digest = cfg->app ? gst_ertmp_server_digest (server, cfg->app,
       NULL) : g_strdup ("*");
@@ -119,7 +118,6 @@ gst_ertmp_server_add_route (GstErtmpServer * server,
         "with %s", server->bound_port, cfg->app ? cfg->app : "(any)",
         cfg->key ? "this stream key" : "any stream key");
     g_free (route->app);
-    g_free (route->key);
     g_free (route->digest);
     g_free (route->app_digest);
     g_free (route);
@@ -171,7 +169,6 @@ do_remove_route (gpointer data)
     g_hash_table_insert (server->apps, g_strdup (route->app_digest),
         GUINT_TO_POINTER (n - 1));
   g_free (route->app);
-  g_free (route->key);
   g_free (route->digest);
   g_free (route->app_digest);
   g_free (route);
@@ -190,7 +187,9 @@ typedef struct
 {
   GstErtmpServer *server;
   gpointer target;
-  gint what;                    /* 1 kick, 2 reconnect, 3 read; drain: told */
+  enum
+  { CALL_KICK, CALL_RECONNECT, CALL_READING } what;
+  guint told;                   /* drain: publishers told */
   gboolean reading;
   const gchar *tc_url, *description;
   gboolean ok;
@@ -206,9 +205,9 @@ do_publisher_call (gpointer data)
   if (peer == NULL)
     return G_SOURCE_REMOVE;
   call->ok = TRUE;
-  if (call->what == 1) {
+  if (call->what == CALL_KICK) {
     gst_ertmp_server_drop (peer, "kicked", GST_ERTMP_LINGER_MS);
-  } else if (call->what == 2) {
+  } else if (call->what == CALL_RECONNECT) {
     call->ok = ertmp_session_request_reconnect (gst_ertmp_conn_get_session
         (peer->pub.conn), call->tc_url, call->description) == ERTMP_OK;
     gst_ertmp_conn_flush (peer->pub.conn);
@@ -221,7 +220,7 @@ do_publisher_call (gpointer data)
 gboolean
 gst_ertmp_server_kick (GstErtmpServer * server, gpointer target)
 {
-  PublisherCall call = {.server = server,.target = target,.what = 1 };
+  PublisherCall call = {.server = server,.target = target,.what = CALL_KICK };
 
   gst_ertmp_server_run (server, do_publisher_call, &call);
   return call.ok;
@@ -231,7 +230,7 @@ gboolean
 gst_ertmp_server_request_reconnect (GstErtmpServer * server, gpointer target,
     const gchar * tc_url, const gchar * description)
 {
-  PublisherCall call = {.server = server,.target = target,.what = 2 };
+  PublisherCall call = {.server = server,.target = target,.what = CALL_RECONNECT };
 
   call.tc_url = tc_url;
   call.description = description;
@@ -243,7 +242,7 @@ void
 gst_ertmp_server_set_reading (GstErtmpServer * server, gpointer target,
     gboolean reading)
 {
-  PublisherCall call = {.server = server,.target = target,.what = 3 };
+  PublisherCall call = {.server = server,.target = target,.what = CALL_READING };
 
   call.reading = reading;
   gst_ertmp_server_run (server, do_publisher_call, &call);
@@ -279,7 +278,7 @@ do_drain (gpointer data)
       told++;
     }
   }
-  call->what = told;
+  call->told = told;
   return G_SOURCE_REMOVE;
 }
 
@@ -292,9 +291,9 @@ gst_ertmp_server_drain (GstErtmpServer * server, const gchar * tc_url,
   call.tc_url = tc_url && *tc_url ? tc_url : NULL;
   call.description = description ? description : "server draining";
   gst_ertmp_server_run (server, do_drain, &call);
-  GST_INFO_OBJECT (server, "draining: %d publishers told to reconnect",
-      call.what);
+  GST_INFO_OBJECT (server, "draining: %u publishers told to reconnect",
+      call.told);
   gst_ertmp_server_post (server, gst_structure_new ("rtmp-ingest-drain",
-          "publishers", G_TYPE_UINT, (guint) call.what, NULL));
-  return call.what;
+          "publishers", G_TYPE_UINT, call.told, NULL));
+  return call.told;
 }

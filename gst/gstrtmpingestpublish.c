@@ -129,7 +129,6 @@ route_media (gpointer route, GstErtmpPeer * peer, guint8 type, gint64 ms,
   GstRtmpIngestItem *item;
   GstBuffer *buf = make_tag (type, ms, payload);
   GstErtmpTagInfo info;
-  gint64 now;
 
   if (buf == NULL) {
     GST_WARNING_OBJECT (src, "dropped a %" G_GSIZE_FORMAT " byte message "
@@ -147,9 +146,9 @@ route_media (gpointer route, GstErtmpPeer * peer, guint8 type, gint64 ms,
   item->tag_type = type;
   item->header_key = info.header_key;
   gst_rtmp_ingest_src_enqueue (src, item);
-  now = g_get_monotonic_time ();
-  if (now - src->stats_at > G_USEC_PER_SEC)
-    refresh_stats (src, peer, now);
+  /* the server took the time of this message already */
+  if (peer->last_media_at - src->stats_at > G_USEC_PER_SEC)
+    refresh_stats (src, peer, peer->last_media_at);
 }
 
 /* Why @peer may not publish here, or NULL.  The server checked the
