@@ -279,6 +279,11 @@ on_readable (GObject * stream, gpointer user_data)
     conn->last_input = g_get_monotonic_time ();
     if (!conn->shut)
       feed (conn, buf, n);
+    /* a short read emptied the socket: the epoll set (level-triggered)
+     * says when more comes, without a read that fails to say so (TLS may
+     * hold decrypted bytes back: its source decides) */
+    if (conn->watch != NULL && n < READ_SIZE)
+      break;
   }
   /* finish() or set_reading() may have replaced or dropped this source */
   return G_SOURCE_CONTINUE;
