@@ -66,11 +66,12 @@ poll_dispatch (GSource * source, GSourceFunc callback, gpointer data)
     watch->func (watch->user_data, (ev & EPOLLIN) || broken,
         (ev & EPOLLOUT) || broken);
   }
-  poller->dispatching = FALSE;
+  /* deferred work may defer more: it runs in this loop, after */
   for (i = 0; i < (gint) poller->deferred->len; i++) {
-    Deferred *d = &g_array_index (poller->deferred, Deferred, i);
-    d->func (d->data, NULL);
+    Deferred d = g_array_index (poller->deferred, Deferred, i);
+    d.func (d.data, NULL);
   }
+  poller->dispatching = FALSE;
   g_array_set_size (poller->deferred, 0);
   g_ptr_array_set_size (poller->removed, 0);
   return G_SOURCE_CONTINUE;
