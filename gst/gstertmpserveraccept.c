@@ -19,6 +19,7 @@
 #include <netinet/tcp.h>
 #endif
 #include "gstertmpserverpriv.h"
+#include "gstertmpworkers.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_ertmp_server_debug);
 #define GST_CAT_DEFAULT gst_ertmp_server_debug
@@ -412,6 +413,8 @@ on_sweep (gpointer user_data)
         server->cfg.handshake_timeout, claim);
   }
   refresh_gauges (server);
+  /* work queued behind stuck workers gets one more */
+  gst_ertmp_workers_check ();
   return G_SOURCE_CONTINUE;
 }
 
