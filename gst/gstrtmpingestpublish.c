@@ -216,9 +216,9 @@ make_end (gboolean eos, gboolean continues, GError * error)
   return item;
 }
 
-/* The publisher is gone: say so on the bus and to create().  A clean end
- * (unpublished, kicked; disconnected with drop-is-eos) is EOS without
- * keep-listening, the rest an error; a takeover goes on.  Without
+/* The publisher is gone: say so on the bus and to the streaming side.
+ * A clean end (unpublished, kicked; disconnected with drop-is-eos) is EOS
+ * without keep-listening, the rest an error; a takeover goes on.  Without
  * keep-listening the END of an unpublished stream waits until its
  * connection is over (route_gone), so that an application stopping the
  * pipeline at EOS never closes the socket under a publisher still in its

@@ -75,102 +75,12 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 
 #define gst_rtmp_ingest_src_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstRtmpIngestSrc, gst_rtmp_ingest_src,
-    GST_TYPE_PUSH_SRC, G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,
+    GST_TYPE_ELEMENT, G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,
         gst_rtmp_ingest_src_uri_handler_init));
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (rtmpingestsrc, "rtmpingestsrc",
     GST_RANK_NONE, GST_TYPE_RTMP_INGEST_SRC,
     GST_DEBUG_CATEGORY_INIT (gst_rtmp_ingest_src_debug, "rtmpingestsrc", 0,
         "RTMP ingest server source"));
-
-/* ---- the queue between the I/O thread and create() ---- */
-
-static gsize
-item_size (const GstRtmpIngestItem * item)
-{
-  return item->buf ? gst_buffer_get_size (item->buf) : 0;
-}
-
-/* The I/O thread's batch goes to the queue: one wake-up of create() for
- * every tag the sockets ready together gave (create() waits only on an
- * empty queue), and reading stops when the queue is full. */
-static void
-flush_batch (gpointer data, gpointer unused)
-{
-  GstRtmpIngestSrc *src = data;
-  GstRtmpIngestItem *item;
-  gboolean wake, full;
-  guint max;
-
-  GST_OBJECT_LOCK (src);
-  max = src->max_queue_bytes;
-  GST_OBJECT_UNLOCK (src);
-  g_mutex_lock (&src->lock);
-  wake = g_queue_is_empty (&src->queue);
-  while ((item = g_queue_pop_head (&src->batch)) != NULL) {
-    g_queue_push_tail (&src->queue, item);
-    src->queue_bytes += item_size (item);
-  }
-  if (src->queue_bytes >= max && !src->reading_paused) {
-    GST_DEBUG_OBJECT (src, "queue full (%" G_GSIZE_FORMAT " bytes): "
-        "reading paused", src->queue_bytes);
-    src->reading_paused = TRUE;
-  }
-  full = src->reading_paused;
-  if (wake)
-    g_cond_signal (&src->cond);
-  g_mutex_unlock (&src->lock);
-  if (full && src->publisher != NULL)
-    gst_ertmp_peer_set_reading (src->publisher, FALSE);
-}
-
-void
-gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src, GstRtmpIngestItem * item)
-{
-  gboolean first = g_queue_is_empty (&src->batch);
-
-  g_queue_push_tail (&src->batch, item);
-  if (first)
-    gst_ertmp_server_defer (src->server, flush_batch, src);
-}
-
-/* The next item, or NULL when flushing. */
-static GstRtmpIngestItem *
-dequeue (GstRtmpIngestSrc * src)
-{
-  GstRtmpIngestItem *item = NULL;
-  gboolean resume = FALSE;
-  guint max;
-
-  GST_OBJECT_LOCK (src);
-  max = src->max_queue_bytes;
-  GST_OBJECT_UNLOCK (src);
-  g_mutex_lock (&src->lock);
-  while (!src->flushing && g_queue_is_empty (&src->queue))
-    g_cond_wait (&src->cond, &src->lock);
-  if (!src->flushing) {
-    item = g_queue_pop_head (&src->queue);
-    src->queue_bytes -= item_size (item);
-    if (src->reading_paused && src->queue_bytes < max / 2) {
-      src->reading_paused = FALSE;
-      resume = TRUE;
-    }
-  }
-  g_mutex_unlock (&src->lock);
-  if (resume && src->server != NULL)
-    gst_ertmp_server_set_reading (src->server, src, TRUE);
-  return item;
-}
-
-static void
-clear_queue (GstRtmpIngestSrc * src)
-{
-  g_mutex_lock (&src->lock);
-  g_queue_clear_full (&src->queue,
-      (GDestroyNotify) gst_rtmp_ingest_item_free);
-  src->queue_bytes = 0;
-  src->reading_paused = FALSE;
-  g_mutex_unlock (&src->lock);
-}
 
 void
 gst_rtmp_ingest_src_post (GstRtmpIngestSrc * src, GstStructure * structure)
@@ -178,8 +88,6 @@ gst_rtmp_ingest_src_post (GstRtmpIngestSrc * src, GstStructure * structure)
   gst_element_post_message (GST_ELEMENT (src),
       gst_message_new_element (GST_OBJECT (src), structure));
 }
-
-/* ---- GstBaseSrc ---- */
 
 /* ---- the server ---- */
 
@@ -283,29 +191,10 @@ leave_server (GstRtmpIngestSrc * src)
   gst_ertmp_server_release (server, GST_ELEMENT (src));
 }
 
-static GstStateChangeReturn
-gst_rtmp_ingest_src_change_state (GstElement * element,
-    GstStateChange transition)
-{
-  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (element);
-  GstStateChangeReturn ret;
-
-  if (transition == GST_STATE_CHANGE_NULL_TO_READY && !join_server (src))
-    return GST_STATE_CHANGE_FAILURE;
-  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
-  if (transition == GST_STATE_CHANGE_READY_TO_NULL
-      || (transition == GST_STATE_CHANGE_NULL_TO_READY
-          && ret == GST_STATE_CHANGE_FAILURE))
-    leave_server (src);
-  return ret;
-}
-
-/* ---- GstBaseSrc ---- */
-
+/* READY -> PAUSED: the route to this element's app and key. */
 static gboolean
-gst_rtmp_ingest_src_start (GstBaseSrc * bsrc)
+start (GstRtmpIngestSrc * src)
 {
-  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (bsrc);
   GstErtmpRouteConfig cfg = { NULL };
   GError *err = NULL;
   gchar *app, *key;
@@ -319,8 +208,7 @@ gst_rtmp_ingest_src_start (GstBaseSrc * bsrc)
   GST_OBJECT_UNLOCK (src);
   cfg.app = app;
   cfg.key = key;
-  gst_rtmp_ingest_tags_reset (src);
-  src->flushing = FALSE;
+  gst_rtmp_ingest_stream_start (src);
   src->finished = FALSE;
   src->publisher = NULL;
   src->routed = gst_ertmp_server_add_route (src->server, &cfg,
@@ -340,11 +228,11 @@ gst_rtmp_ingest_src_start (GstBaseSrc * bsrc)
   return src->routed;
 }
 
-static gboolean
-gst_rtmp_ingest_src_stop (GstBaseSrc * bsrc)
+/* PAUSED -> READY, once the pad is inactive: no more calls from the I/O
+ * thread, then no drain running. */
+static void
+stop (GstRtmpIngestSrc * src)
 {
-  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (bsrc);
-
   if (src->routed)
     gst_ertmp_server_remove_route (src->server, src);
   src->routed = FALSE;
@@ -352,74 +240,145 @@ gst_rtmp_ingest_src_stop (GstBaseSrc * bsrc)
   if (src->pending_end != NULL)
     gst_rtmp_ingest_item_free (src->pending_end);
   src->pending_end = NULL;
-  g_queue_clear_full (&src->batch, (GDestroyNotify) gst_rtmp_ingest_item_free);
+  gst_rtmp_ingest_stream_stop (src);
   g_mutex_lock (&src->lock);
   src->has_publisher = FALSE;
   g_mutex_unlock (&src->lock);
-  clear_queue (src);
-  gst_rtmp_ingest_tags_reset (src);
-  return TRUE;
 }
 
-static gboolean
-gst_rtmp_ingest_src_unlock (GstBaseSrc * bsrc)
+static GstStateChangeReturn
+gst_rtmp_ingest_src_change_state (GstElement * element,
+    GstStateChange transition)
 {
-  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (bsrc);
+  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (element);
+  GstStateChangeReturn ret;
 
-  g_mutex_lock (&src->lock);
-  src->flushing = TRUE;
-  g_cond_broadcast (&src->cond);
-  g_mutex_unlock (&src->lock);
-  return TRUE;
-}
-
-static gboolean
-gst_rtmp_ingest_src_unlock_stop (GstBaseSrc * bsrc)
-{
-  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (bsrc);
-
-  g_mutex_lock (&src->lock);
-  src->flushing = FALSE;
-  g_mutex_unlock (&src->lock);
-  return TRUE;
-}
-
-static gboolean
-gst_rtmp_ingest_src_query (GstBaseSrc * bsrc, GstQuery * query)
-{
-  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (bsrc);
-  GstClockTime latency;
-
-  if (GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
-    return GST_BASE_SRC_CLASS (parent_class)->query (bsrc, query);
-  GST_OBJECT_LOCK (src);
-  latency = src->latency * GST_MSECOND;
-  GST_OBJECT_UNLOCK (src);
-  /* tags arrive with the network's jitter behind their mapped time; the
-   * queue holds as much as downstream needs */
-  gst_query_set_latency (query, TRUE, latency, GST_CLOCK_TIME_NONE);
-  return TRUE;
-}
-
-static GstFlowReturn
-gst_rtmp_ingest_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
-{
-  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (psrc);
-  GstRtmpIngestItem *item;
-  GstFlowReturn ret;
-
-  for (;;) {
-    if (!g_queue_is_empty (&src->out)) {
-      *outbuf = g_queue_pop_head (&src->out);
-      return GST_FLOW_OK;
-    }
-    if (src->ended)
-      return GST_FLOW_EOS;
-    if ((item = dequeue (src)) == NULL)
-      return GST_FLOW_FLUSHING;
-    if ((ret = gst_rtmp_ingest_tags_handle (src, item)) != GST_FLOW_OK)
-      return ret;
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      if (!join_server (src))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (!start (src)) {
+        stop (src);
+        return GST_STATE_CHANGE_FAILURE;
+      }
+      break;
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      gst_rtmp_ingest_stream_set_playing (src, FALSE);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      gst_rtmp_ingest_stream_flush (src);
+      break;
+    default:
+      break;
   }
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      if (ret == GST_STATE_CHANGE_FAILURE)
+        leave_server (src);
+      break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (ret == GST_STATE_CHANGE_FAILURE)
+        stop (src);
+      else
+        ret = GST_STATE_CHANGE_NO_PREROLL;      /* a live source */
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      if (ret != GST_STATE_CHANGE_FAILURE)
+        gst_rtmp_ingest_stream_set_playing (src, TRUE);
+      break;
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      if (ret != GST_STATE_CHANGE_FAILURE)
+        ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      stop (src);
+      break;
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      leave_server (src);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+/* An EOS sent to the element (gst-launch-1.0 -e, an application ending a
+ * recording) goes out after what is being pushed; the rest of the queue
+ * is dropped, as a live GstBaseSrc does. */
+static gboolean
+gst_rtmp_ingest_src_send_event (GstElement * element, GstEvent * event)
+{
+  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (element);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
+    GST_DEBUG_OBJECT (src, "EOS requested");
+    gst_rtmp_ingest_stream_send_eos (src);
+    gst_event_unref (event);
+    return TRUE;
+  }
+  return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
+}
+
+/* ---- the source pad ---- */
+
+static gboolean
+src_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (parent);
+  GstClockTime latency;
+  gchar *uri;
+
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_LATENCY:
+      GST_OBJECT_LOCK (src);
+      latency = src->latency * GST_MSECOND;
+      GST_OBJECT_UNLOCK (src);
+      /* tags arrive with the network's jitter behind their mapped time;
+       * the queue holds as much as downstream needs */
+      gst_query_set_latency (query, TRUE, latency, GST_CLOCK_TIME_NONE);
+      return TRUE;
+    case GST_QUERY_SCHEDULING:
+      gst_query_set_scheduling (query, GST_SCHEDULING_FLAG_SEQUENTIAL, 1, -1,
+          0);
+      gst_query_add_scheduling_mode (query, GST_PAD_MODE_PUSH);
+      return TRUE;
+    case GST_QUERY_SEEKING:
+      gst_query_set_seeking (query, GST_FORMAT_TIME, FALSE, 0, -1);
+      return TRUE;
+    case GST_QUERY_URI:
+      uri = gst_uri_handler_get_uri (GST_URI_HANDLER (src));
+      if (uri == NULL)
+        return FALSE;
+      gst_query_set_uri (query, uri);
+      g_free (uri);
+      return TRUE;
+    default:
+      return gst_pad_query_default (pad, parent, query);
+  }
+}
+
+/* Upstream events: nothing to seek, nothing to renegotiate (the caps are
+ * the publisher's). */
+static gboolean
+src_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  gboolean ok;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_RECONFIGURE:
+    case GST_EVENT_LATENCY:
+    case GST_EVENT_QOS:
+      ok = TRUE;
+      break;
+    default:
+      ok = FALSE;
+      break;
+  }
+  gst_event_unref (event);
+  return ok;
 }
 
 /* ---- GObject ---- */
@@ -429,12 +388,13 @@ gst_rtmp_ingest_src_finalize (GObject * object)
 {
   GstRtmpIngestSrc *src = GST_RTMP_INGEST_SRC (object);
 
+  /* an EOS sent in READY may have queued a drain (that pushes nothing) */
+  gst_rtmp_ingest_stream_stop (src);
   gst_rtmp_ingest_tags_clear (src);
   gst_rtmp_ingest_src_clear_properties (src);
   if (src->stats)
     gst_structure_free (src->stats);
   g_mutex_clear (&src->lock);
-  g_cond_clear (&src->cond);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -535,22 +495,15 @@ gst_rtmp_ingest_src_class_init (GstRtmpIngestSrcClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-  GstBaseSrcClass *base_class = GST_BASE_SRC_CLASS (klass);
-  GstPushSrcClass *push_class = GST_PUSH_SRC_CLASS (klass);
 
   gobject_class->set_property = gst_rtmp_ingest_src_set_property;
   gobject_class->get_property = gst_rtmp_ingest_src_get_property;
   gobject_class->finalize = gst_rtmp_ingest_src_finalize;
-  base_class->start = GST_DEBUG_FUNCPTR (gst_rtmp_ingest_src_start);
-  base_class->stop = GST_DEBUG_FUNCPTR (gst_rtmp_ingest_src_stop);
-  base_class->unlock = GST_DEBUG_FUNCPTR (gst_rtmp_ingest_src_unlock);
-  base_class->unlock_stop =
-      GST_DEBUG_FUNCPTR (gst_rtmp_ingest_src_unlock_stop);
-  base_class->query = GST_DEBUG_FUNCPTR (gst_rtmp_ingest_src_query);
-  push_class->create = GST_DEBUG_FUNCPTR (gst_rtmp_ingest_src_create);
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_rtmp_ingest_src_change_state);
+  element_class->send_event =
+      GST_DEBUG_FUNCPTR (gst_rtmp_ingest_src_send_event);
   gst_rtmp_ingest_src_install_properties (gobject_class);
   install_signals (gobject_class);
 
@@ -567,11 +520,12 @@ static void
 gst_rtmp_ingest_src_init (GstRtmpIngestSrc * src)
 {
   gst_rtmp_ingest_src_init_properties (src);
-  g_mutex_init (&src->lock);
-  g_cond_init (&src->cond);
-  g_queue_init (&src->queue);
-  g_queue_init (&src->batch);
+  gst_rtmp_ingest_stream_init (src);
   gst_rtmp_ingest_tags_init (src);
-  gst_base_src_set_live (GST_BASE_SRC (src), TRUE);
-  gst_base_src_set_format (GST_BASE_SRC (src), GST_FORMAT_TIME);
+  src->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_query_function (src->srcpad, GST_DEBUG_FUNCPTR (src_query));
+  gst_pad_set_event_function (src->srcpad, GST_DEBUG_FUNCPTR (src_event));
+  gst_pad_use_fixed_caps (src->srcpad);
+  gst_element_add_pad (GST_ELEMENT (src), src->srcpad);
+  GST_OBJECT_FLAG_SET (src, GST_ELEMENT_FLAG_SOURCE);
 }

@@ -2,8 +2,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  Its parts:
- *  - gstrtmpingestsrc.c: the element (GstPushSrc methods, the queue
- *    between the server's I/O thread and create(), joining the server);
+ *  - gstrtmpingestsrc.c: the element (states, its source pad, joining
+ *    the server);
+ *  - gstrtmpingeststream.c: the queue between the server's I/O thread and
+ *    the streaming workers (gstertmpworkers.h), and the pushing;
  *  - gstrtmpingestprops.c: its properties;
  *  - gstrtmpingestpublish.c: the element as a route of the shared server
  *    (gstertmpserver.h): publish checks, media -> queued tags, ends;
@@ -16,18 +18,18 @@
 #define __GST_RTMP_INGEST_SRC_H__
 
 #include <gst/gst.h>
-#include <gst/base/gstpushsrc.h>
 #include <gio/gio.h>
 #include "ertmp_session.h"
 #include "gstertmpserver.h"
+#include "gstertmpworkers.h"
 
 G_BEGIN_DECLS
 
 #define GST_TYPE_RTMP_INGEST_SRC (gst_rtmp_ingest_src_get_type ())
 G_DECLARE_FINAL_TYPE (GstRtmpIngestSrc, gst_rtmp_ingest_src, GST,
-    RTMP_INGEST_SRC, GstPushSrc)
+    RTMP_INGEST_SRC, GstElement)
 
-/* What the I/O thread hands to create(), in order. */
+/* What the I/O thread hands to the streaming side, in order. */
 typedef enum
 {
   GST_RTMP_INGEST_ITEM_TAG,     /* one FLV tag of the publisher */
@@ -51,7 +53,8 @@ typedef struct
 
 struct _GstRtmpIngestSrc
 {
-  GstPushSrc parent;
+  GstElement parent;
+  GstPad *srcpad;
 
   /* properties, under the object lock */
   gchar *host;
@@ -90,13 +93,15 @@ struct _GstRtmpIngestSrc
   GQueue batch;                 /* items not yet handed to the queue */
   guint64 last_bytes_in;
 
-  /* the queue to create(): lock, cond, items; bytes bound reading */
+  /* the queue to the streaming side: lock, items; bytes bound reading */
   GMutex lock;
-  GCond cond;
   GQueue queue;
   gsize queue_bytes;
-  gboolean flushing;
+  gboolean flushing;            /* PAUSED -> READY: push nothing more */
+  gboolean playing;             /* push only in PLAYING (a live source) */
+  gboolean eos_requested;       /* an EOS event was sent to the element */
   gboolean reading_paused;      /* the I/O thread stopped reading */
+  GstErtmpWork work;            /* pushes what is queued (the drain) */
 
   /* stats, under the lock */
   GstStructure *stats;          /* the publisher's, refreshed by the I/O
@@ -105,8 +110,12 @@ struct _GstRtmpIngestSrc
   guint64 publishers_refused;
   gboolean has_publisher;
 
-  /* streaming thread only (gstrtmpingesttags.c) */
-  GQueue out;                   /* buffers ready for create() */
+  /* the drain only, one worker at a time (gstrtmpingeststream.c,
+   * gstrtmpingesttags.c) */
+  GQueue out;                   /* buffers and caps events ready to push */
+  gboolean need_stream_start;
+  gboolean need_segment;
+  gboolean done;                /* EOS or an error went downstream */
   GQueue held;                  /* tags held until the caps are known */
   GArray *headers;              /* key + buffer, in arrival order */
   GstBuffer *flv_header;
@@ -120,12 +129,24 @@ struct _GstRtmpIngestSrc
 
 GST_ELEMENT_REGISTER_DECLARE (rtmpingestsrc);
 
-/* gstrtmpingestsrc.c: from the I/O thread, in order; handed to create()
- * in batches (reading stops while the queue is full) */
-void gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src,
-    GstRtmpIngestItem * item);
+/* gstrtmpingestsrc.c */
 void gst_rtmp_ingest_src_post (GstRtmpIngestSrc * src,
     GstStructure * structure);
+
+/* gstrtmpingeststream.c.  enqueue: from the I/O thread, in order; handed
+ * to a worker in batches (reading stops while the queue is full). */
+void gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src,
+    GstRtmpIngestItem * item);
+void gst_rtmp_ingest_stream_init (GstRtmpIngestSrc * src);
+/* READY -> PAUSED; PAUSED <-> PLAYING; an EOS event sent */
+void gst_rtmp_ingest_stream_start (GstRtmpIngestSrc * src);
+void gst_rtmp_ingest_stream_set_playing (GstRtmpIngestSrc * src,
+    gboolean playing);
+void gst_rtmp_ingest_stream_send_eos (GstRtmpIngestSrc * src);
+/* PAUSED -> READY, before the pad is deactivated: nothing more goes out */
+void gst_rtmp_ingest_stream_flush (GstRtmpIngestSrc * src);
+/* after the route is gone: waits for the drain, frees what is queued */
+void gst_rtmp_ingest_stream_stop (GstRtmpIngestSrc * src);
 
 /* gstrtmpingestprops.c */
 void gst_rtmp_ingest_src_install_properties (GObjectClass * gobject_class);
@@ -150,12 +171,12 @@ void gst_rtmp_ingest_src_uri_handler_init (gpointer g_iface,
 /* gstrtmpingestdoc.c: signals, bus messages, stats for gst-inspect */
 void gst_rtmp_ingest_src_add_documentation (GstElementClass * klass);
 
-/* gstrtmpingesttags.c, streaming thread */
+/* gstrtmpingesttags.c, the drain */
 void gst_rtmp_ingest_tags_init (GstRtmpIngestSrc * src);
 void gst_rtmp_ingest_tags_reset (GstRtmpIngestSrc * src);
 void gst_rtmp_ingest_tags_clear (GstRtmpIngestSrc * src);
-/* Takes @item; buffers ready to push go to src->out.  GST_FLOW_OK, EOS,
- * or ERROR (posted). */
+/* Takes @item; buffers and caps events ready to push go to src->out.
+ * GST_FLOW_OK, or ERROR (posted); src->ended after a clean end. */
 GstFlowReturn gst_rtmp_ingest_tags_handle (GstRtmpIngestSrc * src,
     GstRtmpIngestItem * item);
 void gst_rtmp_ingest_item_free (GstRtmpIngestItem * item);

@@ -1,7 +1,8 @@
 /* gst-ertmp: rtmpingestsrc's streaming side
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Turns the queued items of one publisher after another into the output:
+ * Turns the queued items of one publisher after another into the output
+ * (buffers and caps events, pushed by gstrtmpingeststream.c):
  * an FLV header, then one tag per buffer, on the running time.  The stream
  * headers (onMetaData, sequence starts, colorInfo, channel layouts) are
  * held until the first frame so that the caps' streamheader is complete
@@ -62,7 +63,7 @@ void
 gst_rtmp_ingest_tags_reset (GstRtmpIngestSrc * src)
 {
   reset_publisher (src);
-  g_queue_clear_full (&src->out, (GDestroyNotify) gst_buffer_unref);
+  g_queue_clear_full (&src->out, (GDestroyNotify) gst_mini_object_unref);
   gst_clear_buffer (&src->flv_header);
   src->ended = FALSE;
 }
@@ -156,7 +157,8 @@ update_caps (GstRtmpIngestSrc * src)
   g_value_unset (&value);
   g_value_unset (&array);
   GST_DEBUG_OBJECT (src, "caps %" GST_PTR_FORMAT, caps);
-  gst_base_src_set_caps (GST_BASE_SRC (src), caps);
+  /* in order with the buffers around it */
+  g_queue_push_tail (&src->out, gst_event_new_caps (caps));
   gst_caps_unref (caps);
 }
 

@@ -515,6 +515,93 @@ GST_START_TEST (test_join_leave)
 
 GST_END_TEST;
 
+/* ---- downstream blocks ---------------------------------------------------- */
+
+/* more than the workers of any machine this runs on */
+#define MAX_STUCK 66
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  guint blocked;
+} Stuck;
+
+static GstPadProbeReturn
+on_stuck (GstPad * pad, GstPadProbeInfo * info, Stuck * st)
+{
+  g_mutex_lock (&st->lock);
+  st->blocked++;
+  g_cond_broadcast (&st->cond);
+  g_mutex_unlock (&st->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Elements push from workers the process shares.  The downstream of more
+ * elements than there are workers blocks on their first buffer (a
+ * blocking probe: a full queue, a sink waiting): another element on the
+ * same server still outputs its publisher's whole stream, and the blocked
+ * pipelines stop when asked. */
+GST_START_TEST (test_stuck_downstream)
+{
+  guint n_stuck = MIN (g_get_num_processors () + 2, MAX_STUCK), i;
+  GstElement *stuck[MAX_STUCK], *free_p;
+  SrvOutput *stuck_out[MAX_STUCK], *free_out;
+  SrvPub *pubs[MAX_STUCK], *pub;
+  SrvRecording *rec;
+  Stuck st = { 0 };
+  gchar *media = media_desc (MEDIA_LEGACY, 40), *url;
+  gint64 until;
+  gint port = 0;
+
+  rec = srv_record (media);
+  g_free (media);
+  for (i = 0; i < n_stuck; i++) {
+    gchar *key = g_strdup_printf ("stuck%u", i);
+    GstPad *srcpad, *sinkpad;
+
+    stuck[i] = lone_receiver (key, &port, &stuck_out[i]);
+    srcpad = gst_element_get_static_pad (stuck_out[i]->src, "src");
+    sinkpad = gst_pad_get_peer (srcpad);
+    gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BLOCK |
+        GST_PAD_PROBE_TYPE_BUFFER, (GstPadProbeCallback) on_stuck, &st, NULL);
+    gst_object_unref (sinkpad);
+    gst_object_unref (srcpad);
+    url = url_for (port, key);
+    pubs[i] = srv_pub_start (rec, "rtmppushsink name=pub timeout=30 "
+        "reconnect-attempts=0", url, key);
+    g_free (url);
+    g_free (key);
+  }
+  until = g_get_monotonic_time () + SRV_HANG / GST_USECOND;
+  g_mutex_lock (&st.lock);
+  while (st.blocked < n_stuck && g_get_monotonic_time () < until)
+    g_cond_wait_until (&st.cond, &st.lock, until);
+  g_mutex_unlock (&st.lock);
+  fail_unless_equals_int (st.blocked, n_stuck);
+
+  free_p = lone_receiver ("free", &port, &free_out);
+  url = url_for (port, "free");
+  pub = srv_pub_start (rec, "rtmppushsink name=pub timeout=30 "
+      "reconnect-attempts=0", url, "free");
+  fail_unless (srv_pub_finish (pub), "free: %s", pub->error);
+  srv_output_wait_eos (free_out, "free, beside blocked ones");
+  srv_output_check (free_out, 0, rec->tags, "free, beside blocked ones");
+  fail_unless_equals_int (free_out->segments->len, 1);
+
+  /* flushing releases the blocked pushes */
+  for (i = 0; i < n_stuck; i++) {
+    lone_free (stuck[i], stuck_out[i]);
+    srv_pub_free (pubs[i]);
+  }
+  lone_free (free_p, free_out);
+  srv_pub_free (pub);
+  srv_recording_free (rec);
+  g_free (url);
+}
+
+GST_END_TEST;
+
 static Suite *
 server_mix_suite (void)
 {
@@ -529,6 +616,7 @@ server_mix_suite (void)
   tcase_set_timeout (tc, 600);
   tcase_add_test (tc, test_fifty_publishers_one_port);
   tcase_add_test (tc, test_join_leave);
+  tcase_add_test (tc, test_stuck_downstream);
   return s;
 }
 
