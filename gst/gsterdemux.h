@@ -94,6 +94,10 @@ struct _GstErDemux
 
   /* GST_ER_DEMUX_N_KINDS x 256, allocated on use */
   GstErDemuxTrack *tracks[GST_ER_DEMUX_N_KINDS][256];
+  /* the same tracks in the order they were made: per-frame loops walk
+   * these few, not the 512 slots */
+  GstErDemuxTrack **track_list;
+  guint n_tracks;
   guint n_pads;
   gboolean no_more_pads;
   guint32 group_id;

@@ -36,6 +36,9 @@ gst_er_demux_get_track (GstErDemux * demux, ertmp_codec_kind kind, guint8 id)
     (*slot)->id = id;
     (*slot)->discont = TRUE;
     (*slot)->pushed_dts = GST_CLOCK_TIME_NONE;
+    demux->track_list = g_renew (GstErDemuxTrack *, demux->track_list,
+        demux->n_tracks + 1);
+    demux->track_list[demux->n_tracks++] = *slot;
   }
   return *slot;
 }
@@ -63,6 +66,8 @@ gst_er_demux_free_tracks (GstErDemux * demux)
       demux->tracks[k][i] = NULL;
     }
   }
+  g_clear_pointer (&demux->track_list, g_free);
+  demux->n_tracks = 0;
 }
 
 gchar *
@@ -475,24 +480,23 @@ static void
 sync_tracks (GstErDemux * demux, GstErDemuxTrack * t, GstClockTime dts)
 {
   GstErDemuxTrack *u;
-  guint k, i;
+  guint i;
 
   if (!GST_CLOCK_TIME_IS_VALID (dts))
     return;
   t->pushed_dts = dts;
-  for (k = 0; k < GST_ER_DEMUX_N_KINDS; k++)
-    for (i = 0; i < 256; i++) {
-      u = demux->tracks[k][i];
-      if (u == NULL || u == t || u->pad == NULL
-          || !GST_CLOCK_TIME_IS_VALID (u->pushed_dts)
-          || dts <= u->pushed_dts + GAP_LAG)
-        continue;
-      GST_DEBUG_OBJECT (u->pad, "lags by %" GST_TIME_FORMAT ": gap",
-          GST_TIME_ARGS (dts - u->pushed_dts));
-      gst_pad_push_event (u->pad, gst_event_new_gap (u->pushed_dts,
-              dts - GAP_LAG - u->pushed_dts));
-      u->pushed_dts = dts - GAP_LAG;
-    }
+  for (i = 0; i < demux->n_tracks; i++) {
+    u = demux->track_list[i];
+    if (u == t || u->pad == NULL
+        || !GST_CLOCK_TIME_IS_VALID (u->pushed_dts)
+        || dts <= u->pushed_dts + GAP_LAG)
+      continue;
+    GST_DEBUG_OBJECT (u->pad, "lags by %" GST_TIME_FORMAT ": gap",
+        GST_TIME_ARGS (dts - u->pushed_dts));
+    gst_pad_push_event (u->pad, gst_event_new_gap (u->pushed_dts,
+            dts - GAP_LAG - u->pushed_dts));
+    u->pushed_dts = dts - GAP_LAG;
+  }
 }
 
 static GstFlowReturn
