@@ -91,6 +91,7 @@ struct _GstRtmpIngestSrc
   GstRtmpIngestItem *pending_end;       /* its END, once its socket closes */
   gint64 stats_at;              /* monotonic us of the last stats refresh */
   GQueue batch;                 /* items not yet handed to the queue */
+  gsize batch_bytes;
   guint64 last_bytes_in;
 
   /* the queue to the streaming side: lock, items; bytes bound reading */

@@ -33,6 +33,23 @@ item_size (const GstRtmpIngestItem * item)
 
 /* ---- the I/O thread's side ---- */
 
+/* Moves the links of @from to the end of @to. */
+static void
+splice (GQueue * to, GQueue * from)
+{
+  if (from->head == NULL)
+    return;
+  if (to->tail != NULL) {
+    to->tail->next = from->head;
+    from->head->prev = to->tail;
+  } else {
+    to->head = from->head;
+  }
+  to->tail = from->tail;
+  to->length += from->length;
+  g_queue_init (from);
+}
+
 static void
 flush_workers (gpointer unused, gpointer unused2)
 {
@@ -47,7 +64,6 @@ static void
 flush_batch (gpointer data, gpointer unused)
 {
   GstRtmpIngestSrc *src = data;
-  GstRtmpIngestItem *item;
   gboolean wake, full;
   guint max;
 
@@ -56,10 +72,9 @@ flush_batch (gpointer data, gpointer unused)
   GST_OBJECT_UNLOCK (src);
   g_mutex_lock (&src->lock);
   wake = g_queue_is_empty (&src->queue) && src->playing;
-  while ((item = g_queue_pop_head (&src->batch)) != NULL) {
-    g_queue_push_tail (&src->queue, item);
-    src->queue_bytes += item_size (item);
-  }
+  splice (&src->queue, &src->batch);
+  src->queue_bytes += src->batch_bytes;
+  src->batch_bytes = 0;
   if (src->queue_bytes >= max && !src->reading_paused) {
     GST_DEBUG_OBJECT (src, "queue full (%" G_GSIZE_FORMAT " bytes): "
         "reading paused", src->queue_bytes);
@@ -79,6 +94,7 @@ gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src, GstRtmpIngestItem * item)
   gboolean first = g_queue_is_empty (&src->batch);
 
   g_queue_push_tail (&src->batch, item);
+  src->batch_bytes += item_size (item);
   if (first)
     gst_ertmp_server_defer (src->server, flush_batch, src);
 }
@@ -180,9 +196,10 @@ drain (gpointer data)
   }
   eos = src->eos_requested && !src->done;
   for (n = 0; n < DRAIN_BATCH && !g_queue_is_empty (&src->queue); n++) {
-    item = g_queue_pop_head (&src->queue);
-    src->queue_bytes -= item_size (item);
-    g_queue_push_tail (&items, item);
+    GList *link = g_queue_pop_head_link (&src->queue);
+
+    src->queue_bytes -= item_size (link->data);
+    g_queue_push_tail_link (&items, link);
   }
   if (src->reading_paused && src->queue_bytes < max / 2) {
     src->reading_paused = FALSE;
@@ -267,6 +284,7 @@ gst_rtmp_ingest_stream_stop (GstRtmpIngestSrc * src)
 {
   gst_ertmp_work_cancel (&src->work);
   g_queue_clear_full (&src->batch, (GDestroyNotify) gst_rtmp_ingest_item_free);
+  src->batch_bytes = 0;
   g_mutex_lock (&src->lock);
   g_queue_clear_full (&src->queue,
       (GDestroyNotify) gst_rtmp_ingest_item_free);
