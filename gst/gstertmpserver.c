@@ -19,6 +19,7 @@
 
 #include <string.h>
 #include "gstertmpserverpriv.h"
+#include "gstertmpworkers.h"
 
 GST_DEBUG_CATEGORY (gst_ertmp_server_debug);
 #define GST_CAT_DEFAULT gst_ertmp_server_debug
@@ -334,7 +335,7 @@ static GstStructure *
 get_stats (GstErtmpServer * server)
 {
   GstStructure *s;
-  guint i;
+  guint i, workers, stuck;
 
   GST_OBJECT_LOCK (server);
   s = server->gauges ? gst_structure_copy (server->gauges) :
@@ -356,6 +357,9 @@ get_stats (GstErtmpServer * server)
       server->counters.takeovers, "connections-total", G_TYPE_UINT64,
       server->counters.connections_total, NULL);
   GST_OBJECT_UNLOCK (server);
+  gst_ertmp_workers_get_counts (&workers, &stuck);
+  gst_structure_set (s, "streaming-workers", G_TYPE_UINT, workers,
+      "streaming-workers-stuck", G_TYPE_UINT, stuck, NULL);
   return s;
 }
 

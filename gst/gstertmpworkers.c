@@ -63,19 +63,19 @@ base_workers (void)
 
 static gpointer worker_main (gpointer data);
 
-/* Under the lock.  Workers that are not stuck in one unit. */
+/* Under the lock.  Workers stuck in one unit. */
 static guint
-live_workers (void)
+stuck_workers (void)
 {
   gint64 stall = g_get_monotonic_time () - GST_ERTMP_WORK_STALL_MS * 1000;
   guint i, stuck = 0;
 
-  for (i = 0; i < workers->len; i++) {
+  for (i = 0; workers != NULL && i < workers->len; i++) {
     Worker *w = g_ptr_array_index (workers, i);
     if (w->running != NULL && w->running->since < stall)
       stuck++;
   }
-  return workers->len - stuck;
+  return stuck;
 }
 
 /* Under the lock, with work queued: wakes an idle worker, or starts one
@@ -97,7 +97,7 @@ kick (void)
   /* every worker is busy: a new one only if some are stuck */
   if (workers->len >= GST_ERTMP_WORKERS_MAX
       || (workers->len >= base_workers ()
-          && live_workers () >= base_workers ()))
+          && workers->len - stuck_workers () >= base_workers ()))
     return;
   w = g_new0 (Worker, 1);
   thread = g_thread_try_new ("ertmp-stream", worker_main, w, &err);
@@ -250,5 +250,14 @@ gst_ertmp_workers_check (void)
   g_mutex_lock (&lock);
   if (!g_queue_is_empty (&queue))
     kick ();
+  g_mutex_unlock (&lock);
+}
+
+void
+gst_ertmp_workers_get_counts (guint * n_workers, guint * n_stuck)
+{
+  g_mutex_lock (&lock);
+  *n_workers = workers != NULL ? workers->len : 0;
+  *n_stuck = stuck_workers ();
   g_mutex_unlock (&lock);
 }

@@ -60,6 +60,8 @@ void gst_ertmp_work_cancel (GstErtmpWork * work);
 /* Adds a worker when the queue waits behind stuck ones; the server's
  * sweep calls it, in case nothing is scheduled for a while. */
 void gst_ertmp_workers_check (void);
+/* For stats: the workers alive now, and how many of them are stuck. */
+void gst_ertmp_workers_get_counts (guint * workers, guint * stuck);
 
 G_END_DECLS
 

@@ -541,7 +541,7 @@ on_stuck (GstPad * pad, GstPadProbeInfo * info, Stuck * st)
  * elements than there are workers blocks on their first buffer (a
  * blocking probe: a full queue, a sink waiting): another element on the
  * same server still outputs its publisher's whole stream, and the blocked
- * pipelines stop when asked. */
+ * pipelines stop when asked.  The server's stats count the stuck workers. */
 GST_START_TEST (test_stuck_downstream)
 {
   guint n_stuck = MIN (g_get_num_processors () + 2, MAX_STUCK), i;
@@ -549,6 +549,7 @@ GST_START_TEST (test_stuck_downstream)
   SrvOutput *stuck_out[MAX_STUCK], *free_out;
   SrvPub *pubs[MAX_STUCK], *pub;
   SrvRecording *rec;
+  GstObject *server;
   Stuck st = { 0 };
   gchar *media = media_desc (MEDIA_LEGACY, 40), *url;
   gint64 until;
@@ -581,6 +582,9 @@ GST_START_TEST (test_stuck_downstream)
   fail_unless_equals_int (st.blocked, n_stuck);
 
   free_p = lone_receiver ("free", &port, &free_out);
+  server = srv_server (free_out->src);
+  /* each blocked element holds a worker, and the stats say so */
+  srv_wait_stat (server, "streaming-workers-stuck", n_stuck);
   url = url_for (port, "free");
   pub = srv_pub_start (rec, "rtmppushsink name=pub timeout=30 "
       "reconnect-attempts=0", url, "free");
@@ -594,6 +598,8 @@ GST_START_TEST (test_stuck_downstream)
     lone_free (stuck[i], stuck_out[i]);
     srv_pub_free (pubs[i]);
   }
+  srv_wait_stat_max (server, "streaming-workers-stuck", 0);
+  gst_object_unref (server);
   lone_free (free_p, free_out);
   srv_pub_free (pub);
   srv_recording_free (rec);
