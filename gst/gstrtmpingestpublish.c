@@ -22,37 +22,45 @@ GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_ingest_src_debug);
 
 /* ---- the publisher's tags ---- */
 
-/* One FLV tag around @payload: header and PreviousTagSize are small
- * memories, the payload is the session's reassembled bytes, not copied. */
+/* The I/O thread's scratch space for tag headers */
+static GPrivate scratch_key = G_PRIVATE_INIT ((GDestroyNotify)
+    g_byte_array_unref);
+
+/* One FLV tag around @payload: the payload is the session's reassembled
+ * bytes, not copied; the tag header and PreviousTagSize are two views of
+ * one small block. */
 static GstBuffer *
 make_tag (guint8 type, gint64 ms, GBytes * payload)
 {
   ertmp_flv_tag_header th = { type, FALSE, 0, (guint32) ms, 0 };
-  GByteArray *head = g_byte_array_sized_new (ERTMP_FLV_TAG_HEADER_SIZE);
-  GByteArray *tail = g_byte_array_sized_new (ERTMP_FLV_PREV_SIZE_SIZE);
-  GstBuffer *buf;
+  GByteArray *scratch = g_private_get (&scratch_key);
   gsize size = g_bytes_get_size (payload);
-  guint8 *data;
+  GstMemory *head;
+  GstBuffer *buf;
+  guint8 *block;
 
-  th.size = size;
-  if (ertmp_flv_write_tag_header (head, &th) != ERTMP_OK) {
-    g_byte_array_unref (head);
-    g_byte_array_unref (tail);
-    return NULL;
+  if (scratch == NULL) {
+    scratch = g_byte_array_sized_new (ERTMP_FLV_TAG_HEADER_SIZE +
+        ERTMP_FLV_PREV_SIZE_SIZE);
+    g_private_set (&scratch_key, scratch);
   }
-  ertmp_flv_write_prev_size (tail, th.size);
-  buf = gst_buffer_new_wrapped (g_byte_array_free (head, FALSE),
-      ERTMP_FLV_TAG_HEADER_SIZE);
+  g_byte_array_set_size (scratch, 0);
+  th.size = size;
+  if (ertmp_flv_write_tag_header (scratch, &th) != ERTMP_OK)
+    return NULL;
+  ertmp_flv_write_prev_size (scratch, th.size);
+  block = g_memdup2 (scratch->data, scratch->len);
+  head = gst_memory_new_wrapped (0, block, scratch->len, 0,
+      ERTMP_FLV_TAG_HEADER_SIZE, block, g_free);
+  buf = gst_buffer_new ();
+  gst_buffer_append_memory (buf, head);
   if (size > 0)
     gst_buffer_append_memory (buf,
         gst_memory_new_wrapped (GST_MEMORY_FLAG_READONLY,
             (gpointer) g_bytes_get_data (payload, NULL), size, 0, size,
             g_bytes_ref (payload), (GDestroyNotify) g_bytes_unref));
-  data = g_byte_array_free (tail, FALSE);
-  /* the data is its own user data, so that g_free gets it */
-  gst_buffer_append_memory (buf, gst_memory_new_wrapped (0, data,
-          ERTMP_FLV_PREV_SIZE_SIZE, 0, ERTMP_FLV_PREV_SIZE_SIZE, data,
-          g_free));
+  gst_buffer_append_memory (buf, gst_memory_share (head,
+          ERTMP_FLV_TAG_HEADER_SIZE, ERTMP_FLV_PREV_SIZE_SIZE));
   return buf;
 }
 
@@ -139,8 +147,7 @@ route_media (gpointer route, GstErtmpPeer * peer, guint8 type, gint64 ms,
       g_bytes_get_size (payload), &info);
   if (info.delta)
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
-  item = g_new0 (GstRtmpIngestItem, 1);
-  item->type = GST_RTMP_INGEST_ITEM_TAG;
+  item = gst_rtmp_ingest_item_new (GST_RTMP_INGEST_ITEM_TAG);
   item->buf = buf;
   item->ms = ms;
   item->tag_type = type;
@@ -185,8 +192,7 @@ route_publish (gpointer route, GstErtmpPeer * peer, const gchar ** reason,
   src->publishers_accepted++;
   src->has_publisher = TRUE;
   g_mutex_unlock (&src->lock);
-  item = g_new0 (GstRtmpIngestItem, 1);
-  item->type = GST_RTMP_INGEST_ITEM_START;
+  item = gst_rtmp_ingest_item_new (GST_RTMP_INGEST_ITEM_START);
   gst_rtmp_ingest_src_enqueue (src, item);
   key = gst_ertmp_redact_key (peer->name);
   GST_INFO_OBJECT (src, "publisher %s: app \"%s\", key %s", peer->address,
@@ -207,9 +213,9 @@ route_publish (gpointer route, GstErtmpPeer * peer, const gchar ** reason,
 static GstRtmpIngestItem *
 make_end (gboolean eos, gboolean continues, GError * error)
 {
-  GstRtmpIngestItem *item = g_new0 (GstRtmpIngestItem, 1);
+  GstRtmpIngestItem *item;
 
-  item->type = GST_RTMP_INGEST_ITEM_END;
+  item = gst_rtmp_ingest_item_new (GST_RTMP_INGEST_ITEM_END);
   item->eos = eos;
   item->continues = continues;
   item->error = error;

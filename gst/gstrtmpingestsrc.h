@@ -39,6 +39,7 @@ typedef enum
 
 typedef struct
 {
+  GList link;                   /* in one queue at a time (data: the item) */
   GstRtmpIngestItemType type;
   GstBuffer *buf;               /* TAG: the whole tag */
   gint64 ms;                    /* TAG: unwrapped publisher timestamp */
@@ -180,7 +181,10 @@ void gst_rtmp_ingest_tags_clear (GstRtmpIngestSrc * src);
  * GST_FLOW_OK, or ERROR (posted); src->ended after a clean end. */
 GstFlowReturn gst_rtmp_ingest_tags_handle (GstRtmpIngestSrc * src,
     GstRtmpIngestItem * item);
+GstRtmpIngestItem *gst_rtmp_ingest_item_new (GstRtmpIngestItemType type);
 void gst_rtmp_ingest_item_free (GstRtmpIngestItem * item);
+/* Frees the items queued by their links in @queue. */
+void gst_rtmp_ingest_items_clear (GQueue * queue);
 
 G_END_DECLS
 

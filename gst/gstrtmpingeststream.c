@@ -93,7 +93,7 @@ gst_rtmp_ingest_src_enqueue (GstRtmpIngestSrc * src, GstRtmpIngestItem * item)
 {
   gboolean first = g_queue_is_empty (&src->batch);
 
-  g_queue_push_tail (&src->batch, item);
+  g_queue_push_tail_link (&src->batch, &item->link);
   src->batch_bytes += item_size (item);
   if (first)
     gst_ertmp_server_defer (src->server, flush_batch, src);
@@ -182,6 +182,7 @@ drain (gpointer data)
 {
   GstRtmpIngestSrc *src = data;
   GstRtmpIngestItem *item;
+  GList *link;
   GQueue items = G_QUEUE_INIT;
   gboolean resume = FALSE, more, eos;
   guint max, n;
@@ -196,8 +197,7 @@ drain (gpointer data)
   }
   eos = src->eos_requested && !src->done;
   for (n = 0; n < DRAIN_BATCH && !g_queue_is_empty (&src->queue); n++) {
-    GList *link = g_queue_pop_head_link (&src->queue);
-
+    link = g_queue_pop_head_link (&src->queue);
     src->queue_bytes -= item_size (link->data);
     g_queue_push_tail_link (&items, link);
   }
@@ -212,7 +212,8 @@ drain (gpointer data)
     push_stream_start (src);
   if (eos)
     finish (src, GST_FLOW_EOS, TRUE);
-  while ((item = g_queue_pop_head (&items)) != NULL) {
+  while ((link = g_queue_pop_head_link (&items)) != NULL) {
+    item = link->data;
     if (src->done)
       gst_rtmp_ingest_item_free (item);
     else
@@ -283,11 +284,10 @@ void
 gst_rtmp_ingest_stream_stop (GstRtmpIngestSrc * src)
 {
   gst_ertmp_work_cancel (&src->work);
-  g_queue_clear_full (&src->batch, (GDestroyNotify) gst_rtmp_ingest_item_free);
+  gst_rtmp_ingest_items_clear (&src->batch);
   src->batch_bytes = 0;
   g_mutex_lock (&src->lock);
-  g_queue_clear_full (&src->queue,
-      (GDestroyNotify) gst_rtmp_ingest_item_free);
+  gst_rtmp_ingest_items_clear (&src->queue);
   src->queue_bytes = 0;
   src->reading_paused = FALSE;
   g_mutex_unlock (&src->lock);

@@ -25,6 +25,25 @@ typedef struct
   GstBuffer *buf;
 } Header;
 
+GstRtmpIngestItem *
+gst_rtmp_ingest_item_new (GstRtmpIngestItemType type)
+{
+  GstRtmpIngestItem *item = g_new0 (GstRtmpIngestItem, 1);
+
+  item->link.data = item;
+  item->type = type;
+  return item;
+}
+
+void
+gst_rtmp_ingest_items_clear (GQueue * queue)
+{
+  GList *link;
+
+  while ((link = g_queue_pop_head_link (queue)) != NULL)
+    gst_rtmp_ingest_item_free (link->data);
+}
+
 void
 gst_rtmp_ingest_item_free (GstRtmpIngestItem * item)
 {
@@ -53,7 +72,7 @@ static void
 reset_publisher (GstRtmpIngestSrc * src)
 {
   g_array_set_size (src->headers, 0);
-  g_queue_clear_full (&src->held, (GDestroyNotify) gst_rtmp_ingest_item_free);
+  gst_rtmp_ingest_items_clear (&src->held);
   src->caps_known = FALSE;
   src->mapped = FALSE;
   src->discont = TRUE;
@@ -208,7 +227,7 @@ start_stream (GstRtmpIngestSrc * src, GstRtmpIngestItem * first)
   update_caps (src);
   push_out (src, gst_buffer_ref (src->flv_header));
   while (!g_queue_is_empty (&src->held))
-    push_item (src, g_queue_pop_head (&src->held));
+    push_item (src, g_queue_pop_head_link (&src->held)->data);
 }
 
 /* headers held before the first frame: a publisher that sends nothing but
@@ -232,7 +251,7 @@ handle_tag (GstRtmpIngestSrc * src, GstRtmpIngestItem * item)
     push_item (src, item);
     return;
   }
-  g_queue_push_tail (&src->held, item);
+  g_queue_push_tail_link (&src->held, &item->link);
   if (g_queue_get_length (&src->held) >= MAX_HELD)
     start_stream (src, NULL);
 }
