@@ -147,6 +147,7 @@ void gst_ertmp_server_remove_route (GstErtmpServer * server, gpointer route);
 gboolean gst_ertmp_server_request_reconnect (GstErtmpServer * server,
     gpointer route, const gchar * tc_url, const gchar * description);
 gboolean gst_ertmp_server_kick (GstErtmpServer * server, gpointer route);
+/* Does not wait for the I/O thread. */
 void gst_ertmp_server_set_reading (GstErtmpServer * server, gpointer route,
     gboolean reading);
 

@@ -238,14 +238,38 @@ gst_ertmp_server_request_reconnect (GstErtmpServer * server, gpointer target,
   return call.ok;
 }
 
+static void
+free_publisher_call (gpointer data)
+{
+  PublisherCall *call = data;
+
+  gst_object_unref (call->server);
+  g_free (call);
+}
+
+/* Does not wait: a streaming worker that resumes reading must never wait
+ * for the I/O thread (which may be waiting for it, stopping an element).
+ * A route gone by then makes it a no-op. */
 void
 gst_ertmp_server_set_reading (GstErtmpServer * server, gpointer target,
     gboolean reading)
 {
-  PublisherCall call = {.server = server,.target = target,.what = CALL_READING };
+  PublisherCall *call;
 
-  call.reading = reading;
-  gst_ertmp_server_run (server, do_publisher_call, &call);
+  if (server->context == NULL)
+    return;
+  call = g_new0 (PublisherCall, 1);
+  call->server = gst_object_ref (server);
+  call->target = target;
+  call->what = CALL_READING;
+  call->reading = reading;
+  if (g_main_context_is_owner (server->context)) {
+    do_publisher_call (call);
+    free_publisher_call (call);
+    return;
+  }
+  g_main_context_invoke_full (server->context, G_PRIORITY_HIGH,
+      do_publisher_call, call, free_publisher_call);
 }
 
 void
