@@ -14,7 +14,8 @@
  * stay in order.  There are as many workers as cores (at least 2), plus
  * one for every worker stuck for more than GST_ERTMP_WORK_STALL_MS in one
  * unit (a blocked downstream push), so that one element blocking its
- * worker never stops the others.  Idle workers end after a while.
+ * worker does not stop the others (up to GST_ERTMP_WORKERS_MAX of them).
+ * Idle workers end after a while.
  */
 #ifndef __GST_ERTMP_WORKERS_H__
 #define __GST_ERTMP_WORKERS_H__
@@ -26,7 +27,7 @@ G_BEGIN_DECLS
 /* a unit running longer than this no longer counts as a worker */
 #define GST_ERTMP_WORK_STALL_MS 100
 /* at most this many workers, stuck ones included */
-#define GST_ERTMP_WORKERS_MAX 256
+#define GST_ERTMP_WORKERS_MAX 4096
 
 typedef void (*GstErtmpWorkFunc) (gpointer data);
 
