@@ -306,7 +306,7 @@ gst_rtmp_ingest_src_change_state (GstElement * element,
 }
 
 /* An EOS sent to the element (gst-launch-1.0 -e, an application ending a
- * recording) goes out after what is being pushed; the rest of the queue
+ * recording) goes out after the buffer being pushed; the rest of the queue
  * is dropped, as a live GstBaseSrc does. */
 static gboolean
 gst_rtmp_ingest_src_send_event (GstElement * element, GstEvent * event)
@@ -319,7 +319,15 @@ gst_rtmp_ingest_src_send_event (GstElement * element, GstEvent * event)
     gst_event_unref (event);
     return TRUE;
   }
-  return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
+  if (!GST_EVENT_IS_DOWNSTREAM (event))
+    return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
+  /* other downstream events: in order before the next buffer, or at once
+   * when they are not serialized (flushes, out-of-band) */
+  if (GST_EVENT_IS_SERIALIZED (event)) {
+    gst_rtmp_ingest_stream_send_event (src, event);
+    return TRUE;
+  }
+  return gst_pad_push_event (src->srcpad, event);
 }
 
 /* ---- the source pad ---- */

@@ -102,6 +102,7 @@ struct _GstRtmpIngestSrc
   gboolean flushing;            /* PAUSED -> READY: push nothing more */
   gboolean playing;             /* push only in PLAYING (a live source) */
   gboolean eos_requested;       /* an EOS event was sent to the element */
+  GList *pending_events;        /* other serialized events sent to it */
   gboolean reading_paused;      /* the I/O thread stopped reading */
   GstErtmpWork work;            /* pushes what is queued (the drain) */
 
@@ -145,6 +146,9 @@ void gst_rtmp_ingest_stream_start (GstRtmpIngestSrc * src);
 void gst_rtmp_ingest_stream_set_playing (GstRtmpIngestSrc * src,
     gboolean playing);
 void gst_rtmp_ingest_stream_send_eos (GstRtmpIngestSrc * src);
+/* takes @event: pushed before the next buffer */
+void gst_rtmp_ingest_stream_send_event (GstRtmpIngestSrc * src,
+    GstEvent * event);
 /* PAUSED -> READY, before the pad is deactivated: nothing more goes out */
 void gst_rtmp_ingest_stream_flush (GstRtmpIngestSrc * src);
 /* after the route is gone: waits for the drain, frees what is queued */

@@ -123,6 +123,22 @@ push_segment (GstRtmpIngestSrc * src)
   src->need_segment = FALSE;
 }
 
+/* Events sent to the element, pushed before the next buffer (after the
+ * segment), as a GstBaseSrc does. */
+static void
+push_pending_events (GstRtmpIngestSrc * src)
+{
+  GList *events, *l;
+
+  g_mutex_lock (&src->lock);
+  events = src->pending_events;
+  src->pending_events = NULL;
+  g_mutex_unlock (&src->lock);
+  for (l = events; l != NULL; l = l->next)
+    gst_pad_push_event (src->srcpad, l->data);
+  g_list_free (events);
+}
+
 /* One buffer or caps event of src->out. */
 static GstFlowReturn
 push_one (GstRtmpIngestSrc * src, GstMiniObject * obj)
@@ -134,6 +150,8 @@ push_one (GstRtmpIngestSrc * src, GstMiniObject * obj)
   }
   if (src->need_segment)
     push_segment (src);
+  if (src->pending_events != NULL)
+    push_pending_events (src);
   return gst_pad_push (src->srcpad, GST_BUFFER_CAST (obj));
 }
 
@@ -176,7 +194,23 @@ push_item (GstRtmpIngestSrc * src, GstRtmpIngestItem * item)
     finish (src, GST_FLOW_EOS, TRUE);
 }
 
-/* The drain, on a worker: a batch of the queue, pushed. */
+/* Under the lock: @items (taken from the head of the queue) go back to
+ * it, in front. */
+static void
+requeue_front (GstRtmpIngestSrc * src, GQueue * items)
+{
+  GList *l;
+
+  for (l = items->head; l != NULL; l = l->next)
+    src->queue_bytes += item_size (l->data);
+  splice (items, &src->queue);
+  src->queue = *items;
+  g_queue_init (items);
+}
+
+/* The drain, on a worker: a batch of the queue, pushed.  Between items it
+ * looks again at the state: flushing stops it, an EOS sent goes out at
+ * once, and leaving PLAYING puts the rest back in the queue. */
 static void
 drain (gpointer data)
 {
@@ -184,7 +218,7 @@ drain (gpointer data)
   GstRtmpIngestItem *item;
   GList *link;
   GQueue items = G_QUEUE_INIT;
-  gboolean resume = FALSE, more, eos;
+  gboolean resume = FALSE, more, eos, flushing;
   guint max, n;
 
   GST_OBJECT_LOCK (src);
@@ -195,7 +229,6 @@ drain (gpointer data)
     g_mutex_unlock (&src->lock);
     return;
   }
-  eos = src->eos_requested && !src->done;
   for (n = 0; n < DRAIN_BATCH && !g_queue_is_empty (&src->queue); n++) {
     link = g_queue_pop_head_link (&src->queue);
     src->queue_bytes -= item_size (link->data);
@@ -207,20 +240,36 @@ drain (gpointer data)
   }
   more = !g_queue_is_empty (&src->queue);
   g_mutex_unlock (&src->lock);
+  /* before pushing, which may take long: it does not wait */
+  if (resume && src->server != NULL)
+    gst_ertmp_server_set_reading (src->server, src, TRUE);
 
   if (src->need_stream_start && !src->done)
     push_stream_start (src);
-  if (eos)
-    finish (src, GST_FLOW_EOS, TRUE);
-  while ((link = g_queue_pop_head_link (&items)) != NULL) {
+  for (;;) {
+    g_mutex_lock (&src->lock);
+    flushing = src->flushing;
+    eos = src->eos_requested && !src->done;
+    if (!flushing && !eos && !src->done && !src->playing) {
+      requeue_front (src, &items);
+      g_mutex_unlock (&src->lock);
+      return;
+    }
+    g_mutex_unlock (&src->lock);
+    if (flushing) {
+      gst_rtmp_ingest_items_clear (&items);
+      return;
+    }
+    if (eos)
+      finish (src, GST_FLOW_EOS, TRUE);
+    if ((link = g_queue_pop_head_link (&items)) == NULL)
+      break;
     item = link->data;
     if (src->done)
       gst_rtmp_ingest_item_free (item);
     else
       push_item (src, item);
   }
-  if (resume && src->server != NULL)
-    gst_ertmp_server_set_reading (src->server, src, TRUE);
   if (more)
     gst_ertmp_work_schedule (&src->work);
 }
@@ -273,6 +322,14 @@ gst_rtmp_ingest_stream_send_eos (GstRtmpIngestSrc * src)
 }
 
 void
+gst_rtmp_ingest_stream_send_event (GstRtmpIngestSrc * src, GstEvent * event)
+{
+  g_mutex_lock (&src->lock);
+  src->pending_events = g_list_append (src->pending_events, event);
+  g_mutex_unlock (&src->lock);
+}
+
+void
 gst_rtmp_ingest_stream_flush (GstRtmpIngestSrc * src)
 {
   g_mutex_lock (&src->lock);
@@ -290,6 +347,8 @@ gst_rtmp_ingest_stream_stop (GstRtmpIngestSrc * src)
   gst_rtmp_ingest_items_clear (&src->queue);
   src->queue_bytes = 0;
   src->reading_paused = FALSE;
+  g_list_free_full (src->pending_events, (GDestroyNotify) gst_event_unref);
+  src->pending_events = NULL;
   g_mutex_unlock (&src->lock);
   gst_rtmp_ingest_tags_reset (src);
 }

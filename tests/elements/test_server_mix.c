@@ -608,6 +608,80 @@ GST_START_TEST (test_stuck_downstream)
 
 GST_END_TEST;
 
+/* ---- events and pauses --------------------------------------------------- */
+
+typedef struct
+{
+  gint custom;                  /* our event seen */
+  gint buffers_after;           /* buffers after it */
+} EventSeen;
+
+static GstPadProbeReturn
+on_event_seen (GstPad * pad, GstPadProbeInfo * info, EventSeen * seen)
+{
+  GstEvent *ev;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    if (g_atomic_int_get (&seen->custom) > 0)
+      g_atomic_int_inc (&seen->buffers_after);
+    return GST_PAD_PROBE_OK;
+  }
+  ev = GST_PAD_PROBE_INFO_EVENT (info);
+  if (GST_EVENT_TYPE (ev) == GST_EVENT_CUSTOM_DOWNSTREAM &&
+      gst_event_has_name (ev, "ertmp-test"))
+    g_atomic_int_inc (&seen->custom);
+  return GST_PAD_PROBE_OK;
+}
+
+/* A serialized event sent to the element goes out once, before a later
+ * buffer; a pause in the middle of the stream (PLAYING -> PAUSED ->
+ * PLAYING) loses and reorders nothing: what arrives meanwhile waits in
+ * the element's queue. */
+GST_START_TEST (test_event_and_pause)
+{
+  gchar *media = media_desc (MEDIA_LEGACY, 41), *url;
+  SrvRecording *rec = srv_record (media);
+  EventSeen seen = { 0 };
+  SrvOutput *out;
+  GstElement *p;
+  GstPad *pad;
+  SrvPub *pub;
+  gint port = 0;
+
+  p = lone_receiver ("ev", &port, &out);
+  pad = gst_element_get_static_pad (out->src, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      (GstPadProbeCallback) on_event_seen, &seen, NULL);
+  gst_object_unref (pad);
+  url = url_for (port, "ev");
+  pub = srv_pub_start (rec, "rtmppushsink name=pub timeout=30 "
+      "reconnect-attempts=0", url, "ev");
+  srv_output_wait_tags (out, 0, 10, "ev, before the pause");
+  fail_unless (gst_element_send_event (out->src,
+          gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
+              gst_structure_new_empty ("ertmp-test"))));
+  fail_if (gst_element_set_state (p, GST_STATE_PAUSED) ==
+      GST_STATE_CHANGE_FAILURE);
+  g_usleep (G_USEC_PER_SEC / 2);
+  fail_if (gst_element_set_state (p, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (srv_pub_finish (pub), "ev: %s", pub->error);
+  srv_output_wait_eos (out, "ev, after the pause");
+  srv_output_check (out, 0, rec->tags, "ev, paused in the middle");
+  fail_unless_equals_int (out->segments->len, 1);
+  fail_unless_equals_int (g_atomic_int_get (&seen.custom), 1);
+  fail_unless (g_atomic_int_get (&seen.buffers_after) > 0,
+      "no buffer after the event");
+  lone_free (p, out);
+  srv_pub_free (pub);
+  srv_recording_free (rec);
+  g_free (media);
+  g_free (url);
+}
+
+GST_END_TEST;
+
 static Suite *
 server_mix_suite (void)
 {
@@ -623,6 +697,7 @@ server_mix_suite (void)
   tcase_add_test (tc, test_fifty_publishers_one_port);
   tcase_add_test (tc, test_join_leave);
   tcase_add_test (tc, test_stuck_downstream);
+  tcase_add_test (tc, test_event_and_pause);
   return s;
 }
 
