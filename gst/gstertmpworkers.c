@@ -14,7 +14,7 @@
 
 #include "gstertmpworkers.h"
 
-/* a worker with nothing to do for this long ends */
+/* a worker beyond the base count with nothing to do for this long ends */
 #define IDLE_END_US (10 * G_USEC_PER_SEC)
 
 enum
@@ -129,8 +129,13 @@ worker_main (gpointer data)
       if (n_signalled > 0)
         n_signalled--;
     }
-    if (g_queue_is_empty (&queue))
+    /* only workers beyond the base count end (those started for stuck
+     * ones): a thread ending at any moment, process exit included, is
+     * what leak checkers and debuggers cope with worst */
+    if (g_queue_is_empty (&queue) && workers->len > base_workers ())
       break;
+    if (g_queue_is_empty (&queue))
+      continue;
     work = g_queue_pop_head_link (&queue)->data;
     work->state = WORK_RUNNING;
     work->thread = g_thread_self ();
