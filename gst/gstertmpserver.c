@@ -81,6 +81,7 @@ io_acquire (void)
     io_loop = g_main_loop_new (io_context, FALSE);
     io_poller = gst_ertmp_poller_new (io_context);
     io_thread = gst_ertmp_io_start (io_loop, "ertmp-server");
+    gst_ertmp_workers_acquire ();
   }
   return g_main_context_ref (io_context);
 }
@@ -99,6 +100,7 @@ io_release (void)
   io_thread = NULL;
   io_loop = NULL;
   io_context = NULL;
+  gst_ertmp_workers_release ();
 }
 
 typedef struct

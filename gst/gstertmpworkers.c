@@ -28,6 +28,7 @@ enum
 typedef struct
 {
   GstErtmpWork *running;
+  GThread *thread;              /* joined by the last release */
 } Worker;
 
 static GMutex lock;
@@ -38,6 +39,8 @@ static GPtrArray *workers;      /* Worker, every live worker */
 static guint n_idle;            /* waiting on wake_cond */
 static guint n_signalled;       /* signals not yet taken by a waiter */
 static guint n_cancelling;      /* waiting on done_cond */
+static guint users;             /* acquire - release */
+static gboolean quit;           /* the last user left: workers end */
 
 void
 gst_ertmp_work_init (GstErtmpWork * work, GstErtmpWorkFunc func,
@@ -94,6 +97,10 @@ kick (void)
   }
   if (workers == NULL)
     workers = g_ptr_array_new ();
+  /* nobody to serve (an event sent to an element outside any server):
+   * the unit waits, its element cancels it */
+  if (users == 0)
+    return;
   /* every worker is busy: a new one only if some are stuck */
   if (workers->len >= GST_ERTMP_WORKERS_MAX
       || (workers->len >= base_workers ()
@@ -107,7 +114,7 @@ kick (void)
     g_free (w);
     return;
   }
-  g_thread_unref (thread);
+  w->thread = thread;
   g_ptr_array_add (workers, w);
 }
 
@@ -122,7 +129,7 @@ worker_main (gpointer data)
     gint64 until = g_get_monotonic_time () + IDLE_END_US;
     gboolean timed_out = FALSE;
 
-    while (g_queue_is_empty (&queue) && !timed_out) {
+    while (g_queue_is_empty (&queue) && !timed_out && !quit) {
       n_idle++;
       timed_out = !g_cond_wait_until (&wake_cond, &lock, until);
       n_idle--;
@@ -132,6 +139,8 @@ worker_main (gpointer data)
     /* only workers beyond the base count end (those started for stuck
      * ones): a thread ending at any moment, process exit included, is
      * what leak checkers and debuggers cope with worst */
+    if (g_queue_is_empty (&queue) && quit)
+      goto joined;              /* the last release joins this thread */
     if (g_queue_is_empty (&queue) && workers->len > base_workers ())
       break;
     if (g_queue_is_empty (&queue))
@@ -161,8 +170,13 @@ worker_main (gpointer data)
       g_cond_broadcast (&done_cond);
   }
   g_ptr_array_remove_fast (workers, self);
+  g_thread_unref (self->thread);
   g_mutex_unlock (&lock);
   g_free (self);
+  return NULL;
+
+joined:
+  g_mutex_unlock (&lock);
   return NULL;
 }
 
@@ -264,5 +278,42 @@ gst_ertmp_workers_get_counts (guint * n_workers, guint * n_stuck)
   g_mutex_lock (&lock);
   *n_workers = workers != NULL ? workers->len : 0;
   *n_stuck = stuck_workers ();
+  g_mutex_unlock (&lock);
+}
+
+void
+gst_ertmp_workers_acquire (void)
+{
+  g_mutex_lock (&lock);
+  users++;
+  g_mutex_unlock (&lock);
+}
+
+void
+gst_ertmp_workers_release (void)
+{
+  GPtrArray *gone = NULL;
+  guint i;
+
+  g_mutex_lock (&lock);
+  if (--users == 0 && workers != NULL && workers->len > 0) {
+    gone = workers;
+    workers = NULL;
+    quit = TRUE;
+    g_cond_broadcast (&wake_cond);
+  }
+  g_mutex_unlock (&lock);
+  if (gone == NULL)
+    return;
+  for (i = 0; i < gone->len; i++) {
+    Worker *w = g_ptr_array_index (gone, i);
+
+    g_thread_join (w->thread);
+    g_free (w);
+  }
+  g_ptr_array_unref (gone);
+  g_mutex_lock (&lock);
+  quit = FALSE;
+  n_signalled = 0;
   g_mutex_unlock (&lock);
 }

@@ -61,6 +61,11 @@ void gst_ertmp_work_cancel (GstErtmpWork * work);
 /* Adds a worker when the queue waits behind stuck ones; the server's
  * sweep calls it, in case nothing is scheduled for a while. */
 void gst_ertmp_workers_check (void);
+/* The shared server's I/O thread's users are the workers' users too: the
+ * last release ends and joins every worker (no element is left to push),
+ * so that no thread of ours outlives the last server. */
+void gst_ertmp_workers_acquire (void);
+void gst_ertmp_workers_release (void);
 /* For stats: the workers alive now, and how many of them are stuck. */
 void gst_ertmp_workers_get_counts (guint * workers, guint * stuck);
 
