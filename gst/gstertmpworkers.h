@@ -15,7 +15,8 @@
  * one for every worker stuck for more than GST_ERTMP_WORK_STALL_MS in one
  * unit (a blocked downstream push), so that one element blocking its
  * worker does not stop the others (up to GST_ERTMP_WORKERS_MAX of them).
- * Those extra workers end after a while idle; the base ones stay.
+ * Those extra workers end after a while idle; the others end with the
+ * last server (gst_ertmp_workers_release).
  */
 #ifndef __GST_ERTMP_WORKERS_H__
 #define __GST_ERTMP_WORKERS_H__
