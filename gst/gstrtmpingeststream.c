@@ -132,7 +132,7 @@ push_pending_events (GstRtmpIngestSrc * src)
 
   g_mutex_lock (&src->lock);
   events = src->pending_events;
-  src->pending_events = NULL;
+  g_atomic_pointer_set (&src->pending_events, NULL);
   g_mutex_unlock (&src->lock);
   for (l = events; l != NULL; l = l->next)
     gst_pad_push_event (src->srcpad, l->data);
@@ -150,7 +150,8 @@ push_one (GstRtmpIngestSrc * src, GstMiniObject * obj)
   }
   if (src->need_segment)
     push_segment (src);
-  if (src->pending_events != NULL)
+  /* read without the lock for every buffer: set only under it */
+  if (g_atomic_pointer_get (&src->pending_events) != NULL)
     push_pending_events (src);
   return gst_pad_push (src->srcpad, GST_BUFFER_CAST (obj));
 }
@@ -324,8 +325,11 @@ gst_rtmp_ingest_stream_send_eos (GstRtmpIngestSrc * src)
 void
 gst_rtmp_ingest_stream_send_event (GstRtmpIngestSrc * src, GstEvent * event)
 {
+  GList *events;
+
   g_mutex_lock (&src->lock);
-  src->pending_events = g_list_append (src->pending_events, event);
+  events = g_list_append (src->pending_events, event);
+  g_atomic_pointer_set (&src->pending_events, events);
   g_mutex_unlock (&src->lock);
 }
 
