@@ -15,6 +15,10 @@
 /* events taken per epoll_wait: a wake-up serves at most this many
  * sockets before the context's other sources get a turn */
 #define EVENTS_PER_WAKE 256
+/* the work the sockets' callbacks deferred (handing tags to the streaming
+ * workers) runs after this many of them, so that on a burst of hundreds of
+ * ready sockets the workers start on the first ones at once */
+#define EVENTS_PER_HANDOFF 32
 
 struct _GstErtmpWatch
 {
@@ -48,6 +52,19 @@ struct _GstErtmpPoller
   struct epoll_event events[EVENTS_PER_WAKE];
 };
 
+static void
+run_deferred (GstErtmpPoller * poller)
+{
+  guint i;
+
+  /* deferred work may defer more: it runs in this loop, after */
+  for (i = 0; i < poller->deferred->len; i++) {
+    Deferred d = g_array_index (poller->deferred, Deferred, i);
+    d.func (d.data, NULL);
+  }
+  g_array_set_size (poller->deferred, 0);
+}
+
 static gboolean
 poll_dispatch (GSource * source, GSourceFunc callback, gpointer data)
 {
@@ -61,18 +78,15 @@ poll_dispatch (GSource * source, GSourceFunc callback, gpointer data)
     guint32 ev = poller->events[i].events;
     gboolean broken = (ev & (EPOLLERR | EPOLLHUP)) != 0;
 
-    if (watch->removed)
-      continue;
-    watch->func (watch->user_data, (ev & EPOLLIN) || broken,
-        (ev & EPOLLOUT) || broken);
+    if (!watch->removed)
+      watch->func (watch->user_data, (ev & EPOLLIN) || broken,
+          (ev & EPOLLOUT) || broken);
+    /* hand what the first sockets gave on while the others are read */
+    if ((i + 1) % EVENTS_PER_HANDOFF == 0)
+      run_deferred (poller);
   }
-  /* deferred work may defer more: it runs in this loop, after */
-  for (i = 0; i < (gint) poller->deferred->len; i++) {
-    Deferred d = g_array_index (poller->deferred, Deferred, i);
-    d.func (d.data, NULL);
-  }
+  run_deferred (poller);
   poller->dispatching = FALSE;
-  g_array_set_size (poller->deferred, 0);
   g_ptr_array_set_size (poller->removed, 0);
   return G_SOURCE_CONTINUE;
 }
