@@ -11,6 +11,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "gstrtmpingestsrc.h"
 #include "gstertmpredact.h"
 #include "gstertmpcaps.h"
@@ -26,9 +28,37 @@ GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_ingest_src_debug);
 static GPrivate scratch_key = G_PRIVATE_INIT ((GDestroyNotify)
     g_byte_array_unref);
 
-/* One FLV tag around @payload: the payload is the session's reassembled
- * bytes, not copied; the tag header and PreviousTagSize are two views of
- * one small block. */
+/* Payloads up to this size are copied into one block with their tag
+ * header and PreviousTagSize: a copy of a few KiB costs less than the four
+ * allocations (two memories, a header block, a GBytes reference) that
+ * wrapping them saves, on the I/O thread and again where a streaming
+ * worker frees them.  Audio tags and most video frames are this small. */
+#define SMALL_TAG_MAX 4096
+
+static GstBuffer *
+make_small_tag (GByteArray * scratch, GBytes * payload)
+{
+  gsize size = g_bytes_get_size (payload);
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, scratch->len + size, NULL);
+  GstMapInfo map;
+
+  if (buf == NULL || !gst_buffer_map (buf, &map, GST_MAP_WRITE)) {
+    gst_clear_buffer (&buf);
+    return NULL;
+  }
+  memcpy (map.data, scratch->data, ERTMP_FLV_TAG_HEADER_SIZE);
+  if (size > 0)
+    memcpy (map.data + ERTMP_FLV_TAG_HEADER_SIZE,
+        g_bytes_get_data (payload, NULL), size);
+  memcpy (map.data + ERTMP_FLV_TAG_HEADER_SIZE + size,
+      scratch->data + ERTMP_FLV_TAG_HEADER_SIZE, ERTMP_FLV_PREV_SIZE_SIZE);
+  gst_buffer_unmap (buf, &map);
+  return buf;
+}
+
+/* One FLV tag around @payload.  A large payload is the session's
+ * reassembled bytes, not copied; its tag header and PreviousTagSize are
+ * two views of one small block.  A small one is one block (above). */
 static GstBuffer *
 make_tag (guint8 type, gint64 ms, GBytes * payload)
 {
@@ -49,6 +79,8 @@ make_tag (guint8 type, gint64 ms, GBytes * payload)
   if (ertmp_flv_write_tag_header (scratch, &th) != ERTMP_OK)
     return NULL;
   ertmp_flv_write_prev_size (scratch, th.size);
+  if (size <= SMALL_TAG_MAX)
+    return make_small_tag (scratch, payload);
   block = g_memdup2 (scratch->data, scratch->len);
   head = gst_memory_new_wrapped (0, block, scratch->len, 0,
       ERTMP_FLV_TAG_HEADER_SIZE, block, g_free);
@@ -149,6 +181,7 @@ route_media (gpointer route, GstErtmpPeer * peer, guint8 type, gint64 ms,
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
   item = gst_rtmp_ingest_item_new (GST_RTMP_INGEST_ITEM_TAG);
   item->buf = buf;
+  item->size = gst_buffer_get_size (buf);
   item->ms = ms;
   item->tag_type = type;
   item->header_key = info.header_key;

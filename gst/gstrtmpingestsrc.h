@@ -42,6 +42,7 @@ typedef struct
   GList link;                   /* in one queue at a time (data: the item) */
   GstRtmpIngestItemType type;
   GstBuffer *buf;               /* TAG: the whole tag */
+  gsize size;                   /* TAG: its size (what the queue counts) */
   gint64 ms;                    /* TAG: unwrapped publisher timestamp */
   guint8 tag_type;              /* TAG: 8, 9, 18 */
   /* TAG: which stream header it replaces (gst_ertmp_tag_classify), or

@@ -28,7 +28,7 @@ GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_ingest_src_debug);
 static gsize
 item_size (const GstRtmpIngestItem * item)
 {
-  return item->buf ? gst_buffer_get_size (item->buf) : 0;
+  return item->size;
 }
 
 /* ---- the I/O thread's side ---- */
