@@ -442,8 +442,9 @@ is_known_header (GstErDemux * demux, GstBuffer * buf)
   const GValue *v;
   GstBuffer *header;
 
-  if (!G_IS_VALUE (&demux->streamheader) ||
-      demux->skip_headers >= gst_value_array_get_size (&demux->streamheader))
+  /* past the copies (G_MAXUINT): the common case, asked first */
+  if (demux->skip_headers == G_MAXUINT || !G_IS_VALUE (&demux->streamheader)
+      || demux->skip_headers >= gst_value_array_get_size (&demux->streamheader))
     return FALSE;
   v = gst_value_array_get_value (&demux->streamheader, demux->skip_headers);
   header = gst_value_get_buffer (v);
