@@ -443,9 +443,13 @@ is_known_header (GstErDemux * demux, GstBuffer * buf)
   GstBuffer *header;
 
   /* past the copies (G_MAXUINT): the common case, asked first */
-  if (demux->skip_headers == G_MAXUINT || !G_IS_VALUE (&demux->streamheader)
-      || demux->skip_headers >= gst_value_array_get_size (&demux->streamheader))
+  if (demux->skip_headers == G_MAXUINT)
     return FALSE;
+  if (!G_IS_VALUE (&demux->streamheader) ||
+      demux->skip_headers >= gst_value_array_get_size (&demux->streamheader)) {
+    demux->skip_headers = G_MAXUINT;
+    return FALSE;
+  }
   v = gst_value_array_get_value (&demux->streamheader, demux->skip_headers);
   header = gst_value_get_buffer (v);
   if (gst_buffer_get_size (buf) == gst_buffer_get_size (header)) {
