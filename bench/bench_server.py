@@ -32,12 +32,17 @@ A repetition in which the generator was late by more than --max-slip ms
 inside the window, or lost a connection, is flagged and left out of the
 min/median.  CPU is reported as CPU time, never as wall-clock speed.
 
+--bare weighs the element alone: ours only, N lone rtmpingestsrc in
+PAUSED (no pipeline, no sink) and the idle phase only: "KiB per element" is
+then the element itself, and the element plus "KiB per idle publisher" is
+the whole cost of an idle publisher before any pipeline is built around it.
+
 RLIMIT_NOFILE is raised here (for this process and its children).
 
 usage: bench/bench_server.py [--build DIR] [--ns "100 500 1000 2000"]
           [--reps 3] [--window 20] [--rate 200] [--tick-ms 10] [--ports]
           [--only ours|nginx]
-          [--no-demux] [--no-idle] [--hevc] [--file F.flv] [--keep DIR]
+          [--no-demux | --bare] [--no-idle] [--hevc] [--file F.flv] [--keep DIR]
           [--set PROP=VALUE ...] [--max-slip MS]
 """
 import argparse
@@ -159,6 +164,8 @@ class Server:
                 cmd += ['--ports', '--ports-out', self.ports_file]
             if args.no_demux:
                 cmd.append('--no-demux')
+            if args.bare:
+                cmd.append('--bare')
             for s in OUR_SETTINGS + (args.set or []):
                 cmd += ['--set', s]
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=log)
@@ -287,6 +294,9 @@ def run_one(kind, n, args, build, flv, tmp):
             r['idle_kib'] = (proc_status(pid, 'VmRSS') - srv.ready_rss) / n
             r['threads_idle'] = proc_status(pid, 'Threads')
             stop(gen)
+            if args.bare:  # nothing streams through a lone element
+                r['valid'] = True
+                return r
             time.sleep(3)
         prefix = os.path.join(tmp, 'gen')
         gen, gen_out = srv.loadgen(args, build, flv, False, prefix)
@@ -343,12 +353,14 @@ def table(results, args):
         name = kind
         if kind == 'ours':
             name += ' (--ports)' if args.ports else ' (one port)'
+            name += ', element only' if args.bare else ''
         lost = ('%d' % max(r['lost'] for r in ok)
-                if ok and kind == 'ours' else 'n/a')
+                if ok and kind == 'ours' and not args.bare else 'n/a')
         lines.append('| ' + ' | '.join([
             name, str(n), col('cpu_us'), col('idle_kib'),
             col('element_kib'), col('stream_kib'),
-            '%d' % max(r['threads'] for r in ok) if ok else 'n/a', lost,
+            '%d' % max(r.get('threads', r.get('threads_idle', 0))
+                       for r in ok) if ok else 'n/a', lost,
             col('p50_ms', 1), col('p99_ms', 1), col('gen_cpu_us'),
             '%d/%d' % (len(ok), len(rs))]) + ' |')
     return '\n'.join(lines)
@@ -366,6 +378,7 @@ def main():
     p.add_argument('--only', choices=['ours', 'nginx'])
     p.add_argument('--no-demux', action='store_true')
     p.add_argument('--no-idle', action='store_true')
+    p.add_argument('--bare', action='store_true')
     p.add_argument('--hevc', action='store_true')
     p.add_argument('--file')
     p.add_argument('--cache-dir')
@@ -374,6 +387,8 @@ def main():
     p.add_argument('--max-slip', type=float, default=50)
     args = p.parse_args()
     build = os.path.abspath(args.build)
+    if args.bare and (args.no_idle or args.no_demux or args.ports):
+        p.error('--bare measures idle publishers on one port only')
     nofile = raise_nofile()
     flv = args.file or make_flv(args, build, args.cache_dir or os.path.join(
         build, 'bench', 'scale-data'))

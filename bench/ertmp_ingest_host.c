@@ -2,7 +2,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Pipeline i is "rtmpingestsrc ! erdemux ! fakesink" (audio and video to
- * their own fakesink; --no-demux: "rtmpingestsrc ! fakesink") with
+ * their own fakesink; --no-demux: "rtmpingestsrc ! fakesink"; --bare: a
+ * lone rtmpingestsrc in PAUSED, no pipeline, which accepts publishers and
+ * pushes nothing, to weigh the element alone with idle publishers) with
  * application --app and stream key PREFIXi.  All elements share one port
  * (the first takes --port, 0 = a free one, the others join its bound-port)
  * or, with --ports, each listens on a port of its own.  --set PROP=VALUE
@@ -45,8 +47,8 @@ static struct
   gint n, port, duration;
   gchar *host, *app, *prefix, *out, *ports_out;
   gchar **set;
-  gboolean ports, no_demux;
-} opt = { 1, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, FALSE };
+  gboolean ports, no_demux, bare;
+} opt = { 1, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, FALSE, FALSE };
 
 static gint n_errors, n_refused;
 
@@ -168,6 +170,17 @@ slot_init (Slot * slot, guint idx, gint port)
   slot->idx = idx;
   g_mutex_init (&slot->lock);
   slot->arrivals = g_array_new (FALSE, FALSE, sizeof (Arrival));
+  if (opt.bare) {
+    slot->pipeline = gst_element_factory_make ("rtmpingestsrc", NULL);
+    if (slot->pipeline == NULL) {
+      g_printerr ("no rtmpingestsrc\n");
+      return FALSE;
+    }
+    slot->src = gst_object_ref (slot->pipeline);
+    set_props (slot, port);
+    return gst_element_set_state (slot->pipeline, GST_STATE_READY)
+        != GST_STATE_CHANGE_FAILURE;
+  }
   slot->pipeline = gst_parse_launch (desc, &err);
   if (err != NULL) { /* e.g. the plugin is missing */
     g_printerr ("%s\n", err->message);
@@ -249,7 +262,8 @@ build (Slot * slots)
     g_string_append_printf (ports, "%d\n", port);
   }
   for (i = 0; i < opt.n && ok; i++)
-    ok = gst_element_set_state (slots[i].pipeline, GST_STATE_PLAYING)
+    ok = gst_element_set_state (slots[i].pipeline,
+        opt.bare ? GST_STATE_PAUSED : GST_STATE_PLAYING)
         != GST_STATE_CHANGE_FAILURE;
   if (ok && opt.ports_out)
     ok = g_file_set_contents (opt.ports_out, ports->str, -1, NULL);
@@ -290,6 +304,8 @@ main (int argc, char **argv)
     {"app", 0, 0, G_OPTION_ARG_STRING, &opt.app, "application", "A"},
     {"prefix", 0, 0, G_OPTION_ARG_STRING, &opt.prefix, "key prefix", "K"},
     {"no-demux", 0, 0, G_OPTION_ARG_NONE, &opt.no_demux, "no erdemux", NULL},
+    {"bare", 0, 0, G_OPTION_ARG_NONE, &opt.bare, "lone elements in PAUSED, "
+          "no pipeline (idle publishers only)", NULL},
     {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.set,
         "element property (when it exists)", "PROP=VALUE"},
     {"out", 0, 0, G_OPTION_ARG_FILENAME, &opt.out, "results file", "F"},
