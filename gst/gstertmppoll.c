@@ -108,6 +108,12 @@ gst_ertmp_poller_new (GMainContext * context)
   poller->source = g_source_new (&poll_funcs, sizeof (PollSource));
   ((PollSource *) poller->source)->poller = poller;
   g_source_set_name (poller->source, "ertmp-poller");
+  /* GLib takes a source's fds out of its poll set around each dispatch of
+   * a source that may not recurse, and each change wakes the context: two
+   * eventfd writes and one more loop iteration per wake-up.  Nothing
+   * iterates this context from inside a dispatch (it is the I/O thread's
+   * own), so recursion cannot happen and the churn is saved. */
+  g_source_set_can_recurse (poller->source, TRUE);
   g_source_add_unix_fd (poller->source, epfd, G_IO_IN);
   g_source_attach (poller->source, context);
   return poller;
