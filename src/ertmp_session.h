@@ -194,6 +194,13 @@ typedef enum
   /* a non-fatal problem with the peer's data: truncated aggregate,
    * undecodable data message (dropped) */
   ERTMP_SESSION_EVENT_WARNING,
+  /* server: play on msid; answer with accept_play/reject_play */
+  ERTMP_SESSION_EVENT_PLAY_REQUEST,
+  /* client: NetStream.Play.Start arrived; media follow as MEDIA/DATA */
+  ERTMP_SESSION_EVENT_PLAY_STARTED,
+  /* server: closeStream or deleteStream ended a stream that was playing
+   * or waiting for an answer (end_of_stream.command) */
+  ERTMP_SESSION_EVENT_PLAY_ENDED,
 } ertmp_session_event_type;
 
 /* One event.  Every pointer is borrowed from the session and valid until
@@ -239,9 +246,19 @@ typedef struct
     } data;
     struct
     {
+      const gchar * name; /* stream name, "?query" kept */
+      /* seconds: -2 live or recorded (the default, and any negative
+       * value but -1: FFmpeg sends -2000), -1 live only, >= 0 recorded
+       * from there */
+      gdouble start;
+      gdouble duration; /* seconds, -1 (the default): to the end */
+      gboolean reset; /* default TRUE */
+    } play; /* PLAY_REQUEST, PLAY_STARTED (name only) */
+    struct
+    {
       const gchar * command; /* "FCUnpublish", "closeStream" or
                               * "deleteStream" */
-    } end_of_stream;
+    } end_of_stream; /* END_OF_STREAM, PLAY_ENDED */
     struct
     {
       guint16 type; /* ERTMP_UC_* */
@@ -347,8 +364,7 @@ void ertmp_session_get_stats (
  * connection with small limits and raises them once it accepted the
  * peer's publish, so that a peer without the key cannot make it hold a
  * large message. */
-void ertmp_session_set_limits (ertmp_session * s,
-    const ertmp_limits * limits);
+void ertmp_session_set_limits (ertmp_session * s, const ertmp_limits * limits);
 
 /* ---- calls: STATE when not valid in the current state or role; LIMIT
  * (nothing queued, session still usable) when the output would exceed
@@ -381,6 +397,33 @@ typedef enum
  * msid, then CLOSING: flush the output and close the socket. */
 ertmp_result ertmp_session_reject_publish (ertmp_session * s, guint32 msid,
     ertmp_session_reject reason, const gchar * description);
+/* Server.  StreamBegin(msid), onStatus NetStream.Play.Reset (when the play
+ * asked for a reset), onStatus NetStream.Play.Start and the data message
+ * |RtmpSampleAccess (true, true) on msid (rtmp.md 7.3).  Then send the
+ * stream with send_play_message: onMetaData, sequence headers, media. */
+ertmp_result ertmp_session_accept_play (ertmp_session * s, guint32 msid);
+
+typedef enum
+{
+  ERTMP_SESSION_PLAY_NOT_FOUND, /* NetStream.Play.StreamNotFound */
+  ERTMP_SESSION_PLAY_FAILED, /* NetStream.Play.Failed */
+} ertmp_session_play_reject;
+
+/* Server.  onStatus level "error" with @description (NULL: a default) on
+ * msid, then CLOSING: flush the output and close the socket. */
+ertmp_result ertmp_session_reject_play (ertmp_session * s, guint32 msid,
+    ertmp_session_play_reject reason, const gchar * description);
+/* Server, a playing stream.  StreamEOF(msid) and onStatus
+ * NetStream.Play.Stop, or NetStream.Play.UnpublishNotify when
+ * @unpublished (its publisher left); the session stays connected. */
+ertmp_result ertmp_session_end_play (
+    ertmp_session * s, guint32 msid, gboolean unpublished);
+/* Server, a playing stream.  Audio (8, csid 5), video (9, csid 6) or AMF0
+ * data (18, csid 4) as is: an FLV tag body (data without
+ * "@setDataFrame", rtmp.md 7.4); @timestamp in ms, written mod 2^32. */
+ertmp_result ertmp_session_send_play_message (ertmp_session * s, guint32 msid,
+    guint8 type_id, gint64 timestamp, const guint8 * data, gsize len);
+
 /* Server, E-RTMP.  onStatus NetConnection.Connect.ReconnectRequest on msid
  * 0 with @description and @tc_url when not NULL (test-vectors.md 3.9).
  * Only clients that advertised capsEx & ERTMP_CAPS_EX_RECONNECT act on it
@@ -398,6 +441,12 @@ ertmp_result ertmp_session_connect (
  * the created stream after its _result; PUBLISH_STARTED follows. */
 ertmp_result ertmp_session_publish (
     ertmp_session * s, const gchar * name, const gchar * type);
+/* Client, after connect(), instead of publish().  createStream once
+ * connected, then play(@name, start -2) on the created stream followed by
+ * SetBufferLength(@buffer_ms); PLAY_STARTED follows, then the stream as
+ * MEDIA and DATA events.  close() sends deleteStream. */
+ertmp_result ertmp_session_play (
+    ertmp_session * s, const gchar * name, guint32 buffer_ms);
 /* Client, PUBLISHING.  Audio (csid 5) or video (csid 6) FLV tag body;
  * @timestamp in ms, written mod 2^32. */
 ertmp_result ertmp_session_send_media (ertmp_session * s, guint8 type_id,

@@ -29,6 +29,7 @@ ertmp_session_client_clear (ertmp_session * s)
   g_clear_pointer (&s->connect_args, g_ptr_array_unref);
   g_clear_pointer (&s->publish_name, g_free);
   g_clear_pointer (&s->publish_type, g_free);
+  g_clear_pointer (&s->play_name, g_free);
 }
 
 /* "connect", txn, {app, type, flashVer, tcUrl, [swfUrl], [caps], [extra]},
@@ -145,7 +146,7 @@ ertmp_session_publish (
   g_return_val_if_fail (s != NULL && name != NULL, ERTMP_STATE);
 
   if (s->role != ERTMP_SESSION_CLIENT || !s->connect_requested ||
-      s->publish_name != NULL ||
+      s->publish_name != NULL || s->play_name != NULL ||
       (s->state != ERTMP_SESSION_STATE_HANDSHAKE &&
           s->state != ERTMP_SESSION_STATE_CONNECTING &&
           s->state != ERTMP_SESSION_STATE_CONNECTED))
@@ -192,6 +193,8 @@ on_connect_result (ertmp_session * s, const ertmp_session_cmd * cmd)
     ertmp_session_client_answer_token (s, info);
   if (s->publish_name != NULL && s->state == ERTMP_SESSION_STATE_CONNECTED)
     send_fmle_sequence (s);
+  if (s->play_name != NULL && s->state == ERTMP_SESSION_STATE_CONNECTED)
+    ertmp_session_client_send_play_create (s);
   return ERTMP_OK;
 }
 
@@ -249,6 +252,8 @@ on_result (ertmp_session * s, const ertmp_session_cmd * cmd)
     return on_connect_result (s, cmd);
   if (s->publish_sent && cmd->txn == s->txn_create && s->publish_msid == 0)
     return on_create_result (s, cmd);
+  if (s->play_sent && cmd->txn == s->txn_play_create && s->play_msid == 0)
+    return ertmp_session_client_on_play_created (s, cmd);
   return ERTMP_OK; /* releaseStream, FCPublish, publish */
 }
 
@@ -261,7 +266,8 @@ on_error (ertmp_session * s, const ertmp_session_cmd * cmd)
     push_status (s, ERTMP_SESSION_EVENT_STATUS, cmd->msid, "_error", info);
   else if (cmd->txn == s->txn_connect)
     push_error (s, cmd->msid, "connect", info);
-  else if (s->publish_sent && cmd->txn == s->txn_create)
+  else if ((s->publish_sent && cmd->txn == s->txn_create) ||
+      (s->play_sent && cmd->txn == s->txn_play_create))
     push_error (s, cmd->msid, "createStream", info);
   else if (s->publish_msid != 0 && cmd->txn == s->txn_publish)
     push_error (s, cmd->msid, "publish", info);
@@ -316,6 +322,14 @@ on_status (ertmp_session * s, const ertmp_session_cmd * cmd)
         s, ERTMP_SESSION_EVENT_PUBLISH_STARTED, s->publish_msid);
     q->ev.publish.name = s->publish_name;
     q->ev.publish.type = s->publish_type;
+  } else if (g_strcmp0 (code, "NetStream.Play.Start") == 0 &&
+      s->play_msid != 0 && cmd->msid == s->play_msid) {
+    q = ertmp_session_push_event (
+        s, ERTMP_SESSION_EVENT_PLAY_STARTED, s->play_msid);
+    q->ev.play.name = s->play_name;
+    q->ev.play.start = s->play_start;
+    q->ev.play.duration = -1;
+    q->ev.play.reset = TRUE;
   } else if (g_strcmp0 (code, "NetConnection.Connect.ReconnectRequest") == 0) {
     on_reconnect_request (s, cmd->msid, info);
   } else if (g_strcmp0 (ertmp_amf_get_prop_string (info, "level"), "error") ==
@@ -390,12 +404,22 @@ ertmp_session_send_data (ertmp_session * s, guint8 type_id, gint64 timestamp,
   return res;
 }
 
-/* [FCUnpublish,] [closeStream,] [deleteStream] (rtmp.md 7.2) */
+/* [FCUnpublish,] [closeStream,] [deleteStream] (rtmp.md 7.2); a player:
+ * deleteStream */
 ertmp_result
 ertmp_session_client_close (ertmp_session * s)
 {
   GByteArray * body;
 
+  if (s->play_msid != 0) {
+    if (!ertmp_session_has_room (s, REQUEST_ROOM))
+      return ERTMP_LIMIT;
+    body = ertmp_session_cmd_begin ("deleteStream", s->next_txn++);
+    ertmp_amf0_put_null (body);
+    ertmp_amf0_put_number (body, s->play_msid);
+    ertmp_session_cmd_send (s, ERTMP_SESSION_CSID_COMMAND, 0, body);
+    return ERTMP_OK;
+  }
   if (s->publish_msid == 0)
     return ERTMP_OK;
   if (!ertmp_session_has_room (s, REQUEST_ROOM + strlen (s->publish_name)))

@@ -27,6 +27,8 @@ typedef enum
   ERTMP_STREAM_PENDING, /* publish received, not answered */
   ERTMP_STREAM_PUBLISHING, /* publish accepted */
   ERTMP_STREAM_ENDED, /* unpublished, msid still allocated */
+  ERTMP_STREAM_PLAY_PENDING, /* server: play received, not answered */
+  ERTMP_STREAM_PLAYING, /* server: play accepted */
 } ertmp_stream_state;
 
 typedef struct
@@ -34,6 +36,7 @@ typedef struct
   guint32 msid;
   ertmp_stream_state state;
   gchar * name;
+  gboolean reset; /* play: NetStream.Play.Reset before Play.Start */
 } ertmp_session_stream;
 
 /* 32-bit wire timestamps unwrapped to 64 bits, one per msid (rtmp.md 9) */
@@ -137,6 +140,12 @@ struct _ertmp_session
   guint32 publish_msid;
   gdouble next_txn;
   gdouble txn_connect, txn_release, txn_fcpublish, txn_create, txn_publish;
+  gchar * play_name; /* client: play() asked */
+  gdouble play_start;
+  guint32 play_buffer_ms;
+  gboolean play_sent; /* its createStream sent */
+  gdouble txn_play_create;
+  guint32 play_msid;
 
   guint64 bytes_in, bytes_out;
   guint64 messages_in[ERTMP_SESSION_N_KINDS];
@@ -202,6 +211,25 @@ gboolean ertmp_session_is_object (const ertmp_amf_value * v);
 ertmp_result ertmp_session_server_command (
     ertmp_session * s, const ertmp_session_cmd * cmd);
 ertmp_result ertmp_session_server_close (ertmp_session * s);
+ertmp_session_stream * ertmp_session_server_find_stream (
+    ertmp_session * s, guint32 msid);
+ertmp_session_stream * ertmp_session_server_new_stream (
+    ertmp_session * s, guint32 msid);
+void ertmp_session_server_send_status (ertmp_session * s, guint32 csid,
+    guint32 msid, const gchar * level, const gchar * code,
+    const gchar * description);
+
+/* ertmp_session_play.c: playing, both roles */
+ertmp_result ertmp_session_server_on_play (
+    ertmp_session * s, const ertmp_session_cmd * cmd);
+/* StreamEOF + onStatus NetStream.Play.Stop (or UnpublishNotify when
+ * @unpublished); the stream ENDED.  Room is the caller's to check. */
+void ertmp_session_server_stop_play (
+    ertmp_session * s, ertmp_session_stream * st, gboolean unpublished);
+/* Client: createStream once connected, play once it is created */
+void ertmp_session_client_send_play_create (ertmp_session * s);
+ertmp_result ertmp_session_client_on_play_created (
+    ertmp_session * s, const ertmp_session_cmd * cmd);
 
 /* ertmp_session_auth.c.  Server: TRUE when the connect (with s->app and
  * s->tc_url set) may go on (their auth query then stripped); FALSE when it

@@ -14,8 +14,8 @@
 /* bytes; room checked before the calls below queue their few messages */
 #define REPLY_ROOM 1024u
 
-static ertmp_session_stream *
-find_stream (ertmp_session * s, guint32 msid)
+ertmp_session_stream *
+ertmp_session_server_find_stream (ertmp_session * s, guint32 msid)
 {
   guint i;
 
@@ -26,9 +26,9 @@ find_stream (ertmp_session * s, guint32 msid)
 }
 
 /* onStatus, 0, null, {level, code, description} (test-vectors.md 3.8) */
-static void
-send_status (ertmp_session * s, guint32 csid, guint32 msid, const gchar * level,
-    const gchar * code, const gchar * description)
+void
+ertmp_session_server_send_status (ertmp_session * s, guint32 csid, guint32 msid,
+    const gchar * level, const gchar * code, const gchar * description)
 {
   GByteArray * body = ertmp_session_cmd_begin ("onStatus", 0);
   ertmp_amf_value * info = ertmp_amf_new (ERTMP_AMF_OBJECT);
@@ -168,13 +168,13 @@ on_fc_publish (ertmp_session * s, const ertmp_session_cmd * cmd)
 }
 
 /* A free slot with the lowest unused msid >= 1, or NULL (max_streams). */
-static ertmp_session_stream *
-new_stream (ertmp_session * s, guint32 msid)
+ertmp_session_stream *
+ertmp_session_server_new_stream (ertmp_session * s, guint32 msid)
 {
   guint i;
 
   if (msid == 0)
-    for (msid = 1; find_stream (s, msid) != NULL; msid++)
+    for (msid = 1; ertmp_session_server_find_stream (s, msid) != NULL; msid++)
       ;
   for (i = 0; i < s->limits.max_streams; i++) {
     if (s->streams[i].state == ERTMP_STREAM_FREE) {
@@ -189,7 +189,7 @@ new_stream (ertmp_session * s, guint32 msid)
 static ertmp_result
 on_create_stream (ertmp_session * s, const ertmp_session_cmd * cmd)
 {
-  ertmp_session_stream * st = new_stream (s, 0);
+  ertmp_session_stream * st = ertmp_session_server_new_stream (s, 0);
   GByteArray * body;
 
   if (st == NULL)
@@ -223,19 +223,25 @@ on_publish (ertmp_session * s, const ertmp_session_cmd * cmd)
   if (cmd->msid == 0)
     return ertmp_session_fail (
         s, ERTMP_MALFORMED, "publish: sent on message stream 0");
-  st = find_stream (s, cmd->msid);
-  if (st == NULL && (st = new_stream (s, cmd->msid)) == NULL)
+  st = ertmp_session_server_find_stream (s, cmd->msid);
+  if (st == NULL &&
+      (st = ertmp_session_server_new_stream (s, cmd->msid)) == NULL)
     return ertmp_session_fail_limit (s, ERTMP_LIMIT_MAX_STREAMS, "publish");
   if (st->state == ERTMP_STREAM_PENDING || st->state == ERTMP_STREAM_PUBLISHING)
     return ertmp_session_fail (s, ERTMP_MALFORMED,
         "publish: stream %u is already publishing", st->msid);
+  if (st->state == ERTMP_STREAM_PLAY_PENDING ||
+      st->state == ERTMP_STREAM_PLAYING)
+    return ertmp_session_fail (
+        s, ERTMP_MALFORMED, "publish: stream %u is playing", st->msid);
   st->state = ERTMP_STREAM_PENDING;
   g_free (st->name);
   st->name = g_strdup (name);
   if (!ertmp_session_server_token_ok (s)) {
     /* authentication first: nothing about the stream is said */
     ertmp_session_reject_publish (s, st->msid,
-        ERTMP_SESSION_REJECT_UNAUTHORIZED, "secureTokenResponse missing or "
+        ERTMP_SESSION_REJECT_UNAUTHORIZED,
+        "secureTokenResponse missing or "
         "wrong");
     q = ertmp_session_push_event (s, ERTMP_SESSION_EVENT_ERROR, st->msid);
     q->ev.status.command = "publish";
@@ -253,12 +259,21 @@ on_publish (ertmp_session * s, const ertmp_session_cmd * cmd)
   return ERTMP_OK;
 }
 
-/* END_OF_STREAM once for a stream that was publishing or asking to. */
+/* END_OF_STREAM once for a stream that was publishing or asking to (TRUE);
+ * a playing one gives PLAY_ENDED instead (FALSE: nothing to answer). */
 static gboolean
 end_stream (ertmp_session * s, ertmp_session_stream * st, const gchar * command)
 {
   ertmp_session_qevent * q;
 
+  if (st != NULL &&
+      (st->state == ERTMP_STREAM_PLAY_PENDING ||
+          st->state == ERTMP_STREAM_PLAYING)) {
+    st->state = ERTMP_STREAM_ENDED;
+    q = ertmp_session_push_event (s, ERTMP_SESSION_EVENT_PLAY_ENDED, st->msid);
+    q->ev.end_of_stream.command = command;
+    return FALSE;
+  }
   if (st == NULL ||
       (st->state != ERTMP_STREAM_PENDING &&
           st->state != ERTMP_STREAM_PUBLISHING))
@@ -272,8 +287,8 @@ end_stream (ertmp_session * s, ertmp_session_stream * st, const gchar * command)
 
 /* Ends every stream published under @name; frees them too when @free */
 static void
-end_streams_named (ertmp_session * s, const gchar * name,
-    const gchar * command, gboolean free_them)
+end_streams_named (ertmp_session * s, const gchar * name, const gchar * command,
+    gboolean free_them)
 {
   guint i;
 
@@ -315,7 +330,7 @@ on_delete_stream (ertmp_session * s, const ertmp_session_cmd * cmd)
         s, ertmp_session_cmd_arg_string (cmd, 1), "deleteStream", TRUE);
     return ERTMP_OK;
   }
-  st = find_stream (s, msid);
+  st = ertmp_session_server_find_stream (s, msid);
   if (st == NULL)
     return ERTMP_OK;
   end_stream (s, st, "deleteStream");
@@ -329,15 +344,15 @@ send_unpublished (ertmp_session * s, ertmp_session_stream * st)
 {
   gchar * desc = g_strdup_printf ("%s is now unpublished.", st->name);
 
-  send_status (s, ERTMP_SESSION_CSID_STREAM, st->msid, "status",
-      "NetStream.Unpublish.Success", desc);
+  ertmp_session_server_send_status (s, ERTMP_SESSION_CSID_STREAM, st->msid,
+      "status", "NetStream.Unpublish.Success", desc);
   g_free (desc);
 }
 
 static ertmp_result
 on_close_stream (ertmp_session * s, const ertmp_session_cmd * cmd)
 {
-  ertmp_session_stream * st = find_stream (s, cmd->msid);
+  ertmp_session_stream * st = ertmp_session_server_find_stream (s, cmd->msid);
 
   if (end_stream (s, st, "closeStream"))
     send_unpublished (s, st);
@@ -364,6 +379,7 @@ static const struct
   { "FCPublish", on_fc_publish },
   { "createStream", on_create_stream },
   { "publish", on_publish },
+  { "play", ertmp_session_server_on_play },
   { "FCUnpublish", on_fc_unpublish },
   { "deleteStream", on_delete_stream },
   { "closeStream", on_close_stream },
@@ -398,7 +414,7 @@ pending_stream (ertmp_session * s, guint32 msid)
       (s->state != ERTMP_SESSION_STATE_CONNECTED &&
           s->state != ERTMP_SESSION_STATE_PUBLISHING))
     return NULL;
-  st = find_stream (s, msid);
+  st = ertmp_session_server_find_stream (s, msid);
   return st && st->state == ERTMP_STREAM_PENDING ? st : NULL;
 }
 
@@ -419,8 +435,8 @@ ertmp_session_accept_publish (ertmp_session * s, guint32 msid)
   n = strcspn (st->name, "?");
   desc = g_strdup_printf ("Publishing %.*s.", (int) n, st->name);
   ertmp_session_send_user_control (s, ERTMP_UC_STREAM_BEGIN, msid);
-  send_status (s, ERTMP_SESSION_CSID_STREAM, msid, "status",
-      "NetStream.Publish.Start", desc);
+  ertmp_session_server_send_status (s, ERTMP_SESSION_CSID_STREAM, msid,
+      "status", "NetStream.Publish.Start", desc);
   g_free (desc);
   st->state = ERTMP_STREAM_PUBLISHING;
   s->state = ERTMP_SESSION_STATE_PUBLISHING;
@@ -445,8 +461,8 @@ ertmp_session_reject_publish (ertmp_session * s, guint32 msid,
   if (!ertmp_session_has_room (
           s, REPLY_ROOM + (description ? strlen (description) : 0)))
     return ERTMP_LIMIT;
-  send_status (s, ERTMP_SESSION_CSID_STREAM, msid, "error", codes[reason][0],
-      description ? description : codes[reason][1]);
+  ertmp_session_server_send_status (s, ERTMP_SESSION_CSID_STREAM, msid, "error",
+      codes[reason][0], description ? description : codes[reason][1]);
   st->state = ERTMP_STREAM_ENDED;
   s->state = ERTMP_SESSION_STATE_CLOSING;
   return ERTMP_OK;
@@ -485,7 +501,8 @@ ertmp_session_request_reconnect (
   return ERTMP_OK;
 }
 
-/* StreamEOF + onStatus NetStream.Unpublish.Success per publishing stream */
+/* StreamEOF + onStatus NetStream.Unpublish.Success per publishing stream,
+ * StreamEOF + NetStream.Play.Stop per playing one */
 ertmp_result
 ertmp_session_server_close (ertmp_session * s)
 {
@@ -496,6 +513,8 @@ ertmp_session_server_close (ertmp_session * s)
   for (i = 0; i < s->limits.max_streams; i++) {
     ertmp_session_stream * st = &s->streams[i];
 
+    if (st->state == ERTMP_STREAM_PLAYING)
+      ertmp_session_server_stop_play (s, st, FALSE);
     if (st->state != ERTMP_STREAM_PUBLISHING)
       continue;
     ertmp_session_send_user_control (s, ERTMP_UC_STREAM_EOF, st->msid);
