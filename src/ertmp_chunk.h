@@ -109,6 +109,19 @@ guint32 ertmp_chunk_writer_get_chunk_size (const ertmp_chunk_writer * w);
 ertmp_result ertmp_chunk_writer_write (ertmp_chunk_writer * w,
     GByteArray * out, guint32 csid, guint8 type_id, guint32 msid,
     guint32 timestamp, const guint8 * payload, gsize len);
+/* The peer's state of @csid is no longer what this writer last wrote
+ * there (someone else wrote standalone chunks on it): its next message
+ * starts with a fmt 0 header. */
+void ertmp_chunk_writer_forget (ertmp_chunk_writer * w, guint32 csid);
+
+/* Appends one message as chunks that need no chunk stream state: a fmt 0
+ * header, then fmt 3 continuations (repeating the extended timestamp).
+ * The same bytes suit every connection sending @chunk_size chunks
+ * (1..0x7FFFFFFF, else STATE) with this csid and msid: a fan-out chunks
+ * each message once per chunk size.  Same limits as _write. */
+ertmp_result ertmp_chunk_write_standalone (GByteArray * out,
+    guint32 chunk_size, guint32 csid, guint8 type_id, guint32 msid,
+    guint32 timestamp, const guint8 * payload, gsize len);
 
 G_END_DECLS
 

@@ -154,45 +154,98 @@ update_stream (write_stream * s, guint fmt, guint32 field, guint32 msid,
   s->delta_valid = fmt != ERTMP_CHUNK_FMT_0;
 }
 
+/* Appends a message as chunks of @chunk_size: its first header (@fmt,
+ * @field as choose_fmt gave them), then fmt 3 continuations repeating the
+ * extended timestamp when the header used it (rtmp.md 3.4). */
+static void
+put_message (GByteArray * out, guint32 chunk_size, guint fmt, guint32 csid,
+    guint32 field, guint8 type_id, guint32 msid, const guint8 * payload,
+    gsize len)
+{
+  gboolean ext = fmt != ERTMP_CHUNK_FMT_3 && field >= ERTMP_CHUNK_TS_EXTENDED;
+  gsize basic = csid < 64 ? 1 : csid < 320 ? 2 : 3;
+  gsize off, n, start;
+
+  /* reserve the whole output once: appends below never reallocate */
+  start = out->len;
+  n = len / chunk_size + 1;
+  g_byte_array_set_size (out,
+      start + len + ERTMP_CHUNK_HEADER_MAX +
+          n * (basic + (ext ? ERTMP_CHUNK_EXT_TS_SIZE : 0)));
+  g_byte_array_set_size (out, start);
+
+  put_first_header (out, fmt, csid, field, (guint32) len, type_id, msid);
+  off = MIN (len, chunk_size);
+  ertmp_put_bytes (out, payload, off);
+  while (off < len) {
+    put_basic_header (out, ERTMP_CHUNK_FMT_3, csid);
+    if (ext)
+      ertmp_put_u32be (out, field);
+    n = MIN (len - off, chunk_size);
+    ertmp_put_bytes (out, payload + off, n);
+    off += n;
+  }
+}
+
+static gboolean
+message_ok (guint32 csid, const guint8 * payload, gsize len)
+{
+  return (payload != NULL || len == 0) && len <= ERTMP_LIMIT_MESSAGE_SIZE_MAX &&
+      csid >= ERTMP_CHUNK_CSID_MIN && csid <= ERTMP_CHUNK_CSID_MAX;
+}
+
 ertmp_result
 ertmp_chunk_writer_write (ertmp_chunk_writer * w, GByteArray * out,
     guint32 csid, guint8 type_id, guint32 msid, guint32 timestamp,
     const guint8 * payload, gsize len)
 {
   write_stream * s;
-  gboolean ext;
   guint fmt;
   guint32 field;
-  gsize off, n, start, basic;
 
   g_return_val_if_fail (w != NULL && out != NULL, ERTMP_STATE);
   g_return_val_if_fail (payload != NULL || len == 0, ERTMP_STATE);
-  if (len > ERTMP_LIMIT_MESSAGE_SIZE_MAX || csid < ERTMP_CHUNK_CSID_MIN ||
-      csid > ERTMP_CHUNK_CSID_MAX)
+  if (!message_ok (csid, payload, len))
     return ERTMP_STATE;
 
   s = writer_stream (w, csid);
   fmt = choose_fmt (s, msid, timestamp, (guint32) len, type_id, &field);
-  ext = fmt != ERTMP_CHUNK_FMT_3 && field >= ERTMP_CHUNK_TS_EXTENDED;
-  basic = csid < 64 ? 1 : csid < 320 ? 2 : 3;
-  /* reserve the whole output once: appends below never reallocate */
-  start = out->len;
-  n = len / w->chunk_size_eff + 1;
-  g_byte_array_set_size (
-      out, start + len + ERTMP_CHUNK_HEADER_MAX + n * (basic + (ext ? ERTMP_CHUNK_EXT_TS_SIZE : 0)));
-  g_byte_array_set_size (out, start);
-
-  put_first_header (out, fmt, csid, field, (guint32) len, type_id, msid);
-  off = MIN (len, w->chunk_size_eff);
-  ertmp_put_bytes (out, payload, off);
-  while (off < len) {
-    put_basic_header (out, ERTMP_CHUNK_FMT_3, csid);
-    if (ext) /* repeated on continuations (rtmp.md 3.4) */
-      ertmp_put_u32be (out, field);
-    n = MIN (len - off, w->chunk_size_eff);
-    ertmp_put_bytes (out, payload + off, n);
-    off += n;
-  }
+  put_message (
+      out, w->chunk_size_eff, fmt, csid, field, type_id, msid, payload, len);
   update_stream (s, fmt, field, msid, timestamp, (guint32) len, type_id);
+  return ERTMP_OK;
+}
+
+void
+ertmp_chunk_writer_forget (ertmp_chunk_writer * w, guint32 csid)
+{
+  guint i;
+
+  g_return_if_fail (w != NULL);
+
+  for (i = 0; i < w->streams->len; i++) {
+    write_stream * s = &g_array_index (w->streams, write_stream, i);
+
+    if (s->csid == csid) {
+      s->started = FALSE;
+      s->delta_valid = FALSE;
+    }
+  }
+}
+
+ertmp_result
+ertmp_chunk_write_standalone (GByteArray * out, guint32 chunk_size,
+    guint32 csid, guint8 type_id, guint32 msid, guint32 timestamp,
+    const guint8 * payload, gsize len)
+{
+  g_return_val_if_fail (out != NULL, ERTMP_STATE);
+  g_return_val_if_fail (payload != NULL || len == 0, ERTMP_STATE);
+  if (!message_ok (csid, payload, len) ||
+      chunk_size < ERTMP_LIMIT_CHUNK_SIZE_MIN ||
+      chunk_size > ERTMP_LIMIT_CHUNK_SIZE_MAX)
+    return ERTMP_STATE;
+
+  put_message (out, MIN (chunk_size, ERTMP_CHUNK_SIZE_EFFECTIVE_MAX),
+      ERTMP_CHUNK_FMT_0, csid, timestamp, type_id, msid, payload, len);
   return ERTMP_OK;
 }

@@ -208,6 +208,15 @@ ertmp_session_output_written (ertmp_session * s, gsize n)
   }
 }
 
+void
+ertmp_session_external_output (ertmp_session * s, guint32 csid, gsize n)
+{
+  g_return_if_fail (s != NULL);
+
+  s->bytes_out += n;
+  ertmp_chunk_writer_forget (s->writer, csid);
+}
+
 /* Whether a message of @len more payload bytes fits under the output limit */
 gboolean
 ertmp_session_has_room (const ertmp_session * s, gsize len)

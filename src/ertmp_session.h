@@ -349,6 +349,14 @@ ertmp_result ertmp_session_next_event (
  * other than pending_output. */
 const guint8 * ertmp_session_pending_output (ertmp_session * s, gsize * len);
 void ertmp_session_output_written (ertmp_session * s, gsize n);
+/* The caller sent @n bytes of standalone chunks on @csid itself
+ * (ertmp_chunk_write_standalone, at the session's chunk_size_out), after
+ * everything pending_output had given: a fan-out writes one copy of each
+ * message to many connections.  They count in bytes_out (not in
+ * messages_out), and the session's next message on @csid starts with a
+ * full header.  Use a csid the session does not write on meanwhile, or
+ * call this before it writes there again. */
+void ertmp_session_external_output (ertmp_session * s, guint32 csid, gsize n);
 
 ertmp_session_state ertmp_session_get_state (const ertmp_session * s);
 /* The error that made the session FAILED (OK if none); *limit is the limit

@@ -1155,6 +1155,83 @@ START_TEST (test_round_trip)
 
 END_TEST;
 
+/* ------------------------------------------------------------------ */
+/* Standalone chunks: one copy of a message for every connection       */
+
+/* fmt 0 whatever came before, the extended timestamp on continuations */
+START_TEST (test_standalone_vector)
+{
+  GByteArray *out = g_byte_array_new (), *v = test_hex (vec_2_4);
+  GBytes * p = bytes_00_c7 ();
+  gchar * hex;
+
+  ck_assert_int_eq (ertmp_chunk_write_standalone (out, 128, 6, 9, 1,
+                        0x01000000, g_bytes_get_data (p, NULL), 200),
+      ERTMP_OK);
+  ck_assert_bytes_eq (out->data, out->len, v->data, v->len);
+  g_byte_array_unref (v);
+
+  g_byte_array_set_size (out, 0);
+  ck_assert_int_eq (ertmp_chunk_write_standalone (out, 128, 6, 9, 1, 5,
+                        g_bytes_get_data (p, NULL), 200),
+      ERTMP_OK);
+  hex = g_strdup_printf ("06 000005 0000c8 09 01000000" PAYLOAD_00_7F
+                         "c6" PAYLOAD_80_C7);
+  v = test_hex (hex);
+  ck_assert_bytes_eq (out->data, out->len, v->data, v->len);
+  g_byte_array_unref (v);
+  g_free (hex);
+
+  ck_assert_int_eq (
+      ertmp_chunk_write_standalone (out, 0, 6, 9, 1, 5, NULL, 0), ERTMP_STATE);
+  ck_assert_int_eq (
+      ertmp_chunk_write_standalone (out, 128, 1, 9, 1, 5, NULL, 0),
+      ERTMP_STATE);
+  g_bytes_unref (p);
+  g_byte_array_unref (out);
+}
+
+END_TEST;
+
+/* A writer's messages, a standalone one on the same csid, then the
+ * writer again after forget(): the reader gets all four */
+START_TEST (test_standalone_between_writer)
+{
+  ertmp_chunk_writer * w = ertmp_chunk_writer_new ();
+  GByteArray * out = g_byte_array_new ();
+  GPtrArray * e = recs_new ();
+  guint8 p[300];
+  gsize at;
+  guint i;
+
+  for (i = 0; i < sizeof (p); i++)
+    p[i] = (guint8) (i * 3);
+  ck_assert_int_eq (ertmp_chunk_writer_set_chunk_size (w, 128), ERTMP_OK);
+  ck_assert_int_eq (ertmp_chunk_writer_write (w, out, 6, 9, 1, 100, p, 50),
+      ERTMP_OK);
+  ck_assert_int_eq (ertmp_chunk_writer_write (w, out, 6, 9, 1, 133, p, 50),
+      ERTMP_OK);
+  ck_assert_int_eq (
+      ertmp_chunk_write_standalone (out, 128, 6, 9, 1, 166, p, 300), ERTMP_OK);
+  ertmp_chunk_writer_forget (w, 6);
+  at = out->len;
+  ck_assert_int_eq (ertmp_chunk_writer_write (w, out, 6, 9, 1, 200, p, 50),
+      ERTMP_OK);
+  /* without forget() this would be a fmt 2 header, its delta (67) added
+   * to the standalone message's timestamp by the reader */
+  ck_assert_uint_eq (out->data[at], 0x06);
+  expect_add (e, 6, 9, 1, 100, p, 50);
+  expect_add (e, 6, 9, 1, 133, p, 50);
+  expect_add (e, 6, 9, 1, 166, p, 300);
+  expect_add (e, 6, 9, 1, 200, p, 50);
+  check_all_splits (out->data, out->len, NULL, ERTMP_NEED_MORE, e);
+  g_ptr_array_unref (e);
+  g_byte_array_unref (out);
+  ertmp_chunk_writer_free (w);
+}
+
+END_TEST;
+
 static Suite *
 chunk_suite (void)
 {
@@ -1196,6 +1273,8 @@ chunk_suite (void)
   tc = tcase_create ("writer");
   tcase_add_test (tc, test_writer_policy);
   tcase_add_loop_test (tc, test_round_trip, 0, G_N_ELEMENTS (rt_chunk_sizes));
+  tcase_add_test (tc, test_standalone_vector);
+  tcase_add_test (tc, test_standalone_between_writer);
   suite_add_tcase (s, tc);
   return s;
 }

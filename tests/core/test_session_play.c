@@ -12,6 +12,7 @@
 
 #include "ertmp_session.h"
 #include "ertmp_amf0.h"
+#include "ertmp_chunk.h"
 
 #define KEY "cam1?token=s3cr3t"
 
@@ -537,6 +538,76 @@ START_TEST (test_play_teardown)
 }
 END_TEST
 
+/* A fan-out writes one copy of a message, chunked standalone, to many
+ * players: between the session's own messages, on a csid the session uses
+ * too (5: audio and the stream's onStatus) */
+START_TEST (test_play_external_chunks)
+{
+  duo d;
+  guint32 msid;
+  guint at, i;
+  GByteArray * ext = g_byte_array_new ();
+  guint8 frame[5000];
+  static const guint8 audio[] = { 0xAF, 0x01, 0x21, 0x10 };
+  ertmp_session_stats st;
+  ertmp_session_event ev;
+  gsize consumed;
+  guint64 before;
+  logged * l;
+
+  duo_init (&d);
+  msid = play_accepted (&d);
+  at = d.client_log->len;
+  ck_assert_int_eq (ertmp_session_send_play_message (d.server, msid,
+                        ERTMP_MSG_AUDIO, 20, audio, sizeof (audio)),
+      ERTMP_OK);
+  pump (&d);
+  for (i = 0; i < sizeof (frame); i++)
+    frame[i] = (guint8) (i ^ 0x5a);
+  ertmp_session_get_stats (d.server, &st);
+  before = st.bytes_out;
+  ck_assert_int_eq (ertmp_chunk_write_standalone (ext, st.chunk_size_out, 5,
+                        ERTMP_MSG_AUDIO, msid, 40, frame, sizeof (frame)),
+      ERTMP_OK);
+  ck_assert_int_eq (
+      ertmp_session_receive (d.client, ext->data, ext->len, &consumed),
+      ERTMP_OK);
+  ck_assert_uint_eq (consumed, ext->len);
+  while (ertmp_session_next_event (d.client, &ev) == ERTMP_OK)
+    log_event (d.client_log, &ev);
+  ertmp_session_external_output (d.server, 5, ext->len);
+  ertmp_session_get_stats (d.server, &st);
+  ck_assert_uint_eq (st.bytes_out, before + ext->len);
+  /* the session's next message on csid 5 must not lean on its own last
+   * header there: a fmt 2 header would take the length of the external
+   * message */
+  ck_assert_int_eq (ertmp_session_send_play_message (d.server, msid,
+                        ERTMP_MSG_AUDIO, 60, audio, sizeof (audio)),
+      ERTMP_OK);
+  ck_assert_int_eq (ertmp_session_end_play (d.server, msid, FALSE), ERTMP_OK);
+  pump (&d);
+  l = find (d.client_log, ERTMP_SESSION_EVENT_MEDIA, &at);
+  ck_assert_msg (l != NULL, "no first audio");
+  ck_assert_int_eq (l->ts, 20);
+  l = find (d.client_log, ERTMP_SESSION_EVENT_MEDIA, &at);
+  ck_assert_msg (l != NULL, "no external message");
+  ck_assert_int_eq (l->ts, 40);
+  ck_assert_bytes_eq (g_bytes_get_data (l->payload, NULL),
+      g_bytes_get_size (l->payload), frame, sizeof (frame));
+  l = find (d.client_log, ERTMP_SESSION_EVENT_MEDIA, &at);
+  ck_assert_msg (l != NULL, "no audio after the external message");
+  ck_assert_int_eq (l->ts, 60);
+  ck_assert_bytes_eq (g_bytes_get_data (l->payload, NULL),
+      g_bytes_get_size (l->payload), audio, sizeof (audio));
+  ck_assert_msg (find_status (d.client_log, "NetStream.Play.Stop"),
+      "the session's message after the external one was lost");
+  ck_assert_int_eq (
+      ertmp_session_get_state (d.client), ERTMP_SESSION_STATE_CONNECTED);
+  g_byte_array_unref (ext);
+  duo_clear (&d);
+}
+END_TEST
+
 /* play and publish are one or the other on a client */
 START_TEST (test_play_client_state)
 {
@@ -563,6 +634,7 @@ session_play_suite (void)
   tcase_add_test (tc, test_play_arguments);
   tcase_add_test (tc, test_play_malformed);
   tcase_add_test (tc, test_play_teardown);
+  tcase_add_test (tc, test_play_external_chunks);
   tcase_add_test (tc, test_play_client_state);
   suite_add_tcase (s, tc);
   return s;
