@@ -271,6 +271,29 @@ on_publish_request (GstErtmpPeerPriv * peer, const ertmp_session_event * ev)
   g_free (key);
 }
 
+/* Nothing serves players on this server: a play is refused at once (the
+ * player sees NetStream.Play.StreamNotFound) rather than left waiting for
+ * a timeout.  The name is not repeated: it may hold a key. */
+static void
+on_play_request (GstErtmpPeerPriv * peer, const ertmp_session_event * ev)
+{
+  const gchar *why = "nothing is played here: this server only takes "
+      "publishers";
+
+  if (peer->pub.state != GST_ERTMP_PEER_RTMP) {
+    GST_DEBUG_OBJECT (peer->pub.server, "%s: ignored a play",
+        peer->pub.address);
+    return;
+  }
+  gst_ertmp_server_report_refused (peer->pub.server, NULL,
+      GST_ERTMP_REFUSED_PLAY, peer->pub.address, why);
+  peer->reported = TRUE;
+  peer->pub.state = GST_ERTMP_PEER_DONE;
+  ertmp_session_reject_play (gst_ertmp_conn_get_session (peer->pub.conn),
+      ev->msid, ERTMP_SESSION_PLAY_NOT_FOUND, why);
+  gst_ertmp_conn_close (peer->pub.conn, GST_ERTMP_LINGER_MS);
+}
+
 static void
 on_media (GstErtmpPeerPriv * peer, guint8 type, gint64 ms, GBytes * payload)
 {
@@ -329,6 +352,9 @@ on_event (GstErtmpConn * conn, const ertmp_session_event * ev,
       break;
     case ERTMP_SESSION_EVENT_PUBLISH_REQUEST:
       on_publish_request (peer, ev);
+      break;
+    case ERTMP_SESSION_EVENT_PLAY_REQUEST:
+      on_play_request (peer, ev);
       break;
     case ERTMP_SESSION_EVENT_MEDIA:
       if (mine)

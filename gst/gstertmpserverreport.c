@@ -18,7 +18,7 @@ GST_DEBUG_CATEGORY_EXTERN (gst_ertmp_server_debug);
 static const gchar *refused_names[GST_ERTMP_N_REFUSED] = {
   "connection-limit", "address-limit", "evicted", "bad-app", "bad-key",
   "busy", "signal", "proxy-header", "timeout", "pending-limit",
-  "protocol-error", "tls", "unclaimed",
+  "protocol-error", "tls", "unclaimed", "play",
 };
 
 static const gchar *dropped_names[GST_ERTMP_N_DROPPED] = {

@@ -63,7 +63,9 @@ static const gchar *const documentation[][2] = {
       "PROXY header with proxy-protocol), \"address-limit\", "
       "\"connection-limit\", \"evicted\" (an unauthenticated connection "
       "closed to make room), \"unclaimed\" (held by publisher-unknown, "
-      "not claimed within claim-timeout)), "
+      "not claimed within claim-timeout), \"play\" (a player: nothing "
+      "is played on this server; it is told "
+      "NetStream.Play.StreamNotFound)), "
       "peer-address (gchararray, \"ip:port\" of that peer), detail "
       "(gchararray, what it was told or why it was dropped)"},
   {"message-takeover",

@@ -10,7 +10,8 @@
  * each.  Each new element must output its publisher's whole stream from
  * the first tag on: the AVC sequence header, then the first key frame,
  * with the publisher's timestamps, then every other tag.  A key the
- * handler turns down (returns FALSE) is refused with bad-key.
+ * handler turns down (returns FALSE) is refused with bad-key.  A player
+ * is refused at once (play).
  */
 #include <string.h>
 #include <gst/gst.h>
@@ -377,6 +378,49 @@ GST_START_TEST (test_unclaimed)
 
 GST_END_TEST;
 
+/* A player (FFmpeg) is refused at once, even for the anchor's own key:
+ * nothing is played on this server.  It is told
+ * NetStream.Play.StreamNotFound, which FFmpeg reports with the server's
+ * description; publisher-unknown is not asked; refused-play counts it. */
+GST_START_TEST (test_player_refused)
+{
+  ErtmpPeer *ff;
+  GError *err = NULL;
+  gchar *url, *log;
+  Dyn d;
+
+  memset (&d, 0, sizeof (d));
+  d.dir = ertmp_peer_tmpdir ();
+  dyn_anchor (&d);
+  if (!ertmp_peer_have ("test_player_refused", "ffmpeg")) {
+    dyn_free (&d);
+    return;
+  }
+  url = g_strdup_printf ("rtmp://127.0.0.1:%d/live/anchor", d.port);
+  {
+    const gchar *argv[] = { "ffmpeg", "-nostdin", "-loglevel", "error",
+      "-i", url, "-t", "1", "-f", "null", "-", NULL
+    };
+    ff = ertmp_peer_spawn (argv, d.dir, &err);
+  }
+  fail_unless (ff != NULL, "ffmpeg: %s", err ? err->message : "?");
+  fail_unless (ertmp_peer_wait (ff, SRV_HANG_MS), "ffmpeg kept playing");
+  log = ertmp_peer_log (ff);
+  fail_if (ertmp_peer_succeeded (ff), "ffmpeg played: %s", log);
+  fail_unless (strstr (log, "nothing is played here") != NULL,
+      "ffmpeg was not told why: %s", log);
+  ertmp_peer_stop (ff);
+  srv_wait_stat (d.server, "refused-play", 1);
+  fail_unless_equals_int (d.app.refused, 0);
+  fail_unless_equals_int (d.app.anchor, 0);
+  fail_unless_equals_int (g_async_queue_length (d.app.requests), 0);
+  g_free (log);
+  g_free (url);
+  dyn_free (&d);
+}
+
+GST_END_TEST;
+
 static Suite *
 server_dynamic_suite (void)
 {
@@ -390,6 +434,7 @@ server_dynamic_suite (void)
   tcase_set_timeout (tc, 300);
   tcase_add_test (tc, test_unknown_keys);
   tcase_add_test (tc, test_unclaimed);
+  tcase_add_test (tc, test_player_refused);
   return s;
 }
 
