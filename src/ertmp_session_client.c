@@ -323,7 +323,10 @@ on_status (ertmp_session * s, const ertmp_session_cmd * cmd)
     q->ev.publish.name = s->publish_name;
     q->ev.publish.type = s->publish_type;
   } else if (g_strcmp0 (code, "NetStream.Play.Start") == 0 &&
-      s->play_msid != 0 && cmd->msid == s->play_msid) {
+      s->play_msid != 0 && !s->play_started &&
+      (cmd->msid == s->play_msid || cmd->msid == 0)) {
+    /* once; on the stream or, from some servers, on msid 0 */
+    s->play_started = TRUE;
     q = ertmp_session_push_event (
         s, ERTMP_SESSION_EVENT_PLAY_STARTED, s->play_msid);
     q->ev.play.name = s->play_name;

@@ -146,6 +146,7 @@ struct _ertmp_session
   gboolean play_sent; /* its createStream sent */
   gdouble txn_play_create;
   guint32 play_msid;
+  gboolean play_started; /* PLAY_STARTED pushed */
 
   guint64 bytes_in, bytes_out;
   guint64 messages_in[ERTMP_SESSION_N_KINDS];

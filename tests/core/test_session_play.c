@@ -608,6 +608,42 @@ START_TEST (test_play_external_chunks)
 }
 END_TEST
 
+/* Some servers send NetStream.Play.Start on msid 0, some twice: the
+ * player reports it once */
+START_TEST (test_play_started_once)
+{
+  duo d;
+  GByteArray * b = g_byte_array_new ();
+  ertmp_amf_value * info = ertmp_amf_new (ERTMP_AMF_OBJECT);
+  guint at = 0, n = 0;
+
+  duo_init (&d);
+  ck_assert_int_eq (ertmp_session_play (d.client, "x", 0), ERTMP_OK);
+  pump (&d);
+  ck_assert_msg (find (d.server_log, ERTMP_SESSION_EVENT_PLAY_REQUEST, NULL),
+      "no PLAY_REQUEST");
+  ertmp_amf0_put_string (b, "onStatus");
+  ertmp_amf0_put_number (b, 0);
+  ertmp_amf0_put_null (b);
+  ertmp_amf_add_string (info, "level", "status");
+  ertmp_amf_add_string (info, "code", "NetStream.Play.Start");
+  ck_assert_int_eq (ertmp_amf0_encode (b, info), ERTMP_OK);
+  ertmp_amf_value_unref (info);
+  ck_assert_int_eq (ertmp_session_send_raw (d.server, 3, ERTMP_MSG_COMMAND_AMF0,
+                        0, 0, b->data, b->len),
+      ERTMP_OK);
+  ck_assert_int_eq (ertmp_session_send_raw (d.server, 3, ERTMP_MSG_COMMAND_AMF0,
+                        0, 0, b->data, b->len),
+      ERTMP_OK);
+  pump (&d);
+  while (find (d.client_log, ERTMP_SESSION_EVENT_PLAY_STARTED, &at))
+    n++;
+  ck_assert_uint_eq (n, 1);
+  g_byte_array_unref (b);
+  duo_clear (&d);
+}
+END_TEST
+
 /* play and publish are one or the other on a client */
 START_TEST (test_play_client_state)
 {
@@ -635,6 +671,7 @@ session_play_suite (void)
   tcase_add_test (tc, test_play_malformed);
   tcase_add_test (tc, test_play_teardown);
   tcase_add_test (tc, test_play_external_chunks);
+  tcase_add_test (tc, test_play_started_once);
   tcase_add_test (tc, test_play_client_state);
   suite_add_tcase (s, tc);
   return s;

@@ -4,7 +4,8 @@
  * Input: the bytes a client sends after the handshake.  A server session
  * gets a valid simple handshake (C0+C1+C2) first, so the input reaches the
  * chunk stream and command parsing, then the input.  Events are drained
- * (every publish request is accepted, every borrowed field touched), output
+ * (every publish and play request is accepted, a frame sent on every
+ * accepted play, every borrowed field touched), output
  * is drained, and the session is closed at the end.
  *
  * The input runs twice: in one piece, and in slices of 1..16 bytes (chosen
@@ -91,7 +92,18 @@ on_event (ertmp_session * s, const ertmp_session_event * ev, summary * sum)
         g_free (str);
       }
       break;
+    case ERTMP_SESSION_EVENT_PLAY_REQUEST:
+      h = hash_str (h, ev->play.name);
+      h = hash_bytes (h, &ev->play.start, sizeof (ev->play.start));
+      h = hash_bytes (h, &ev->play.duration, sizeof (ev->play.duration));
+      h = hash_bytes (h, &ev->play.reset, sizeof (ev->play.reset));
+      /* accepted, and a frame goes out on it */
+      if (ertmp_session_accept_play (s, ev->msid) == ERTMP_OK)
+        ertmp_session_send_play_message (
+            s, ev->msid, 9, 40, (const guint8 *) "\x17\x01\0\0\0", 5);
+      break;
     case ERTMP_SESSION_EVENT_END_OF_STREAM:
+    case ERTMP_SESSION_EVENT_PLAY_ENDED:
       h = hash_str (h, ev->end_of_stream.command);
       break;
     case ERTMP_SESSION_EVENT_USER_CONTROL:
