@@ -139,17 +139,23 @@ send_fmle_sequence (ertmp_session * s)
     ertmp_session_send_chunk_size (s, s->cfg_chunk_size);
 }
 
+gboolean
+ertmp_session_client_may_start (const ertmp_session * s)
+{
+  return s->role == ERTMP_SESSION_CLIENT && s->connect_requested &&
+      s->publish_name == NULL && s->play_name == NULL &&
+      (s->state == ERTMP_SESSION_STATE_HANDSHAKE ||
+          s->state == ERTMP_SESSION_STATE_CONNECTING ||
+          s->state == ERTMP_SESSION_STATE_CONNECTED);
+}
+
 ertmp_result
 ertmp_session_publish (
     ertmp_session * s, const gchar * name, const gchar * type)
 {
   g_return_val_if_fail (s != NULL && name != NULL, ERTMP_STATE);
 
-  if (s->role != ERTMP_SESSION_CLIENT || !s->connect_requested ||
-      s->publish_name != NULL || s->play_name != NULL ||
-      (s->state != ERTMP_SESSION_STATE_HANDSHAKE &&
-          s->state != ERTMP_SESSION_STATE_CONNECTING &&
-          s->state != ERTMP_SESSION_STATE_CONNECTED))
+  if (!ertmp_session_client_may_start (s))
     return ERTMP_STATE;
   if (!ertmp_session_has_room (s, REQUEST_ROOM + 2 * strlen (name)))
     return ERTMP_LIMIT;

@@ -61,17 +61,9 @@ ertmp_session_server_on_play (ertmp_session * s, const ertmp_session_cmd * cmd)
   st->name = g_strdup (name);
   st->reset =
       reset == NULL || reset->type != ERTMP_AMF_BOOLEAN || reset->boolean;
-  if (!ertmp_session_server_token_ok (s)) {
-    /* authentication first: nothing about the stream is said */
-    ertmp_session_reject_play (s, st->msid, ERTMP_SESSION_PLAY_FAILED,
-        "secureTokenResponse missing or wrong");
-    q = ertmp_session_push_event (s, ERTMP_SESSION_EVENT_ERROR, st->msid);
-    q->ev.status.command = "play";
-    q->ev.status.level = "error";
-    q->ev.status.code = "NetStream.Play.Failed";
-    q->ev.status.description = "secureTokenResponse missing or wrong";
+  if (ertmp_session_server_refuse_token (
+          s, st, "play", "NetStream.Play.Failed"))
     return ERTMP_OK;
-  }
   q = ertmp_session_push_event (s, ERTMP_SESSION_EVENT_PLAY_REQUEST, st->msid);
   q->ev.play.name = ertmp_session_qevent_keep (q, name);
   /* FFmpeg sends -2000 for "live or recorded" (rtmp.md 7.3) */
@@ -147,14 +139,8 @@ ertmp_session_reject_play (ertmp_session * s, guint32 msid,
 
   if ((st = play_stream (s, msid, ERTMP_STREAM_PLAY_PENDING)) == NULL)
     return ERTMP_STATE;
-  if (!ertmp_session_has_room (
-          s, PLAY_ROOM + (description ? strlen (description) : 0)))
-    return ERTMP_LIMIT;
-  ertmp_session_server_send_status (s, ERTMP_SESSION_CSID_STREAM, msid, "error",
-      codes[reason][0], description ? description : codes[reason][1]);
-  st->state = ERTMP_STREAM_ENDED;
-  s->state = ERTMP_SESSION_STATE_CLOSING;
-  return ERTMP_OK;
+  return ertmp_session_server_refuse (
+      s, st, codes[reason][0], description ? description : codes[reason][1]);
 }
 
 void
@@ -220,11 +206,7 @@ ertmp_session_play (ertmp_session * s, const gchar * name, guint32 buffer_ms)
 {
   g_return_val_if_fail (s != NULL && name != NULL, ERTMP_STATE);
 
-  if (s->role != ERTMP_SESSION_CLIENT || !s->connect_requested ||
-      s->publish_name != NULL || s->play_name != NULL ||
-      (s->state != ERTMP_SESSION_STATE_HANDSHAKE &&
-          s->state != ERTMP_SESSION_STATE_CONNECTING &&
-          s->state != ERTMP_SESSION_STATE_CONNECTED))
+  if (!ertmp_session_client_may_start (s))
     return ERTMP_STATE;
   if (!ertmp_session_has_room (s, PLAY_ROOM + strlen (name)))
     return ERTMP_LIMIT;

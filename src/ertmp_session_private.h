@@ -219,6 +219,14 @@ ertmp_session_stream * ertmp_session_server_new_stream (
 void ertmp_session_server_send_status (ertmp_session * s, guint32 csid,
     guint32 msid, const gchar * level, const gchar * code,
     const gchar * description);
+/* A publish or play refused: onStatus level "error" @code on @st's msid,
+ * the stream ENDED, the session CLOSING (LIMIT: no room, nothing sent) */
+ertmp_result ertmp_session_server_refuse (ertmp_session * s,
+    ertmp_session_stream * st, const gchar * code, const gchar * description);
+/* When the connect's secureToken challenge went unanswered: refuses @st
+ * with @code and an ERROR event for @command, TRUE; else FALSE */
+gboolean ertmp_session_server_refuse_token (ertmp_session * s,
+    ertmp_session_stream * st, const gchar * command, const gchar * code);
 
 /* ertmp_session_play.c: playing, both roles */
 ertmp_result ertmp_session_server_on_play (
@@ -247,6 +255,8 @@ void ertmp_session_client_answer_token (
     ertmp_session * s, const ertmp_amf_value * info);
 
 /* ertmp_session_client.c */
+/* A client that may still ask to publish or play (one of the two) */
+gboolean ertmp_session_client_may_start (const ertmp_session * s);
 ertmp_result ertmp_session_client_command (
     ertmp_session * s, const ertmp_session_cmd * cmd);
 ertmp_result ertmp_session_client_handshake_done (ertmp_session * s);

@@ -237,19 +237,9 @@ on_publish (ertmp_session * s, const ertmp_session_cmd * cmd)
   st->state = ERTMP_STREAM_PENDING;
   g_free (st->name);
   st->name = g_strdup (name);
-  if (!ertmp_session_server_token_ok (s)) {
-    /* authentication first: nothing about the stream is said */
-    ertmp_session_reject_publish (s, st->msid,
-        ERTMP_SESSION_REJECT_UNAUTHORIZED,
-        "secureTokenResponse missing or "
-        "wrong");
-    q = ertmp_session_push_event (s, ERTMP_SESSION_EVENT_ERROR, st->msid);
-    q->ev.status.command = "publish";
-    q->ev.status.level = "error";
-    q->ev.status.code = "NetStream.Publish.Unauthorized";
-    q->ev.status.description = "secureTokenResponse missing or wrong";
+  if (ertmp_session_server_refuse_token (
+          s, st, "publish", "NetStream.Publish.Unauthorized"))
     return ERTMP_OK;
-  }
 
   q = ertmp_session_push_event (
       s, ERTMP_SESSION_EVENT_PUBLISH_REQUEST, st->msid);
@@ -458,14 +448,40 @@ ertmp_session_reject_publish (ertmp_session * s, guint32 msid,
 
   if ((st = pending_stream (s, msid)) == NULL)
     return ERTMP_STATE;
-  if (!ertmp_session_has_room (
-          s, REPLY_ROOM + (description ? strlen (description) : 0)))
+  return ertmp_session_server_refuse (
+      s, st, codes[reason][0], description ? description : codes[reason][1]);
+}
+
+ertmp_result
+ertmp_session_server_refuse (ertmp_session * s, ertmp_session_stream * st,
+    const gchar * code, const gchar * description)
+{
+  if (!ertmp_session_has_room (s, REPLY_ROOM + strlen (description)))
     return ERTMP_LIMIT;
-  ertmp_session_server_send_status (s, ERTMP_SESSION_CSID_STREAM, msid, "error",
-      codes[reason][0], description ? description : codes[reason][1]);
+  ertmp_session_server_send_status (
+      s, ERTMP_SESSION_CSID_STREAM, st->msid, "error", code, description);
   st->state = ERTMP_STREAM_ENDED;
   s->state = ERTMP_SESSION_STATE_CLOSING;
   return ERTMP_OK;
+}
+
+gboolean
+ertmp_session_server_refuse_token (ertmp_session * s, ertmp_session_stream * st,
+    const gchar * command, const gchar * code)
+{
+  static const gchar why[] = "secureTokenResponse missing or wrong";
+  ertmp_session_qevent * q;
+
+  if (ertmp_session_server_token_ok (s))
+    return FALSE;
+  /* authentication first: nothing about the stream is said */
+  ertmp_session_server_refuse (s, st, code, why);
+  q = ertmp_session_push_event (s, ERTMP_SESSION_EVENT_ERROR, st->msid);
+  q->ev.status.command = command;
+  q->ev.status.level = "error";
+  q->ev.status.code = code;
+  q->ev.status.description = why;
+  return TRUE;
 }
 
 /* onStatus, 0, null, {code, description, level, tcUrl} on msid 0, in the

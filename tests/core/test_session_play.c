@@ -644,6 +644,46 @@ START_TEST (test_play_started_once)
 }
 END_TEST
 
+/* A player whose secureTokenResponse is wrong is refused before its
+ * play is surfaced: Play.Failed, an ERROR event on the server */
+START_TEST (test_play_token_refused)
+{
+  duo d;
+  ertmp_session_config cfg;
+  ertmp_session_connect_params cp = { 0 };
+  logged * l;
+
+  d.client_log = g_ptr_array_new_with_free_func (logged_free);
+  d.server_log = g_ptr_array_new_with_free_func (logged_free);
+  ertmp_session_config_init (&cfg, ERTMP_SESSION_CLIENT);
+  cfg.handshake_seed = 1;
+  d.client = ertmp_session_new (&cfg);
+  ertmp_session_config_init (&cfg, ERTMP_SESSION_SERVER);
+  cfg.handshake_seed = 2;
+  cfg.secure_token = "SecretToken12345";
+  d.server = ertmp_session_new (&cfg);
+  cp.tc_url = "rtmp://127.0.0.1/live";
+  cp.app = "live";
+  cp.secure_token = "WrongToken";
+  ck_assert_int_eq (ertmp_session_connect (d.client, &cp), ERTMP_OK);
+  ck_assert_int_eq (ertmp_session_play (d.client, KEY, 0), ERTMP_OK);
+  pump (&d);
+  ck_assert_msg (
+      find (d.server_log, ERTMP_SESSION_EVENT_PLAY_REQUEST, NULL) == NULL,
+      "a play without the token was surfaced");
+  l = find (d.server_log, ERTMP_SESSION_EVENT_ERROR, NULL);
+  ck_assert_msg (l != NULL, "no ERROR event on the server");
+  ck_assert_str_eq (l->name, "NetStream.Play.Failed");
+  l = find_status (d.client_log, "NetStream.Play.Failed");
+  ck_assert_msg (l != NULL && l->type == ERTMP_SESSION_EVENT_ERROR,
+      "the player was not told");
+  ck_assert_str_eq (l->description, "secureTokenResponse missing or wrong");
+  ck_assert_int_eq (
+      ertmp_session_get_state (d.server), ERTMP_SESSION_STATE_CLOSING);
+  duo_clear (&d);
+}
+END_TEST
+
 /* play and publish are one or the other on a client */
 START_TEST (test_play_client_state)
 {
@@ -672,6 +712,7 @@ session_play_suite (void)
   tcase_add_test (tc, test_play_teardown);
   tcase_add_test (tc, test_play_external_chunks);
   tcase_add_test (tc, test_play_started_once);
+  tcase_add_test (tc, test_play_token_refused);
   tcase_add_test (tc, test_play_client_state);
   suite_add_tcase (s, tc);
   return s;
