@@ -273,7 +273,9 @@ on_publish_request (GstErtmpPeerPriv * peer, const ertmp_session_event * ev)
 
 /* Nothing serves players on this server: a play is refused at once (the
  * player sees NetStream.Play.StreamNotFound) rather than left waiting for
- * a timeout.  The name is not repeated: it may hold a key. */
+ * a timeout.  The name is not repeated: it may hold a key.  A play from a
+ * connection that publishes (or is held) is ignored: refusing it would
+ * close the publisher's connection. */
 static void
 on_play_request (GstErtmpPeerPriv * peer, const ertmp_session_event * ev)
 {

@@ -183,23 +183,28 @@ typedef enum
   ERTMP_SESSION_EVENT_USER_CONTROL,
   /* client: an onStatus or a non-fatal _error not handled otherwise */
   ERTMP_SESSION_EVENT_STATUS,
-  /* client: _error for connect/createStream/publish, or an onStatus with
-   * level "error": the session is CLOSING.  server: a connect we refused
-   * (authentication, see ertmp_session_config.auth; command "connect") */
+  /* client: _error for connect/createStream/publish/play, or an onStatus
+   * with level "error": the session is CLOSING.  server: a connect we
+   * refused (authentication, see ertmp_session_config.auth; command
+   * "connect"), or a publish or play refused for a missing or wrong
+   * secureTokenResponse (command "publish" or "play", on its msid) */
   ERTMP_SESSION_EVENT_ERROR,
   /* client: NetConnection.Connect.ReconnectRequest (ertmp.md 10) */
   ERTMP_SESSION_EVENT_RECONNECT_REQUEST,
-  /* a command the session does not handle itself (play, onBWDone, ...) */
+  /* a command the session does not handle itself (receiveAudio, pause,
+   * getStreamLength, onBWDone, ...) */
   ERTMP_SESSION_EVENT_COMMAND,
   /* a non-fatal problem with the peer's data: truncated aggregate,
    * undecodable data message (dropped) */
   ERTMP_SESSION_EVENT_WARNING,
-  /* server: play on msid; answer with accept_play/reject_play */
+  /* server: play on msid; answer with accept_play/reject_play.  On a
+   * stream already playing it replaces that play (PLAY_ENDED first) */
   ERTMP_SESSION_EVENT_PLAY_REQUEST,
   /* client: NetStream.Play.Start arrived; media follow as MEDIA/DATA */
   ERTMP_SESSION_EVENT_PLAY_STARTED,
-  /* server: closeStream or deleteStream ended a stream that was playing
-   * or waiting for an answer (end_of_stream.command) */
+  /* server: closeStream, deleteStream or a new play ("play") ended a
+   * stream that was playing or waiting for an answer
+   * (end_of_stream.command); FCUnpublish leaves playing streams alone */
   ERTMP_SESSION_EVENT_PLAY_ENDED,
 } ertmp_session_event_type;
 
@@ -387,8 +392,9 @@ ertmp_result ertmp_session_send_raw (ertmp_session * s, guint32 csid,
     guint8 type_id, guint32 msid, guint32 timestamp, const guint8 * data,
     gsize len);
 /* Graceful end.  Server: StreamEOF + onStatus NetStream.Unpublish.Success
- * on a publishing stream.  Client: the configured stop commands
- * (FCUnpublish, closeStream, deleteStream) when publishing.  Then
+ * on a publishing stream, StreamEOF + NetStream.Play.Stop on a playing
+ * one.  Client: the configured stop commands (FCUnpublish, closeStream,
+ * deleteStream) when publishing, deleteStream when playing.  Then
  * CLOSING. */
 ertmp_result ertmp_session_close (ertmp_session * s);
 

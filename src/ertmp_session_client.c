@@ -277,6 +277,8 @@ on_error (ertmp_session * s, const ertmp_session_cmd * cmd)
     push_error (s, cmd->msid, "createStream", info);
   else if (s->publish_msid != 0 && cmd->txn == s->txn_publish)
     push_error (s, cmd->msid, "publish", info);
+  else if (s->play_msid != 0 && cmd->txn == s->txn_play)
+    push_error (s, cmd->msid, "play", info);
   else if (s->publish_sent && cmd->txn == s->txn_release)
     push_status (
         s, ERTMP_SESSION_EVENT_STATUS, cmd->msid, "releaseStream", info);

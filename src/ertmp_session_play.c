@@ -50,7 +50,11 @@ ertmp_session_server_on_play (ertmp_session * s, const ertmp_session_cmd * cmd)
       (st = ertmp_session_server_new_stream (s, cmd->msid)) == NULL)
     return ertmp_session_fail_limit (s, ERTMP_LIMIT_MAX_STREAMS, "play");
   /* a stream plays one name at a time; a new play on a playing stream
-   * replaces it (a player switching streams) */
+   * replaces it (a player switching streams): that play ends first */
+  if (st->state == ERTMP_STREAM_PLAYING) {
+    q = ertmp_session_push_event (s, ERTMP_SESSION_EVENT_PLAY_ENDED, st->msid);
+    q->ev.end_of_stream.command = "play";
+  }
   if (st->state == ERTMP_STREAM_PENDING ||
       st->state == ERTMP_STREAM_PUBLISHING ||
       st->state == ERTMP_STREAM_PLAY_PENDING)
@@ -66,8 +70,8 @@ ertmp_session_server_on_play (ertmp_session * s, const ertmp_session_cmd * cmd)
     return ERTMP_OK;
   q = ertmp_session_push_event (s, ERTMP_SESSION_EVENT_PLAY_REQUEST, st->msid);
   q->ev.play.name = ertmp_session_qevent_keep (q, name);
-  /* FFmpeg sends -2000 for "live or recorded" (rtmp.md 7.3) */
-  q->ev.play.start = start < 0 && start != -1 ? -2 : start;
+  /* FFmpeg sends -2000 for "live or recorded" (rtmp.md 7.3); NaN too */
+  q->ev.play.start = !(start >= 0) && start != -1 ? -2 : start;
   q->ev.play.duration = arg_number (cmd, 3, -1);
   q->ev.play.reset = st->reset;
   return ERTMP_OK;
@@ -86,15 +90,6 @@ play_stream (ertmp_session * s, guint32 msid, ertmp_stream_state state)
   return st && st->state == state ? st : NULL;
 }
 
-/* "NetStream.Play.Start" etc. describe the name without its "?query":
- * keys stay out of what is sent back */
-static gchar *
-describe (const gchar * before, const gchar * name, const gchar * after)
-{
-  return g_strdup_printf (
-      "%s%.*s%s", before, (int) strcspn (name, "?"), name, after);
-}
-
 ertmp_result
 ertmp_session_accept_play (ertmp_session * s, guint32 msid)
 {
@@ -109,17 +104,23 @@ ertmp_session_accept_play (ertmp_session * s, guint32 msid)
     return ERTMP_LIMIT;
   ertmp_session_send_user_control (s, ERTMP_UC_STREAM_BEGIN, msid);
   if (st->reset) {
-    desc = describe ("Playing and resetting ", st->name, ".");
+    desc =
+        ertmp_session_server_describe ("Playing and resetting ", st->name, ".");
     ertmp_session_server_send_status (s, ERTMP_SESSION_CSID_STREAM, msid,
         "status", "NetStream.Play.Reset", desc);
     g_free (desc);
   }
-  desc = describe ("Started playing ", st->name, ".");
+  desc = ertmp_session_server_describe ("Started playing ", st->name, ".");
   ertmp_session_server_send_status (s, ERTMP_SESSION_CSID_STREAM, msid,
       "status", "NetStream.Play.Start", desc);
   g_free (desc);
   ertmp_session_write (s, ERTMP_SESSION_CSID_DATA, ERTMP_MSG_DATA_AMF0, msid, 0,
       sample_access, sizeof (sample_access));
+  /* the stream's first message on each media csid starts with a full
+   * header (rtmp.md 7.3), not one leaning on the onStatus before it */
+  ertmp_chunk_writer_forget (s->writer, ERTMP_SESSION_CSID_AUDIO);
+  ertmp_chunk_writer_forget (s->writer, ERTMP_SESSION_CSID_VIDEO);
+  ertmp_chunk_writer_forget (s->writer, ERTMP_SESSION_CSID_DATA);
   st->state = ERTMP_STREAM_PLAYING;
   return ERTMP_OK;
 }
@@ -147,8 +148,9 @@ void
 ertmp_session_server_stop_play (
     ertmp_session * s, ertmp_session_stream * st, gboolean unpublished)
 {
-  gchar * desc = unpublished ? describe ("", st->name, " is now unpublished.")
-                             : describe ("Stopped playing ", st->name, ".");
+  gchar * desc = unpublished
+      ? ertmp_session_server_describe ("", st->name, " is now unpublished.")
+      : ertmp_session_server_describe ("Stopped playing ", st->name, ".");
 
   ertmp_session_send_user_control (s, ERTMP_UC_STREAM_EOF, st->msid);
   ertmp_session_server_send_status (s, ERTMP_SESSION_CSID_STREAM, st->msid,
@@ -243,7 +245,8 @@ ertmp_session_client_on_play_created (
     return ertmp_session_fail (s, ERTMP_MALFORMED,
         "createStream _result: stream id is not a number >= 1");
   s->play_msid = msid;
-  body = ertmp_session_cmd_begin ("play", s->next_txn++);
+  s->txn_play = s->next_txn++;
+  body = ertmp_session_cmd_begin ("play", s->txn_play);
   ertmp_amf0_put_null (body);
   ertmp_amf0_put_string (body, s->play_name);
   ertmp_amf0_put_number (body, s->play_start);

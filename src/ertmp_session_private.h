@@ -144,7 +144,7 @@ struct _ertmp_session
   gdouble play_start;
   guint32 play_buffer_ms;
   gboolean play_sent; /* its createStream sent */
-  gdouble txn_play_create;
+  gdouble txn_play_create, txn_play;
   guint32 play_msid;
   gboolean play_started; /* PLAY_STARTED pushed */
 
@@ -216,6 +216,9 @@ ertmp_session_stream * ertmp_session_server_find_stream (
     ertmp_session * s, guint32 msid);
 ertmp_session_stream * ertmp_session_server_new_stream (
     ertmp_session * s, guint32 msid);
+/* @before, @name up to its "?query" (keys are never sent back), @after */
+gchar * ertmp_session_server_describe (
+    const gchar * before, const gchar * name, const gchar * after);
 void ertmp_session_server_send_status (ertmp_session * s, guint32 csid,
     guint32 msid, const gchar * level, const gchar * code,
     const gchar * description);

@@ -25,6 +25,14 @@ ertmp_session_server_find_stream (ertmp_session * s, guint32 msid)
   return NULL;
 }
 
+gchar *
+ertmp_session_server_describe (
+    const gchar * before, const gchar * name, const gchar * after)
+{
+  return g_strdup_printf ("%s%.*s%s", before,
+      name ? (int) strcspn (name, "?") : 0, name ? name : "", after);
+}
+
 /* onStatus, 0, null, {level, code, description} (test-vectors.md 3.8) */
 void
 ertmp_session_server_send_status (ertmp_session * s, guint32 csid, guint32 msid,
@@ -136,17 +144,20 @@ send_void_result (ertmp_session * s, gdouble txn)
   ertmp_session_cmd_send (s, ERTMP_SESSION_CSID_COMMAND, 0, body);
 }
 
-/* onFCPublish / onFCUnpublish, 0, null, {code, description: name} */
+/* onFCPublish / onFCUnpublish, 0, null, {code, description: name} (the
+ * name without its "?query": keys are not sent back) */
 static void
 send_fc_status (ertmp_session * s, const gchar * command, const gchar * code,
     const gchar * name)
 {
   GByteArray * body = ertmp_session_cmd_begin (command, 0);
   ertmp_amf_value * info = ertmp_amf_new (ERTMP_AMF_OBJECT);
+  gchar * desc = ertmp_session_server_describe ("", name, "");
 
   ertmp_amf0_put_null (body);
   ertmp_amf_add_string (info, "code", code);
-  ertmp_amf_add_string (info, "description", name ? name : "");
+  ertmp_amf_add_string (info, "description", desc);
+  g_free (desc);
   ertmp_session_put_value (body, info);
   ertmp_session_cmd_send (s, ERTMP_SESSION_CSID_COMMAND, 0, body);
 }
@@ -287,6 +298,11 @@ end_streams_named (ertmp_session * s, const gchar * name, const gchar * command,
 
     if (st->state == ERTMP_STREAM_FREE || g_strcmp0 (st->name, name) != 0)
       continue;
+    /* FCUnpublish is a publisher's: a playing stream of that name stays */
+    if (!free_them &&
+        (st->state == ERTMP_STREAM_PLAY_PENDING ||
+            st->state == ERTMP_STREAM_PLAYING))
+      continue;
     end_stream (s, st, command);
     if (free_them) {
       g_clear_pointer (&st->name, g_free);
@@ -332,7 +348,8 @@ on_delete_stream (ertmp_session * s, const ertmp_session_cmd * cmd)
 static void
 send_unpublished (ertmp_session * s, ertmp_session_stream * st)
 {
-  gchar * desc = g_strdup_printf ("%s is now unpublished.", st->name);
+  gchar * desc =
+      ertmp_session_server_describe ("", st->name, " is now unpublished.");
 
   ertmp_session_server_send_status (s, ERTMP_SESSION_CSID_STREAM, st->msid,
       "status", "NetStream.Unpublish.Success", desc);
@@ -475,7 +492,11 @@ ertmp_session_server_refuse_token (ertmp_session * s, ertmp_session_stream * st,
   if (ertmp_session_server_token_ok (s))
     return FALSE;
   /* authentication first: nothing about the stream is said */
-  ertmp_session_server_refuse (s, st, code, why);
+  if (ertmp_session_server_refuse (s, st, code, why) != ERTMP_OK) {
+    /* no room for the refusal: the peer goes all the same */
+    ertmp_session_fail_limit (s, ERTMP_LIMIT_MAX_OUTPUT_BYTES, command);
+    return TRUE;
+  }
   q = ertmp_session_push_event (s, ERTMP_SESSION_EVENT_ERROR, st->msid);
   q->ev.status.command = command;
   q->ev.status.level = "error";
@@ -522,9 +543,15 @@ ertmp_session_request_reconnect (
 ertmp_result
 ertmp_session_server_close (ertmp_session * s)
 {
+  gsize room = 0;
   guint i;
 
-  if (!ertmp_session_has_room (s, REPLY_ROOM * s->limits.max_streams))
+  /* each reply names its stream: room for all of them, or nothing */
+  for (i = 0; i < s->limits.max_streams; i++)
+    if (s->streams[i].state == ERTMP_STREAM_PLAYING ||
+        s->streams[i].state == ERTMP_STREAM_PUBLISHING)
+      room += REPLY_ROOM + strlen (s->streams[i].name);
+  if (!ertmp_session_has_room (s, room))
     return ERTMP_LIMIT;
   for (i = 0; i < s->limits.max_streams; i++) {
     ertmp_session_stream * st = &s->streams[i];

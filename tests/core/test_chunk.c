@@ -1165,18 +1165,18 @@ START_TEST (test_standalone_vector)
   GBytes * p = bytes_00_c7 ();
   gchar * hex;
 
-  ck_assert_int_eq (ertmp_chunk_write_standalone (out, 128, 6, 9, 1,
-                        0x01000000, g_bytes_get_data (p, NULL), 200),
+  ck_assert_int_eq (ertmp_chunk_write_standalone (out, 128, 6, 9, 1, 0x01000000,
+                        g_bytes_get_data (p, NULL), 200),
       ERTMP_OK);
   ck_assert_bytes_eq (out->data, out->len, v->data, v->len);
   g_byte_array_unref (v);
 
   g_byte_array_set_size (out, 0);
-  ck_assert_int_eq (ertmp_chunk_write_standalone (out, 128, 6, 9, 1, 5,
-                        g_bytes_get_data (p, NULL), 200),
+  ck_assert_int_eq (ertmp_chunk_write_standalone (
+                        out, 128, 6, 9, 1, 5, g_bytes_get_data (p, NULL), 200),
       ERTMP_OK);
-  hex = g_strdup_printf ("06 000005 0000c8 09 01000000" PAYLOAD_00_7F
-                         "c6" PAYLOAD_80_C7);
+  hex = g_strdup_printf (
+      "06 000005 0000c8 09 01000000" PAYLOAD_00_7F "c6" PAYLOAD_80_C7);
   v = test_hex (hex);
   ck_assert_bytes_eq (out->data, out->len, v->data, v->len);
   g_byte_array_unref (v);
@@ -1187,6 +1187,15 @@ START_TEST (test_standalone_vector)
   ck_assert_int_eq (
       ertmp_chunk_write_standalone (out, 128, 1, 9, 1, 5, NULL, 0),
       ERTMP_STATE);
+  ck_assert_int_eq (
+      ertmp_chunk_write_standalone (out, 0x80000000u, 6, 9, 1, 5, NULL, 0),
+      ERTMP_STATE);
+  /* the largest size: one chunk per message (sizes act as 0xFFFFFF) */
+  g_byte_array_set_size (out, 0);
+  ck_assert_int_eq (ertmp_chunk_write_standalone (out, 0x7FFFFFFF, 6, 9, 1, 5,
+                        g_bytes_get_data (p, NULL), 200),
+      ERTMP_OK);
+  ck_assert_uint_eq (out->len, 12 + 200);
   g_bytes_unref (p);
   g_byte_array_unref (out);
 }
@@ -1207,16 +1216,16 @@ START_TEST (test_standalone_between_writer)
   for (i = 0; i < sizeof (p); i++)
     p[i] = (guint8) (i * 3);
   ck_assert_int_eq (ertmp_chunk_writer_set_chunk_size (w, 128), ERTMP_OK);
-  ck_assert_int_eq (ertmp_chunk_writer_write (w, out, 6, 9, 1, 100, p, 50),
-      ERTMP_OK);
-  ck_assert_int_eq (ertmp_chunk_writer_write (w, out, 6, 9, 1, 133, p, 50),
-      ERTMP_OK);
+  ck_assert_int_eq (
+      ertmp_chunk_writer_write (w, out, 6, 9, 1, 100, p, 50), ERTMP_OK);
+  ck_assert_int_eq (
+      ertmp_chunk_writer_write (w, out, 6, 9, 1, 133, p, 50), ERTMP_OK);
   ck_assert_int_eq (
       ertmp_chunk_write_standalone (out, 128, 6, 9, 1, 166, p, 300), ERTMP_OK);
   ertmp_chunk_writer_forget (w, 6);
   at = out->len;
-  ck_assert_int_eq (ertmp_chunk_writer_write (w, out, 6, 9, 1, 200, p, 50),
-      ERTMP_OK);
+  ck_assert_int_eq (
+      ertmp_chunk_writer_write (w, out, 6, 9, 1, 200, p, 50), ERTMP_OK);
   /* without forget() this would be a fmt 2 header, its delta (67) added
    * to the standalone message's timestamp by the reader */
   ck_assert_uint_eq (out->data[at], 0x06);

@@ -99,7 +99,8 @@ log_event (GPtrArray * log, const ertmp_session_event * ev)
 }
 
 static gboolean
-move (ertmp_session * from, ertmp_session * to, GPtrArray * log)
+move (ertmp_session * from, ertmp_session * to, GPtrArray * log,
+    gboolean from_server)
 {
   gsize len, pos = 0;
   const guint8 * out = ertmp_session_pending_output (from, &len);
@@ -111,6 +112,10 @@ move (ertmp_session * from, ertmp_session * to, GPtrArray * log)
   copy = g_byte_array_new ();
   g_byte_array_append (copy, out, (guint) len);
   ertmp_session_output_written (from, len);
+  /* nothing the server says repeats the key of a name it was given */
+  if (from_server)
+    ck_assert_msg (memmem (copy->data, copy->len, "s3cr3t", 6) == NULL,
+        "the server sent the key back");
   /* in slices of 1000 bytes, so that messages span several receives */
   while (pos < len) {
     gsize consumed, n = MIN (1000, len - pos);
@@ -131,8 +136,8 @@ pump (duo * d)
   gboolean moved;
 
   do {
-    moved = move (d->client, d->server, d->server_log);
-    moved |= move (d->server, d->client, d->client_log);
+    moved = move (d->client, d->server, d->server_log, FALSE);
+    moved |= move (d->server, d->client, d->client_log, TRUE);
   } while (moved);
 }
 
@@ -684,6 +689,85 @@ START_TEST (test_play_token_refused)
 }
 END_TEST
 
+/* A second play on a playing stream replaces the first (PLAY_ENDED
+ * "play", then PLAY_REQUEST); FCUnpublish of its name, a publisher's
+ * command, leaves it playing */
+START_TEST (test_play_replaced)
+{
+  duo d;
+  guint32 msid;
+  guint at;
+  logged * l;
+  GByteArray * b = g_byte_array_new ();
+
+  duo_init (&d);
+  msid = play_accepted (&d);
+  at = d.server_log->len;
+  ertmp_amf0_put_string (b, "FCUnpublish");
+  ertmp_amf0_put_number (b, 7);
+  ertmp_amf0_put_null (b);
+  ertmp_amf0_put_string (b, KEY);
+  ck_assert_int_eq (ertmp_session_send_raw (d.client, 3, ERTMP_MSG_COMMAND_AMF0,
+                        0, 0, b->data, b->len),
+      ERTMP_OK);
+  g_byte_array_unref (b);
+  pump (&d);
+  ck_assert_msg (
+      find (d.server_log, ERTMP_SESSION_EVENT_PLAY_ENDED, &at) == NULL,
+      "FCUnpublish ended a play");
+  ck_assert_int_eq (ertmp_session_send_play_message (d.server, msid,
+                        ERTMP_MSG_VIDEO, 0, (const guint8 *) "\x17\x01", 2),
+      ERTMP_OK);
+
+  send_play (&d, msid, "cam2", -2, FALSE, FALSE);
+  pump (&d);
+  l = find (d.server_log, ERTMP_SESSION_EVENT_PLAY_ENDED, &at);
+  ck_assert_msg (l != NULL, "the first play did not end");
+  ck_assert_str_eq (l->name, "play");
+  l = find (d.server_log, ERTMP_SESSION_EVENT_PLAY_REQUEST, &at);
+  ck_assert_msg (l != NULL, "no second PLAY_REQUEST");
+  ck_assert_str_eq (l->name, "cam2");
+  ck_assert_int_eq (ertmp_session_send_play_message (d.server, msid,
+                        ERTMP_MSG_VIDEO, 0, (const guint8 *) "\x17\x01", 2),
+      ERTMP_STATE);
+  ck_assert_int_eq (ertmp_session_accept_play (d.server, msid), ERTMP_OK);
+  duo_clear (&d);
+}
+END_TEST
+
+/* An _error answering the play is fatal for the player */
+START_TEST (test_play_error_reply)
+{
+  duo d;
+  GByteArray * b = g_byte_array_new ();
+  ertmp_amf_value * info = ertmp_amf_new (ERTMP_AMF_OBJECT);
+  logged * l;
+
+  duo_init (&d);
+  ck_assert_int_eq (ertmp_session_play (d.client, "x", 0), ERTMP_OK);
+  pump (&d);
+  /* connect 1, createStream 2, play 3 */
+  ertmp_amf0_put_string (b, "_error");
+  ertmp_amf0_put_number (b, 3);
+  ertmp_amf0_put_null (b);
+  ertmp_amf_add_string (info, "level", "error");
+  ertmp_amf_add_string (info, "code", "NetStream.Play.Failed");
+  ck_assert_int_eq (ertmp_amf0_encode (b, info), ERTMP_OK);
+  ertmp_amf_value_unref (info);
+  ck_assert_int_eq (ertmp_session_send_raw (d.server, 3, ERTMP_MSG_COMMAND_AMF0,
+                        0, 0, b->data, b->len),
+      ERTMP_OK);
+  g_byte_array_unref (b);
+  pump (&d);
+  l = find (d.client_log, ERTMP_SESSION_EVENT_ERROR, NULL);
+  ck_assert_msg (l != NULL, "no ERROR event");
+  ck_assert_str_eq (l->name, "NetStream.Play.Failed");
+  ck_assert_int_eq (
+      ertmp_session_get_state (d.client), ERTMP_SESSION_STATE_CLOSING);
+  duo_clear (&d);
+}
+END_TEST
+
 /* play and publish are one or the other on a client */
 START_TEST (test_play_client_state)
 {
@@ -713,6 +797,8 @@ session_play_suite (void)
   tcase_add_test (tc, test_play_external_chunks);
   tcase_add_test (tc, test_play_started_once);
   tcase_add_test (tc, test_play_token_refused);
+  tcase_add_test (tc, test_play_replaced);
+  tcase_add_test (tc, test_play_error_reply);
   tcase_add_test (tc, test_play_client_state);
   suite_add_tcase (s, tc);
   return s;
