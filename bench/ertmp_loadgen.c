@@ -11,12 +11,20 @@
  * script tag and sequence headers go out once, before the first loop).
  * Every --tick-ms the tags that are due are queued and written with one
  * write() per connection.  --idle: connect and publish, then send nothing.
+ * --play NAME: players instead: every connection plays
+ * rtmp://HOST:PORT/APP/NAME (createStream, play, SetBufferLength) and
+ * counts the audio and video messages and bytes it receives; --file is
+ * not needed then.
  *
  * stdout, one line a second: "tick MONO_NS conns C publishing P failed F
  * sent_msgs M sent_bytes B slip_max_ms S" (S: the worst lateness of a tag
  * against its schedule in that second; when it is large the generator
  * itself could not keep up and the run is not valid).  "all-published
  * MONO_NS" once every connection publishes.
+ *
+ * Players print "tick MONO_NS conns C playing P failed F recv_msgs M
+ * recv_bytes B" a second, "all-playing MONO_NS" once every one plays, and
+ * --out-prefix gets PREFIX.received, "INDEX MESSAGES".
  *
  * At the end (SIGINT, SIGTERM or --duration) pending output is flushed and
  * --out-prefix gets two files: PREFIX.sent, "INDEX MESSAGES" (audio and
@@ -27,6 +35,8 @@
  * Usage: ertmp_loadgen --file F.flv --host H --port P --app A --prefix K
  *          -n N [--ports-file F] [--rate R] [--tick-ms T] [--idle]
  *          [--duration S] [--out-prefix P] [--seed S]
+ *        ertmp_loadgen --play NAME --host H --port P --app A -n N [--rate R]
+ *          [--duration S] [--out-prefix P]
  */
 #include "ertmp_session.h"
 
@@ -73,6 +83,7 @@ typedef struct
   guint tag, loop;
   guint64 written; /* bytes written so far */
   guint64 sent_msgs;
+  guint64 recv_msgs; /* players: audio and video messages received */
   PendingSample pend[MAX_PENDING_SAMPLES];
   guint n_pend;
 } Conn;
@@ -87,11 +98,11 @@ static volatile sig_atomic_t stop_flag;
 
 static struct
 {
-  const gchar *file, *host, *app, *prefix, *ports_file, *out_prefix;
+  const gchar *file, *host, *app, *prefix, *ports_file, *out_prefix, *play;
   gint port, n, rate, tick_ms, duration, seed;
   gboolean idle;
-} opt = { NULL, "127.0.0.1", "live", "key", NULL, NULL, 1935, 1, 200, 10,
-  0, 1, FALSE };
+} opt = { NULL, "127.0.0.1", "live", "key", NULL, NULL, NULL, 1935, 1, 200,
+  10, 0, 1, FALSE };
 
 static GArray *tags; /* Tag */
 static guint32 period_ms; /* one loop of the file */
@@ -99,6 +110,7 @@ static guint8 *file_data;
 static GArray *samples; /* Sample */
 static gint *ports;
 static guint64 total_msgs, total_bytes;
+static guint64 total_recv_msgs, total_recv_bytes;
 static gint64 slip_max_ns;
 
 static gint64
@@ -248,7 +260,13 @@ conn_events (Conn * c)
   ertmp_session_event ev;
 
   while (ertmp_session_next_event (c->s, &ev) == ERTMP_OK) {
-    if (ev.type == ERTMP_SESSION_EVENT_PUBLISH_STARTED) {
+    if (ev.type == ERTMP_SESSION_EVENT_PLAY_STARTED) {
+      c->publishing = TRUE; /* playing: counted the same way */
+    } else if (ev.type == ERTMP_SESSION_EVENT_MEDIA) {
+      c->recv_msgs++;
+      total_recv_msgs++;
+      total_recv_bytes += g_bytes_get_size (ev.media.payload);
+    } else if (ev.type == ERTMP_SESSION_EVENT_PUBLISH_STARTED) {
       c->publishing = TRUE;
       /* a random start in the first second spreads the load */
       c->start_ns = now_ns ()
@@ -315,7 +333,8 @@ conn_open (Conn * c)
   cp.tc_url = tc_url;
   cp.app = opt.app;
   if (ertmp_session_connect (c->s, &cp) != ERTMP_OK
-      || ertmp_session_publish (c->s, name, "live") != ERTMP_OK)
+      || (opt.play ? ertmp_session_play (c->s, opt.play, 1000)
+          : ertmp_session_publish (c->s, name, "live")) != ERTMP_OK)
     g_error ("session calls failed");
   g_free (tc_url);
   g_free (name);
@@ -401,14 +420,21 @@ report (Conn * conns, gint n_open)
     publishing += conns[i].publishing;
     failed += conns[i].failed;
   }
-  printf ("tick %" G_GINT64_FORMAT " conns %d publishing %u failed %u "
-      "sent_msgs %" G_GUINT64_FORMAT " sent_bytes %" G_GUINT64_FORMAT
-      " slip_max_ms %.1f\n", now_ns (), n_open, publishing, failed,
-      total_msgs, total_bytes, slip_max_ns / 1e6);
+  if (opt.play)
+    printf ("tick %" G_GINT64_FORMAT " conns %d playing %u failed %u "
+        "recv_msgs %" G_GUINT64_FORMAT " recv_bytes %" G_GUINT64_FORMAT
+        "\n", now_ns (), n_open, publishing, failed, total_recv_msgs,
+        total_recv_bytes);
+  else
+    printf ("tick %" G_GINT64_FORMAT " conns %d publishing %u failed %u "
+        "sent_msgs %" G_GUINT64_FORMAT " sent_bytes %" G_GUINT64_FORMAT
+        " slip_max_ms %.1f\n", now_ns (), n_open, publishing, failed,
+        total_msgs, total_bytes, slip_max_ns / 1e6);
   if (publishing == (guint) opt.n) {
     static gboolean once;
     if (!once)
-      printf ("all-published %" G_GINT64_FORMAT "\n", now_ns ());
+      printf ("%s %" G_GINT64_FORMAT "\n",
+          opt.play ? "all-playing" : "all-published", now_ns ());
     once = TRUE;
   }
   fflush (stdout);
@@ -440,7 +466,7 @@ run (Conn * conns, gint ep)
       epoll_ctl (ep, EPOLL_CTL_ADD, c->fd, &ev);
     }
     if (now >= next_tick) {
-      for (i = 0; i < n_open && !opt.idle; i++)
+      for (i = 0; i < n_open && !opt.idle && !opt.play; i++)
         if (conns[i].publishing && conns[i].start_ns <= now)
           conn_pace (&conns[i], now);
       next_tick += opt.tick_ms * 1000000;
@@ -469,6 +495,16 @@ write_results (Conn * conns)
 
   if (opt.out_prefix == NULL)
     return;
+  if (opt.play) {
+    path = g_strdup_printf ("%s.received", opt.out_prefix);
+    f = fopen (path, "w");
+    for (i = 0; f && i < (guint) opt.n; i++)
+      fprintf (f, "%u %" G_GUINT64_FORMAT "\n", i, conns[i].recv_msgs);
+    if (f)
+      fclose (f);
+    g_free (path);
+    return;
+  }
   path = g_strdup_printf ("%s.sent", opt.out_prefix);
   f = fopen (path, "w");
   for (i = 0; f && i < (guint) opt.n; i++)
@@ -559,6 +595,8 @@ main (int argc, char **argv)
     {"out-prefix", 0, 0, G_OPTION_ARG_FILENAME, &opt.out_prefix,
         "result files PREFIX.sent and PREFIX.samples", "P"},
     {"seed", 0, 0, G_OPTION_ARG_INT, &opt.seed, "random seed", "S"},
+    {"play", 0, 0, G_OPTION_ARG_STRING, &opt.play, "players of stream NAME "
+          "instead of publishers", "NAME"},
     {NULL}
   };
   GOptionContext *ctx = g_option_context_new ("- RTMP load generator");
@@ -567,9 +605,11 @@ main (int argc, char **argv)
   gint ep, rc;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, &err) || opt.file == NULL
+  if (!g_option_context_parse (ctx, &argc, &argv, &err)
+      || (opt.file == NULL && opt.play == NULL)
       || opt.n < 1 || opt.rate < 1 || opt.tick_ms < 1) {
-    g_printerr ("%s\n", err ? err->message : "--file, -n >= 1 needed");
+    g_printerr ("%s\n", err ? err->message : "--file (or --play), -n >= 1 "
+        "needed");
     return 2;
   }
   g_option_context_free (ctx);
@@ -577,7 +617,10 @@ main (int argc, char **argv)
   signal (SIGINT, on_signal);
   signal (SIGTERM, on_signal);
   signal (SIGPIPE, SIG_IGN);
-  load_file ();
+  if (opt.play == NULL)
+    load_file ();
+  else
+    tags = g_array_new (FALSE, FALSE, sizeof (Tag));
   if (opt.ports_file)
     read_ports ();
   samples = g_array_new (FALSE, FALSE, sizeof (Sample));
