@@ -49,6 +49,8 @@ struct _GstErtmpConn
    * of read and write sources */
   GstErtmpWatch *watch;
   gboolean want_write;
+  /* the owner's own bytes (write_vectors) wait for room */
+  gboolean ext_waiting;
   gint64 last_input;
   gboolean reading;             /* the owner wants input */
   gboolean closing;             /* gst_ertmp_conn_close was called */
@@ -152,6 +154,34 @@ shut_down (GstErtmpConn * conn)
 
 static gboolean on_writable (GObject * stream, gpointer user_data);
 
+/* The socket is full: on_writable runs once it has room. */
+static void
+wait_for_room (GstErtmpConn * conn)
+{
+  if (conn->watch != NULL) {
+    if (!conn->want_write) {
+      conn->want_write = TRUE;
+      update_read_source (conn);
+    }
+  } else if (conn->write_source == NULL) {
+    conn->write_source = g_pollable_output_stream_create_source (conn->out,
+        NULL);
+    g_source_set_callback (conn->write_source,
+        (GSourceFunc) (void (*)(void)) on_writable, conn, NULL);
+    g_source_attach (conn->write_source, conn->context);
+  }
+}
+
+static void
+stop_waiting (GstErtmpConn * conn)
+{
+  gst_ertmp_source_clear (&conn->write_source);
+  if (conn->want_write) {
+    conn->want_write = FALSE;
+    update_read_source (conn);
+  }
+}
+
 /* Writes the session's output until done or the socket is full (then a
  * source waits for room).  FALSE when the connection ended. */
 static gboolean
@@ -168,16 +198,7 @@ write_pending (GstErtmpConn * conn)
         NULL, &err);
     if (n < 0 && g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
       g_clear_error (&err);
-      if (conn->watch != NULL) {
-        conn->want_write = TRUE;
-        update_read_source (conn);
-      } else if (conn->write_source == NULL) {
-        conn->write_source = g_pollable_output_stream_create_source (conn->out,
-            NULL);
-        g_source_set_callback (conn->write_source,
-            (GSourceFunc) (void (*)(void)) on_writable, conn, NULL);
-        g_source_attach (conn->write_source, conn->context);
-      }
+      wait_for_room (conn);
       return TRUE;
     }
     if (n < 0) {
@@ -186,11 +207,9 @@ write_pending (GstErtmpConn * conn)
     }
     ertmp_session_output_written (conn->session, n);
   }
-  gst_ertmp_source_clear (&conn->write_source);
-  if (conn->want_write) {
-    conn->want_write = FALSE;
-    update_read_source (conn);
-  }
+  /* the owner's bytes may still wait: on_writable tells it */
+  if (!conn->ext_waiting)
+    stop_waiting (conn);
   if (conn->closing && !conn->shut)
     shut_down (conn);
   return !conn->closed;
@@ -201,9 +220,17 @@ on_writable (GObject * stream, gpointer user_data)
 {
   GstErtmpConn *conn = user_data;
 
-  /* write_pending removes this source itself once the output is out */
-  if (write_pending (conn) && conn->write_source == NULL && !conn->want_write
-      && conn->funcs.drained != NULL && !conn->closing)
+  gsize pending = 0;
+
+  if (!write_pending (conn))
+    return G_SOURCE_CONTINUE;
+  /* session output still waits: write_pending keeps waiting for room */
+  if (ertmp_session_pending_output (conn->session, &pending) != NULL
+      && pending > 0)
+    return G_SOURCE_CONTINUE;
+  conn->ext_waiting = FALSE;
+  stop_waiting (conn);
+  if (conn->funcs.drained != NULL && !conn->closing)
     conn->funcs.drained (conn, conn->user_data);
   return G_SOURCE_CONTINUE;
 }
@@ -438,6 +465,36 @@ gst_ertmp_conn_close (GstErtmpConn * conn, guint linger_ms)
     conn->linger_source = attach (conn, g_timeout_source_new (linger_ms),
         on_linger_done);
   write_pending (conn);
+}
+
+gssize
+gst_ertmp_conn_write_vectors (GstErtmpConn * conn,
+    const GOutputVector * vectors, gsize n_vectors)
+{
+  GPollableReturn r;
+  GError *err = NULL;
+  gsize written = 0, total = 0, i, pending = 0;
+
+  if (conn->closed || conn->closing || !write_pending (conn))
+    return -1;
+  for (i = 0; i < n_vectors; i++)
+    total += vectors[i].size;
+  if (ertmp_session_pending_output (conn->session, &pending) == NULL
+      || pending == 0) {
+    r = g_pollable_output_stream_writev_nonblocking (conn->out, vectors,
+        n_vectors, &written, NULL, &err);
+    if (r == G_POLLABLE_RETURN_FAILED) {
+      finish (conn, GST_ERTMP_CONN_CLOSED_IO_ERROR, err);
+      return -1;
+    }
+    if (r == G_POLLABLE_RETURN_WOULD_BLOCK)
+      written = 0;
+  }
+  if (written < total) {
+    conn->ext_waiting = TRUE;
+    wait_for_room (conn);
+  }
+  return written;
 }
 
 gboolean

@@ -45,8 +45,8 @@ typedef struct
    * EOF; for PROTOCOL its message names the fault and the limit. */
   void (*closed) (GstErtmpConn * conn, GstErtmpConnClosed reason,
       const GError * error, gpointer user_data);
-  /* optional: output that had to wait for the socket is all written, so
-   * a sender may queue more */
+  /* optional: output that had to wait for the socket (the session's or
+   * write_vectors') is all written, so a sender may queue more */
   void (*drained) (GstErtmpConn * conn, gpointer user_data);
 } GstErtmpConnFuncs;
 
@@ -72,6 +72,13 @@ gint64 gst_ertmp_conn_get_last_input (GstErtmpConn * conn);
 void gst_ertmp_conn_flush (GstErtmpConn * conn);
 /* Bytes of session output not yet taken by the socket. */
 gsize gst_ertmp_conn_get_pending (GstErtmpConn * conn);
+/* Writes the owner's own bytes (a fan-out's shared chunks) after all the
+ * session's output.  Returns the bytes the socket took: fewer than asked
+ * (0 too) when it is full or session output still waits, and then the
+ * drained function runs once there is room; -1 when the connection is
+ * over or closing.  Never blocks. */
+gssize gst_ertmp_conn_write_vectors (GstErtmpConn * conn,
+    const GOutputVector * vectors, gsize n_vectors);
 /* Stops or resumes reading (back-pressure from the owner's queue). */
 void gst_ertmp_conn_set_reading (GstErtmpConn * conn, gboolean reading);
 /* Graceful close: sends what is pending, shuts the sending side down

@@ -279,6 +279,31 @@ gst_ertmp_server_get_bound_port (GstErtmpServer * server)
   return server->bound_port;
 }
 
+GTlsCertificate *
+gst_ertmp_server_load_certificate (GTlsCertificate * cert,
+    const gchar * cert_file, const gchar * key_file, gboolean tls_scheme,
+    GError ** error)
+{
+  GTlsCertificate *out = NULL;
+
+  if (cert != NULL)
+    out = g_object_ref (cert);
+  else if (cert_file != NULL)
+    out = g_tls_certificate_new_from_files (cert_file,
+        key_file ? key_file : cert_file, error);
+  else if (tls_scheme)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "rtmps:// needs a certificate: set tls-certificate or "
+        "tls-certificate-file");
+  if (out != NULL && !g_tls_backend_supports_tls (g_tls_backend_get_default
+          ())) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+        "TLS is not available (is glib-networking installed?)");
+    g_clear_object (&out);
+  }
+  return out;
+}
+
 void
 gst_ertmp_server_config_clear (GstErtmpServerConfig * cfg)
 {
@@ -420,6 +445,8 @@ gst_ertmp_server_finalize (GObject * object)
   g_hash_table_unref (server->routes);
   g_hash_table_unref (server->apps);
   g_ptr_array_unref (server->route_list);
+  g_hash_table_unref (server->play_routes);
+  g_hash_table_unref (server->play_apps);
   if (server->gauges)
     gst_structure_free (server->gauges);
   g_free (server->registry_key);
@@ -437,6 +464,9 @@ gst_ertmp_server_init (GstErtmpServer * server)
   server->apps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       NULL);
   server->route_list = g_ptr_array_new ();
+  server->play_routes = g_hash_table_new (g_str_hash, g_str_equal);
+  server->play_apps = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
 }
 
 static void
@@ -460,8 +490,9 @@ gst_ertmp_server_class_init (GstErtmpServerClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
-          "Server statistics (rtmp-server-stats): connections by state, "
-          "refusals and drops by reason, bytes, publishers",
+          "Server statistics (rtmp-server-stats): connections by state "
+          "(playing: players of play-out elements), refusals and drops by "
+          "reason, bytes, publishers, routes and play-routes",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /**

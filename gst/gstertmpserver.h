@@ -60,6 +60,15 @@ typedef struct
 
 void gst_ertmp_server_config_clear (GstErtmpServerConfig * cfg);
 
+/* An element's TLS settings as the certificate of its server's config:
+ * @cert (reffed) if set, else one loaded from @cert_file (and @key_file,
+ * else the same file).  NULL without an error when none is set and the
+ * location was not rtmps://; NULL with one when rtmps:// has none, a file
+ * does not load, or TLS is not available. */
+GTlsCertificate *gst_ertmp_server_load_certificate (GTlsCertificate * cert,
+    const gchar * cert_file, const gchar * key_file, gboolean tls_scheme,
+    GError ** error);
+
 typedef enum
 {
   GST_ERTMP_PEER_PROXY,         /* reading the PROXY protocol header */
@@ -67,6 +76,7 @@ typedef enum
   GST_ERTMP_PEER_RTMP,          /* handshake, connect, publish request */
   GST_ERTMP_PEER_HELD,          /* accepted for the application, unclaimed */
   GST_ERTMP_PEER_PUBLISHING,    /* handed to its route */
+  GST_ERTMP_PEER_PLAYING,       /* a player, handed to its play route */
   GST_ERTMP_PEER_DONE,          /* refused, ended or closing */
 } GstErtmpPeerState;
 
@@ -81,7 +91,8 @@ struct _GstErtmpPeer
   gchar *app, *tc_url, *flash_ver, *name;       /* name with its ?query */
   gchar *app_safe, *tc_url_safe;        /* ?query redacted */
   ertmp_caps caps;
-  guint32 msid;
+  guint32 msid;                 /* its publishing or playing stream */
+  gpointer player;              /* PLAYING: the play route's, its own */
   /* monotonic us */
   gint64 accepted_at, publish_at, first_media_at, last_media_at;
 };
@@ -114,6 +125,26 @@ typedef struct
       const gchar * new_address);
 } GstErtmpRouteFuncs;
 
+/* A play route's functions (a play-out element), all called from the I/O
+ * thread. */
+typedef struct
+{
+  /* @peer asks to play this route's stream (app and name matched, the
+   * name's ?query in @query or NULL): TRUE to take it (then the server
+   * answers the play and calls writable), FALSE with a reason and a
+   * description to refuse it (NetStream.Play.Failed). */
+  gboolean (*play) (gpointer route, GstErtmpPeer * peer,
+      const gchar * query, const gchar ** reason,
+      const gchar ** description);
+  /* @peer's socket has room again (also once right after play): write
+   * with gst_ertmp_conn_write_vectors */
+  void (*writable) (gpointer route, GstErtmpPeer * peer);
+  /* the player is gone (@reason: stopped, disconnected, protocol-error,
+   * or the reason given to gst_ertmp_server_drop_player); after it @peer
+   * is no longer the route's */
+  void (*left) (gpointer route, GstErtmpPeer * peer, const gchar * reason);
+} GstErtmpPlayFuncs;
+
 typedef struct
 {
   const gchar *app;             /* NULL: any application */
@@ -142,6 +173,29 @@ gboolean gst_ertmp_server_add_route (GstErtmpServer * server,
 /* Its publisher, if any, is closed (reason "route-removed", not
  * reported).  Returns when no route function runs. */
 void gst_ertmp_server_remove_route (GstErtmpServer * server, gpointer route);
+
+/* Serves plays of @app and @name (exact, without ?query) with @funcs on
+ * @route.  FALSE (and @error) when another play route serves them. */
+gboolean gst_ertmp_server_add_play_route (GstErtmpServer * server,
+    const gchar * app, const gchar * name, const GstErtmpPlayFuncs * funcs,
+    gpointer route, GError ** error);
+/* Its players are dropped (left is not called for them).  Returns when no
+ * route function runs. */
+void gst_ertmp_server_remove_play_route (GstErtmpServer * server,
+    gpointer route);
+/* I/O thread: @peer is no longer a player (left is not called): closed
+ * after @linger_ms (as gst_ertmp_conn_close) for @reason. */
+void gst_ertmp_server_drop_player (GstErtmpPeer * peer, const gchar * reason,
+    guint linger_ms);
+/* Runs @func (@data) on the I/O thread and waits for it (at once when
+ * called from there). */
+void gst_ertmp_server_run (GstErtmpServer * server, GSourceFunc func,
+    gpointer data);
+/* Runs @func (@data) on the I/O thread without waiting for it; @notify
+ * frees @data after (also when the server stopped: then @func does not
+ * run). */
+void gst_ertmp_server_invoke (GstErtmpServer * server, GSourceFunc func,
+    gpointer data, GDestroyNotify notify);
 
 /* Calls on a route's publisher, from any thread: FALSE when it has none. */
 gboolean gst_ertmp_server_request_reconnect (GstErtmpServer * server,

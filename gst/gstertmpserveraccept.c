@@ -384,9 +384,11 @@ refresh_gauges (GstErtmpServer * server)
       "pending", G_TYPE_UINT, by_state[GST_ERTMP_PEER_RTMP],
       "publishing", G_TYPE_UINT, by_state[GST_ERTMP_PEER_PUBLISHING],
       "held", G_TYPE_UINT, by_state[GST_ERTMP_PEER_HELD],
+      "playing", G_TYPE_UINT, by_state[GST_ERTMP_PEER_PLAYING],
       "closing", G_TYPE_UINT, by_state[GST_ERTMP_PEER_DONE],
       "addresses", G_TYPE_UINT, g_hash_table_size (server->per_address),
       "routes", G_TYPE_UINT, server->route_list->len,
+      "play-routes", G_TYPE_UINT, g_hash_table_size (server->play_routes),
       "bytes-in", G_TYPE_UINT64, bytes_in,
       "listening", G_TYPE_BOOLEAN, server->listener != NULL, NULL);
   GST_OBJECT_LOCK (server);

@@ -271,29 +271,27 @@ on_publish_request (GstErtmpPeerPriv * peer, const ertmp_session_event * ev)
   g_free (key);
 }
 
-/* Nothing serves players on this server: a play is refused at once (the
- * player sees NetStream.Play.StreamNotFound) rather than left waiting for
- * a timeout.  The name is not repeated: it may hold a key.  A play from a
- * connection that publishes (or is held) is ignored: refusing it would
- * close the publisher's connection. */
+/* A play from a connection that publishes (or is held, or plays) is
+ * ignored: refusing it would close that connection. */
 static void
 on_play_request (GstErtmpPeerPriv * peer, const ertmp_session_event * ev)
 {
-  const gchar *why = "nothing is played here: this server only takes "
-      "publishers";
-
   if (peer->pub.state != GST_ERTMP_PEER_RTMP) {
     GST_DEBUG_OBJECT (peer->pub.server, "%s: ignored a play",
         peer->pub.address);
     return;
   }
-  gst_ertmp_server_report_refused (peer->pub.server, NULL,
-      GST_ERTMP_REFUSED_PLAY, peer->pub.address, why);
-  peer->reported = TRUE;
-  peer->pub.state = GST_ERTMP_PEER_DONE;
-  ertmp_session_reject_play (gst_ertmp_conn_get_session (peer->pub.conn),
-      ev->msid, ERTMP_SESSION_PLAY_NOT_FOUND, why);
-  gst_ertmp_conn_close (peer->pub.conn, GST_ERTMP_LINGER_MS);
+  gst_ertmp_server_route_play (peer, ev);
+}
+
+/* The player stopped its stream (closeStream, deleteStream): as for a
+ * publisher's teardown, it keeps its connection until it closes it. */
+static void
+on_play_ended (GstErtmpPeerPriv * peer)
+{
+  gst_ertmp_server_player_left (peer, "stopped");
+  peer->linger_until = g_get_monotonic_time () +
+      GST_ERTMP_TEARDOWN_LINGER_MS * (gint64) 1000;
 }
 
 static void
@@ -373,6 +371,11 @@ on_event (GstErtmpConn * conn, const ertmp_session_event * ev,
       if (mine)
         on_unpublished (peer);
       break;
+    case ERTMP_SESSION_EVENT_PLAY_ENDED:
+      if (peer->pub.state == GST_ERTMP_PEER_PLAYING
+          && ev->msid == peer->pub.msid)
+        on_play_ended (peer);
+      break;
     case ERTMP_SESSION_EVENT_WARNING:
       GST_WARNING_OBJECT (peer->pub.server, "%s: %s", peer->pub.address,
           ev->warning.message);
@@ -433,6 +436,9 @@ on_closed (GstErtmpConn * conn, GstErtmpConnClosed reason,
         peer->pub.address, error->message);
   if (peer->pub.state == GST_ERTMP_PEER_PUBLISHING && peer->route != NULL) {
     publisher_closed (peer, reason, error);
+  } else if (peer->pub.state == GST_ERTMP_PEER_PLAYING) {
+    gst_ertmp_server_player_left (peer, reason ==
+        GST_ERTMP_CONN_CLOSED_PROTOCOL ? "protocol-error" : "disconnected");
   } else if (!peer->reported && reason == GST_ERTMP_CONN_CLOSED_PROTOCOL) {
     ertmp_session_get_error (gst_ertmp_conn_get_session (conn), &limit,
         NULL);
@@ -446,7 +452,19 @@ on_closed (GstErtmpConn * conn, GstErtmpConnClosed reason,
   gst_ertmp_server_peer_remove (peer);
 }
 
-static const GstErtmpConnFuncs conn_funcs = { on_event, on_closed, NULL };
+/* a player's socket has room again */
+static void
+on_drained (GstErtmpConn * conn, gpointer user_data)
+{
+  GstErtmpPeerPriv *peer = user_data;
+
+  if (peer->pub.state == GST_ERTMP_PEER_PLAYING && peer->play_route != NULL)
+    peer->play_route->funcs->writable (peer->play_route->route, &peer->pub);
+}
+
+static const GstErtmpConnFuncs conn_funcs = { on_event, on_closed,
+  on_drained
+};
 
 void
 gst_ertmp_server_start_rtmp (GstErtmpPeerPriv * peer)
@@ -500,6 +518,9 @@ gst_ertmp_server_peer_timeouts (GstErtmpPeerPriv * peer, gint64 now,
       if (expired (now, peer->held_at, claim_timeout))
         refuse (peer, NULL, GST_ERTMP_REFUSED_UNCLAIMED,
             "no stream for this key (not claimed within claim-timeout)");
+      break;
+    case GST_ERTMP_PEER_PLAYING:
+      /* its route decides how long a player may lag */
       break;
     case GST_ERTMP_PEER_PUBLISHING:
       if (route == NULL || gst_ertmp_conn_is_closed (pub->conn))

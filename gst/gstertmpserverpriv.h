@@ -84,6 +84,7 @@ typedef struct
   gchar *ip;                    /* counted in server->per_address */
   GstErtmpRoute *route;         /* PUBLISHING: the route it feeds */
   GstErtmpRoute *ended_route;   /* unpublished: told when it is gone */
+  struct _GstErtmpPlayRoute *play_route;        /* PLAYING: its stream */
   gint64 held_at;               /* HELD: since when (monotonic us) */
   gint64 linger_until;          /* DONE: when we close it (0: not set) */
   const gchar *local_reason;    /* why we closed it (a drop's name) */
@@ -101,6 +102,14 @@ struct _GstErtmpRoute
   guint first_media_timeout, idle_timeout;
   GstErtmpPeerPriv *publisher;
 };
+
+typedef struct _GstErtmpPlayRoute
+{
+  gpointer route;
+  const GstErtmpPlayFuncs *funcs;
+  gchar *digest;
+  gchar *app_digest;
+} GstErtmpPlayRoute;
 
 typedef struct
 {
@@ -136,15 +145,13 @@ struct _GstErtmpServer
   GHashTable *routes;           /* digest -> GstErtmpRoute */
   GHashTable *apps;             /* app digest -> route count */
   GPtrArray *route_list;        /* every GstErtmpRoute */
+  GHashTable *play_routes;      /* digest -> GstErtmpPlayRoute */
+  GHashTable *play_apps;        /* app digest -> play route count */
   gboolean draining;
   guint64 bytes_in_closed;      /* bytes of connections gone */
 };
 
 /* gstertmpserver.c */
-/* Runs @func(@data) on the I/O thread and waits for it (at once when
- * called from there). */
-void gst_ertmp_server_run (GstErtmpServer * server, GSourceFunc func,
-    gpointer data);
 void gst_ertmp_server_count_refused (GstErtmpServer * server,
     GstErtmpRefused what);
 void gst_ertmp_server_count_dropped (GstErtmpServer * server,
@@ -157,6 +164,14 @@ gboolean gst_ertmp_server_emit_unknown (GstErtmpServer * server,
 /* gstertmpserverroute.c */
 guint gst_ertmp_server_drain (GstErtmpServer * server, const gchar * tc_url,
     const gchar * description);
+
+/* gstertmpserverplay.c: players */
+/* A play request on a connection in the RTMP state: routed or refused */
+void gst_ertmp_server_route_play (GstErtmpPeerPriv * peer,
+    const ertmp_session_event * ev);
+/* A player's connection ended or its stream stopped: tells its route */
+void gst_ertmp_server_player_left (GstErtmpPeerPriv * peer,
+    const gchar * reason);
 
 /* gstertmpserveraccept.c: listener, admission, PROXY, TLS, sweep */
 gboolean gst_ertmp_server_listen (GstErtmpServer * server, GError ** error);

@@ -94,32 +94,12 @@ gst_rtmp_ingest_src_post (GstRtmpIngestSrc * src, GstStructure * structure)
 static GTlsCertificate *
 load_certificate (GstRtmpIngestSrc * src, GError ** error)
 {
-  GTlsCertificate *cert = NULL;
-  gchar *cert_file, *key_file;
-  gboolean scheme;
+  GTlsCertificate *cert;
 
   GST_OBJECT_LOCK (src);
-  if (src->tls_certificate)
-    cert = g_object_ref (src->tls_certificate);
-  cert_file = g_strdup (src->tls_certificate_file);
-  key_file = g_strdup (src->tls_key_file);
-  scheme = src->tls_scheme;
+  cert = gst_ertmp_server_load_certificate (src->tls_certificate,
+      src->tls_certificate_file, src->tls_key_file, src->tls_scheme, error);
   GST_OBJECT_UNLOCK (src);
-  if (cert == NULL && cert_file != NULL)
-    cert = g_tls_certificate_new_from_files (cert_file,
-        key_file ? key_file : cert_file, error);
-  else if (cert == NULL && scheme)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-        "rtmps:// needs a certificate: set tls-certificate or "
-        "tls-certificate-file");
-  if (cert != NULL && !g_tls_backend_supports_tls (g_tls_backend_get_default
-          ())) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-        "TLS is not available (is glib-networking installed?)");
-    g_clear_object (&cert);
-  }
-  g_free (cert_file);
-  g_free (key_file);
   return cert;
 }
 

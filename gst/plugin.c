@@ -17,6 +17,7 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (erdemux, plugin);
   ret |= GST_ELEMENT_REGISTER (rtmpingestsrc, plugin);
   ret |= GST_ELEMENT_REGISTER (rtmppushsink, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtmpservesink, plugin);
 
   return ret;
 }

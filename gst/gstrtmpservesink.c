@@ -1,0 +1,483 @@
+/* gst-ertmp: rtmpservesink, RTMP play-out on the shared server
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * SECTION:element-rtmpservesink
+ *
+ * Serves the FLV stream it is given to any number of RTMP/RTMPS players
+ * (FFmpeg, ffplay, VLC, mpv, OBS, rtmp2src, a relay) on the shared server
+ * of rtmpingestsrc, routed by the play's application and stream name:
+ * one process is a complete Enhanced RTMP origin.
+ *
+ * |[
+ * gst-launch-1.0 rtmpingestsrc location=rtmp://0.0.0.0:1935/live/KEY ! \
+ *     rtmpservesink location=rtmp://0.0.0.0:1935/live/show sync=false
+ * ffplay rtmp://127.0.0.1/live/show
+ * ]|
+ *
+ * render() cuts its input into tags and hands them to the server's I/O
+ * thread (gstrtmpservefanout.c); it never waits for a player's socket.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include "gstrtmpservesink.h"
+#include "gstertmpelements.h"
+#include "gstertmptag.h"
+#include "gstertmpredact.h"
+#include "ertmp_time.h"
+
+GST_DEBUG_CATEGORY (gst_rtmp_serve_sink_debug);
+#define GST_CAT_DEFAULT gst_rtmp_serve_sink_debug
+
+/* What render() may have handed to the I/O thread and it has not taken:
+ * past this, frames are dropped (counted as tags-dropped), never
+ * headers, so that a stalled I/O thread cannot grow memory. */
+#define MAX_PENDING_BYTES (64 * 1024 * 1024)
+
+/* A reader fed a stream whose file header went by in the caps (or was
+ * never there) starts from this one. */
+static const guint8 flv_file_header[] = { 'F', 'L', 'V', 1, 0x05, 0, 0, 0, 9,
+  0, 0, 0, 0
+};
+
+enum
+{
+  SIGNAL_PLAY_REQUEST,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-flv"));
+
+#define gst_rtmp_serve_sink_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstRtmpServeSink, gst_rtmp_serve_sink,
+    GST_TYPE_BASE_SINK, G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,
+        gst_rtmp_serve_sink_uri_handler_init);
+    GST_DEBUG_CATEGORY_INIT (gst_rtmp_serve_sink_debug, "rtmpservesink", 0,
+        "RTMP play-out sink"));
+GST_ELEMENT_REGISTER_DEFINE (rtmpservesink, "rtmpservesink", GST_RANK_NONE,
+    GST_TYPE_RTMP_SERVE_SINK);
+
+void
+gst_rtmp_serve_sink_post (GstRtmpServeSink * sink, GstStructure * structure)
+{
+  gst_element_post_message (GST_ELEMENT (sink),
+      gst_message_new_element (GST_OBJECT (sink), structure));
+}
+
+gboolean
+gst_rtmp_serve_sink_emit_play_request (GstRtmpServeSink * sink,
+    const GstErtmpPeer * peer, const gchar * query)
+{
+  gboolean ok = TRUE;
+  gchar *name = gst_ertmp_redact_key (peer->name);
+
+  g_signal_emit (sink, signals[SIGNAL_PLAY_REQUEST], 0, peer->address,
+      peer->app_safe, name, query, &ok);
+  g_free (name);
+  return ok;
+}
+
+/* ---- the server ---- */
+
+/* NULL -> READY: binds the address, or joins the server already there. */
+static gboolean
+join_server (GstRtmpServeSink * sink)
+{
+  GstErtmpServerConfig cfg = { NULL };
+  GError *err = NULL;
+  const gchar *mismatch = NULL;
+  gchar *bad_location;
+  GstErtmpServer *server = NULL;
+
+  GST_OBJECT_LOCK (sink);
+  bad_location = g_strdup (sink->bad_location);
+  cfg.host = g_strdup (sink->host);
+  cfg.port = sink->port;
+  cfg.chunk_size = sink->chunk_size;
+  cfg.handshake_timeout = sink->handshake_timeout;
+  cfg.max_connections = sink->max_connections;
+  cfg.max_per_address = sink->max_per_address;
+  cfg.proxy_protocol = sink->proxy_protocol;
+  cfg.tls = gst_ertmp_server_load_certificate (sink->tls_certificate,
+      sink->tls_certificate_file, sink->tls_key_file, sink->tls_scheme,
+      &err);
+  GST_OBJECT_UNLOCK (sink);
+  if (bad_location != NULL) {
+    GST_ELEMENT_ERROR (sink, RESOURCE, SETTINGS,
+        ("Invalid location \"%s\": expected "
+            "rtmp://HOST[:PORT]/APP/NAME or rtmps://...", bad_location),
+        ("the location property was refused; not listening"));
+    g_free (bad_location);
+    g_clear_error (&err);
+    gst_ertmp_server_config_clear (&cfg);
+    return FALSE;
+  }
+  if (err == NULL)
+    server = gst_ertmp_server_acquire (&cfg, GST_ELEMENT (sink), &mismatch,
+        &err);
+  if (server == NULL) {
+    GST_ELEMENT_ERROR (sink, RESOURCE, OPEN_WRITE,
+        ("Could not start the RTMP server: %s", err->message),
+        ("%s", err->message));
+    g_error_free (err);
+  } else if (mismatch != NULL) {
+    GST_ELEMENT_WARNING (sink, RESOURCE, SETTINGS,
+        ("%s:%d is shared with another element whose %s differs: the "
+            "server keeps its own", cfg.host, cfg.port, mismatch),
+        ("server settings come from the first element on an address"));
+  }
+  gst_ertmp_server_config_clear (&cfg);
+  if (server == NULL)
+    return FALSE;
+  GST_OBJECT_LOCK (sink);
+  sink->server = server;
+  sink->bound_port = gst_ertmp_server_get_bound_port (server);
+  GST_OBJECT_UNLOCK (sink);
+  g_object_notify (G_OBJECT (sink), "bound-port");
+  g_object_notify (G_OBJECT (sink), "server");
+  return TRUE;
+}
+
+static void
+leave_server (GstRtmpServeSink * sink)
+{
+  GstErtmpServer *server;
+
+  GST_OBJECT_LOCK (sink);
+  server = sink->server;
+  sink->server = NULL;
+  sink->bound_port = 0;
+  GST_OBJECT_UNLOCK (sink);
+  if (server != NULL)
+    gst_ertmp_server_release (server, GST_ELEMENT (sink));
+}
+
+/* READY -> PAUSED: the play route of this element's app and name. */
+static gboolean
+gst_rtmp_serve_sink_start (GstBaseSink * bsink)
+{
+  GstRtmpServeSink *sink = GST_RTMP_SERVE_SINK (bsink);
+  GError *err = NULL;
+  gchar *app, *name;
+
+  GST_OBJECT_LOCK (sink);
+  app = g_strdup (sink->application ? sink->application : "");
+  name = g_strdup (sink->stream_name);
+  GST_OBJECT_UNLOCK (sink);
+  if (name == NULL || *name == '\0') {
+    GST_ELEMENT_ERROR (sink, RESOURCE, SETTINGS,
+        ("No stream name set: players have nothing to play"),
+        ("set stream-name, or a NAME in location "
+            "(rtmp://HOST:PORT/APP/NAME)"));
+    g_free (app);
+    g_free (name);
+    return FALSE;
+  }
+  sink->reader = NULL;
+  sink->have_last_ms = FALSE;
+  sink->next_seq = 0;
+  sink->stream_bytes = 0;
+  sink->routed = gst_ertmp_server_add_play_route (sink->server, app, name,
+      &gst_rtmp_serve_play_funcs, sink, &err);
+  if (!sink->routed) {
+    GST_ELEMENT_ERROR (sink, RESOURCE, SETTINGS,
+        ("Cannot serve this stream: %s", err->message), ("%s", err->message));
+    g_error_free (err);
+  }
+  g_free (app);
+  g_free (name);
+  return sink->routed;
+}
+
+/* PAUSED -> READY: every player's stream ends (NetStream.Play.Stop and a
+ * graceful close, in the background), then the route goes. */
+static gboolean
+gst_rtmp_serve_sink_stop (GstBaseSink * bsink)
+{
+  GstRtmpServeSink *sink = GST_RTMP_SERVE_SINK (bsink);
+
+  if (sink->routed) {
+    gst_ertmp_server_run (sink->server, gst_rtmp_serve_fanout_stop, sink);
+    gst_ertmp_server_remove_play_route (sink->server, sink);
+  }
+  sink->routed = FALSE;
+  g_clear_pointer (&sink->reader, ertmp_flv_reader_free);
+  return TRUE;
+}
+
+static GstStateChangeReturn
+gst_rtmp_serve_sink_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstRtmpServeSink *sink = GST_RTMP_SERVE_SINK (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY && !join_server (sink))
+    return GST_STATE_CHANGE_FAILURE;
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if ((transition == GST_STATE_CHANGE_NULL_TO_READY
+          && ret == GST_STATE_CHANGE_FAILURE)
+      || transition == GST_STATE_CHANGE_READY_TO_NULL)
+    leave_server (sink);
+  return ret;
+}
+
+/* ---- tags ---- */
+
+static ertmp_flv_reader *
+new_reader (const guint8 * data, gsize len)
+{
+  ertmp_flv_reader *reader = ertmp_flv_reader_new (NULL);
+  ertmp_flv_tag t;
+  gsize consumed;
+
+  if (len < 3 || memcmp (data, "FLV", 3) != 0)
+    ertmp_flv_reader_read (reader, flv_file_header, sizeof (flv_file_header),
+        &consumed, &t);
+  return reader;
+}
+
+/* The tag body: a sub-buffer of @in when the reader points into it (one
+ * tag per buffer, the usual case: no copy), else the reader's bytes. */
+static GstBuffer *
+tag_body (ertmp_flv_reader * reader, const ertmp_flv_tag * t, GstBuffer * in,
+    const guint8 * data, gsize len)
+{
+  GBytes *bytes;
+  GstBuffer *body;
+
+  if (t->payload >= data && t->payload + t->header.size <= data + len)
+    return gst_buffer_copy_region (in, GST_BUFFER_COPY_MEMORY,
+        t->payload - data, t->header.size);
+  bytes = ertmp_flv_reader_take_payload (reader);
+  body = gst_buffer_new_wrapped_bytes (bytes);
+  g_bytes_unref (bytes);
+  return body;
+}
+
+static GstRtmpServeItem *
+make_item (GstRtmpServeSink * sink, const ertmp_flv_tag * t, GstBuffer * in,
+    const guint8 * data, gsize len)
+{
+  GstRtmpServeItem *item = g_new0 (GstRtmpServeItem, 1);
+  GstErtmpTagInfo info;
+
+  item->refs = 1;
+  item->seq = sink->next_seq++;
+  item->type = t->header.type;
+  if (!sink->have_last_ms)
+    sink->last_ms = t->header.timestamp;
+  sink->have_last_ms = TRUE;
+  item->ms = sink->last_ms = ertmp_timestamp_unwrap (sink->last_ms,
+      t->header.timestamp);
+  item->body = tag_body (sink->reader, t, in, data, len);
+  item->size = t->header.size;
+  gst_ertmp_tag_classify (item->type, t->payload, item->size, &info);
+  item->header_key = info.header_key;
+  item->keyframe = info.keyframe;
+  item->frame = (item->type == 8 || item->type == 9)
+      && info.header_key == GST_ERTMP_TAG_NOT_HEADER;
+  sink->stream_bytes += item->size;
+  item->end = sink->stream_bytes;
+  return item;
+}
+
+static void
+free_batch (gpointer data)
+{
+  GstRtmpServeBatch *batch = data;
+
+  g_ptr_array_unref (batch->items);
+  gst_object_unref (batch->sink);
+  g_free (batch);
+}
+
+/* Hands the tags read so far to the I/O thread. */
+static void
+hand_over (GstRtmpServeSink * sink)
+{
+  GstRtmpServeBatch *batch;
+
+  if (sink->batch == NULL || sink->batch->len == 0)
+    return;
+  batch = g_new0 (GstRtmpServeBatch, 1);
+  batch->sink = gst_object_ref (sink);
+  batch->items = sink->batch;
+  sink->batch = NULL;
+  gst_ertmp_server_invoke (sink->server, gst_rtmp_serve_fanout_add, batch,
+      free_batch);
+}
+
+static GstFlowReturn
+gst_rtmp_serve_sink_render (GstBaseSink * bsink, GstBuffer * buf)
+{
+  GstRtmpServeSink *sink = GST_RTMP_SERVE_SINK (bsink);
+  GstRtmpServeItem *item;
+  ertmp_flv_tag t;
+  ertmp_result res;
+  gsize consumed, pos = 0;
+  GstMapInfo map;
+  guint64 tags = 0, dropped = 0;
+
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_FLOW_ERROR;
+  if (sink->reader == NULL) {
+    sink->reader = new_reader (map.data, map.size);
+    sink->have_last_ms = FALSE;
+  }
+  if (sink->batch == NULL)
+    sink->batch = g_ptr_array_new_with_free_func ((GDestroyNotify)
+        gst_rtmp_serve_item_unref);
+  while (pos < map.size) {
+    res = ertmp_flv_reader_read (sink->reader, map.data + pos,
+        map.size - pos, &consumed, &t);
+    pos += consumed;
+    if (res == ERTMP_NEED_MORE)
+      break;
+    if (res != ERTMP_OK) {
+      GST_ELEMENT_ERROR (sink, STREAM, DEMUX,
+          ("The input is not a valid FLV stream"),
+          ("%s (%s)", ertmp_flv_reader_describe (sink->reader),
+              ertmp_result_name (res)));
+      gst_buffer_unmap (buf, &map);
+      return GST_FLOW_ERROR;
+    }
+    item = make_item (sink, &t, buf, map.data, map.size);
+    tags++;
+    if (item->frame && g_atomic_int_get (&sink->pending_bytes) >
+        MAX_PENDING_BYTES) {
+      dropped++;
+      gst_rtmp_serve_item_unref (item);
+      continue;
+    }
+    g_atomic_int_add (&sink->pending_bytes, (gint) item->size);
+    g_ptr_array_add (sink->batch, item);
+  }
+  gst_buffer_unmap (buf, &map);
+  hand_over (sink);
+  GST_OBJECT_LOCK (sink);
+  sink->tags_in += tags;
+  sink->sink_dropped += dropped;
+  GST_OBJECT_UNLOCK (sink);
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_rtmp_serve_sink_event (GstBaseSink * bsink, GstEvent * event)
+{
+  GstRtmpServeSink *sink = GST_RTMP_SERVE_SINK (bsink);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_EOS:
+      /* players end once they have the whole stream */
+      if (sink->routed)
+        gst_ertmp_server_invoke (sink->server, gst_rtmp_serve_fanout_eos,
+            gst_object_ref (sink), gst_object_unref);
+      /* a stream that follows starts afresh */
+      g_clear_pointer (&sink->reader, ertmp_flv_reader_free);
+      break;
+    case GST_EVENT_STREAM_START:
+    case GST_EVENT_FLUSH_STOP:
+      g_clear_pointer (&sink->reader, ertmp_flv_reader_free);
+      break;
+    default:
+      break;
+  }
+  return GST_BASE_SINK_CLASS (parent_class)->event (bsink, event);
+}
+
+/* ---- class ---- */
+
+static gboolean
+play_request_default (GstRtmpServeSink * sink, const gchar * address,
+    const gchar * app, const gchar * name, const gchar * query)
+{
+  return TRUE;
+}
+
+static gboolean
+play_request_accumulator (GSignalInvocationHint * ihint,
+    GValue * return_accu, const GValue * handler_return, gpointer data)
+{
+  gboolean ok = g_value_get_boolean (handler_return);
+
+  g_value_set_boolean (return_accu, ok);
+  /* the first FALSE wins */
+  return ok;
+}
+
+static void
+gst_rtmp_serve_sink_finalize (GObject * object)
+{
+  GstRtmpServeSink *sink = GST_RTMP_SERVE_SINK (object);
+
+  gst_rtmp_serve_sink_clear_properties (sink);
+  gst_rtmp_serve_fanout_clear (sink);
+  g_clear_pointer (&sink->batch, g_ptr_array_unref);
+  g_clear_pointer (&sink->reader, ertmp_flv_reader_free);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_rtmp_serve_sink_class_init (GstRtmpServeSinkClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSinkClass *base_sink_class = GST_BASE_SINK_CLASS (klass);
+
+  gobject_class->set_property = gst_rtmp_serve_sink_set_property;
+  gobject_class->get_property = gst_rtmp_serve_sink_get_property;
+  gobject_class->finalize = gst_rtmp_serve_sink_finalize;
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_rtmp_serve_sink_change_state);
+  base_sink_class->start = GST_DEBUG_FUNCPTR (gst_rtmp_serve_sink_start);
+  base_sink_class->stop = GST_DEBUG_FUNCPTR (gst_rtmp_serve_sink_stop);
+  base_sink_class->render = GST_DEBUG_FUNCPTR (gst_rtmp_serve_sink_render);
+  base_sink_class->event = GST_DEBUG_FUNCPTR (gst_rtmp_serve_sink_event);
+  gst_rtmp_serve_sink_install_properties (gobject_class);
+
+  /**
+   * GstRtmpServeSink::play-request:
+   * @sink: the element
+   * @peer_address: "ip:port" of the player
+   * @app: the application it connected to (?query redacted)
+   * @name: the name it plays, redacted
+   * @query: the name's ?query (without "?"), or NULL: a token to check
+   *
+   * Emitted from the server's I/O thread when a player asks to play this
+   * element's stream (application and name matched), after the player
+   * limits.  That thread serves every connection of the process: do not
+   * block in a handler.  Return FALSE to refuse it
+   * (NetStream.Play.Failed); the first FALSE wins.
+   *
+   * Returns: TRUE to let it play.
+   */
+  signals[SIGNAL_PLAY_REQUEST] = g_signal_new_class_handler ("play-request",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+      G_CALLBACK (play_request_default), play_request_accumulator, NULL,
+      NULL, G_TYPE_BOOLEAN, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+      G_TYPE_STRING);
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_set_static_metadata (element_class,
+      "RTMP play-out server sink", "Sink/Network",
+      "Serves an FLV stream (legacy or Enhanced RTMP) to any number of "
+      "RTMP/RTMPS players on the shared RTMP server: GOP cache, one copy "
+      "of each tag for every player, slow players skipped and dropped. "
+      "Example: rtmpingestsrc location=rtmp://0.0.0.0:1935/live/KEY ! "
+      "rtmpservesink location=rtmp://0.0.0.0:1935/live/show sync=false",
+      "gst-ertmp developers");
+  gst_rtmp_serve_sink_add_documentation (element_class);
+}
+
+static void
+gst_rtmp_serve_sink_init (GstRtmpServeSink * sink)
+{
+  gst_rtmp_serve_sink_init_properties (sink);
+  gst_rtmp_serve_fanout_init (sink);
+}
