@@ -279,6 +279,7 @@ consume (GstRtmpServePlayer * p, GstRtmpServeItem ** items,
     }
     written -= v[i].size;
     p->bytes += v[i].size;
+    p->last_ms = item->ms;
     if (item->frame)
       p->frames++;
     ertmp_session_external_output (session, csid_of (item->type),
@@ -379,8 +380,8 @@ end_player (GstRtmpServePlayer * p, const gchar * reason)
   ertmp_amf_add_string (info, "code", "NetStream.Play.Complete");
   ertmp_amf0_encode (body, info);
   ertmp_amf_value_unref (info);
-  ertmp_session_send_play_message (session, peer->msid, 18, 0, body->data,
-      body->len);
+  ertmp_session_send_play_message (session, peer->msid, 18, p->last_ms,
+      body->data, body->len);
   g_byte_array_unref (body);
   ertmp_session_end_play (session, peer->msid, FALSE);
   gst_ertmp_conn_flush (peer->conn);
@@ -519,13 +520,16 @@ on_play (gpointer route, GstErtmpPeer * peer, const gchar * query,
     GST_OBJECT_UNLOCK (sink);
     p->waiting_key = p->next == log_end (sink);
   }
-  /* the stream headers first, but those the log will send anyway */
+  /* the stream headers first (onMetaData first of all, even when the
+   * log sends it again), but sequence headers the log sends anyway */
   p->intro = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_rtmp_serve_item_unref);
   for (i = 0; i < sink->headers->len; i++) {
     GstRtmpServeItem *h = g_ptr_array_index (sink->headers, i);
 
-    if (h->seq < p->next)
+    if (h->header_key == 0)
+      g_ptr_array_insert (p->intro, 0, item_ref (h));
+    else if (h->seq < p->next)
       g_ptr_array_add (p->intro, item_ref (h));
   }
   peer->player = p;

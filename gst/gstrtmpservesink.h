@@ -73,6 +73,7 @@ typedef struct
   gint64 behind_since;          /* monotonic us, 0: keeping up */
   gint64 joined_at;             /* monotonic us */
   guint64 bytes, frames, skipped, skips;
+  gint64 last_ms;               /* of the last tag sent */
   gchar *address;
   gchar *fourccs;               /* what its connect announced, "" none */
   gchar *flash_ver;
