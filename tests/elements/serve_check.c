@@ -1,0 +1,330 @@
+/* gst-ertmp: feeding rtmpservesink in tests
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "serve_check.h"
+
+#include <string.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/check/gstcheck.h>
+
+#include "ertmp_flv.h"
+#include "ertmp_peer.h"
+#include "flv_items.h"
+
+#define HANG_MS ((guint) (ERTMP_TEST_HANG_BOUND / GST_MSECOND))
+
+struct _ServeFeed
+{
+  GstElement *pipeline, *src, *sink;
+  gchar *name;
+  gboolean header_sent;
+  guint64 pushed;
+  GMutex lock;
+  GCond cond;
+  GList *messages;              /* GstStructure, all the sink posted */
+  gboolean eos;
+};
+
+static GstBusSyncReply
+on_message (GstBus * bus, GstMessage * msg, gpointer data)
+{
+  ServeFeed *f = data;
+
+  g_mutex_lock (&f->lock);
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
+      && GST_MESSAGE_SRC (msg) == GST_OBJECT (f->sink))
+    f->messages = g_list_append (f->messages,
+        gst_structure_copy (gst_message_get_structure (msg)));
+  else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS)
+    f->eos = TRUE;
+  else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    gchar *what = ertmp_peer_describe_message (msg);
+
+    g_printerr ("serve feed error: %s\n", what);
+    g_free (what);
+  }
+  g_cond_broadcast (&f->cond);
+  g_mutex_unlock (&f->lock);
+  return GST_BUS_DROP;
+}
+
+ServeFeed *
+serve_feed_start (const gchar * name, const gchar * props)
+{
+  ServeFeed *f = g_new0 (ServeFeed, 1);
+  gchar *desc;
+  GstBus *bus;
+  GError *err = NULL;
+
+  g_mutex_init (&f->lock);
+  g_cond_init (&f->cond);
+  f->name = g_strdup (name);
+  desc = g_strdup_printf ("appsrc name=src format=bytes max-bytes=0 "
+      "caps=video/x-flv ! rtmpservesink name=sink sync=false host=127.0.0.1 "
+      "port=0 application=live stream-name=%s %s", name, props ? props : "");
+  f->pipeline = gst_parse_launch (desc, &err);
+  fail_unless (f->pipeline != NULL, "%s: %s", desc,
+      err ? err->message : "?");
+  g_free (desc);
+  f->src = gst_bin_get_by_name (GST_BIN (f->pipeline), "src");
+  f->sink = gst_bin_get_by_name (GST_BIN (f->pipeline), "sink");
+  bus = gst_element_get_bus (f->pipeline);
+  gst_bus_set_sync_handler (bus, on_message, f, NULL);
+  gst_object_unref (bus);
+  fail_if (gst_element_set_state (f->pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE, "the serve pipeline did not start");
+  return f;
+}
+
+guint16
+serve_feed_port (ServeFeed * f)
+{
+  gint port = 0;
+
+  g_object_get (f->sink, "bound-port", &port, NULL);
+  return port;
+}
+
+gchar *
+serve_feed_url (ServeFeed * f)
+{
+  return g_strdup_printf ("rtmp://127.0.0.1:%u/live/%s", serve_feed_port (f),
+      f->name);
+}
+
+GstElement *
+serve_feed_sink (ServeFeed * f)
+{
+  return f->sink;
+}
+
+static GstBuffer *
+tag_buffer (const FlvItem * item)
+{
+  gsize size = g_bytes_get_size (item->body);
+  guint8 *data = g_malloc (11 + size + 4);
+
+  data[0] = item->type;
+  data[1] = size >> 16;
+  data[2] = size >> 8;
+  data[3] = size;
+  data[4] = item->ts >> 16;
+  data[5] = item->ts >> 8;
+  data[6] = item->ts;
+  data[7] = item->ts >> 24;
+  data[8] = data[9] = data[10] = 0;
+  memcpy (data + 11, g_bytes_get_data (item->body, NULL), size);
+  data[11 + size] = (11 + size) >> 24;
+  data[12 + size] = (11 + size) >> 16;
+  data[13 + size] = (11 + size) >> 8;
+  data[14 + size] = (11 + size);
+  return gst_buffer_new_wrapped (data, 11 + size + 4);
+}
+
+GstStructure *
+serve_feed_stats (ServeFeed * f)
+{
+  GstStructure *s = NULL;
+
+  g_object_get (f->sink, "stats", &s, NULL);
+  fail_unless (s != NULL);
+  return s;
+}
+
+static guint64
+stats_u64 (ServeFeed * f, const gchar * field)
+{
+  GstStructure *s = serve_feed_stats (f);
+  guint64 v = 0;
+
+  gst_structure_get_uint64 (s, field, &v);
+  gst_structure_free (s);
+  return v;
+}
+
+guint
+serve_feed_players (ServeFeed * f)
+{
+  GstStructure *s = serve_feed_stats (f);
+  guint v = 0;
+
+  gst_structure_get_uint (s, "players", &v);
+  gst_structure_free (s);
+  return v;
+}
+
+/* polls @check until TRUE or the hang bound */
+static gboolean
+poll_until (ServeFeed * f, gboolean (*check) (ServeFeed *, gconstpointer),
+    gconstpointer arg)
+{
+  gint64 end = g_get_monotonic_time () + HANG_MS * (gint64) 1000;
+
+  while (!check (f, arg)) {
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    g_usleep (10000);
+  }
+  return TRUE;
+}
+
+static gboolean
+all_taken (ServeFeed * f, gconstpointer arg)
+{
+  /* tags-in counts what render() read; the stats call runs on the I/O
+   * thread after the hand-offs made before it */
+  return stats_u64 (f, "tags-in") >= f->pushed;
+}
+
+void
+serve_feed_push (ServeFeed * f, GArray * items, guint from, guint to)
+{
+  static const guint8 header[] = { 'F', 'L', 'V', 1, 0x05, 0, 0, 0, 9,
+    0, 0, 0, 0
+  };
+  guint i;
+
+  if (!f->header_sent) {
+    fail_unless_equals_int (gst_app_src_push_buffer (GST_APP_SRC (f->src),
+            gst_buffer_new_memdup (header, sizeof (header))), GST_FLOW_OK);
+    f->header_sent = TRUE;
+  }
+  for (i = from; i < to && i < items->len; i++) {
+    fail_unless_equals_int (gst_app_src_push_buffer (GST_APP_SRC (f->src),
+            tag_buffer (&g_array_index (items, FlvItem, i))), GST_FLOW_OK);
+    f->pushed++;
+  }
+  fail_unless (poll_until (f, all_taken, NULL), "the sink did not take "
+      "%" G_GUINT64_FORMAT " tags", f->pushed);
+  /* once more: this stats call comes after the I/O thread took them */
+  stats_u64 (f, "tags-in");
+}
+
+void
+serve_feed_eos (ServeFeed * f)
+{
+  gint64 end = g_get_monotonic_time () + HANG_MS * (gint64) 1000;
+
+  fail_unless_equals_int (gst_app_src_end_of_stream (GST_APP_SRC (f->src)),
+      GST_FLOW_OK);
+  g_mutex_lock (&f->lock);
+  while (!f->eos && g_cond_wait_until (&f->cond, &f->lock, end));
+  g_mutex_unlock (&f->lock);
+  fail_unless (f->eos, "EOS did not reach the sink");
+}
+
+void
+serve_feed_stop (ServeFeed * f)
+{
+  GstStateChangeReturn ret;
+
+  ret = gst_element_set_state (f->pipeline, GST_STATE_NULL);
+  fail_unless (ret == GST_STATE_CHANGE_SUCCESS, "NULL: %d", ret);
+  gst_object_unref (f->src);
+  gst_object_unref (f->sink);
+  gst_object_unref (f->pipeline);
+  g_list_free_full (f->messages, (GDestroyNotify) gst_structure_free);
+  g_mutex_clear (&f->lock);
+  g_cond_clear (&f->cond);
+  g_free (f->name);
+  g_free (f);
+}
+
+static gboolean
+has_players (ServeFeed * f, gconstpointer n)
+{
+  return serve_feed_players (f) == GPOINTER_TO_UINT (n);
+}
+
+gboolean
+serve_feed_wait_players (ServeFeed * f, guint n)
+{
+  return poll_until (f, has_players, GUINT_TO_POINTER (n));
+}
+
+GstStructure *
+serve_feed_wait_message (ServeFeed * f, const gchar * name)
+{
+  gint64 end = g_get_monotonic_time () + HANG_MS * (gint64) 1000;
+  GstStructure *found = NULL;
+  GList *l;
+
+  g_mutex_lock (&f->lock);
+  do {
+    for (l = f->messages; l != NULL; l = l->next)
+      if (gst_structure_has_name (l->data, name)) {
+        found = l->data;
+        f->messages = g_list_delete_link (f->messages, l);
+        break;
+      }
+  } while (found == NULL && g_cond_wait_until (&f->cond, &f->lock, end));
+  g_mutex_unlock (&f->lock);
+  return found;
+}
+
+guint
+serve_feed_count_messages (ServeFeed * f, const gchar * name)
+{
+  guint n = 0;
+  GList *l;
+
+  g_mutex_lock (&f->lock);
+  for (l = f->messages; l != NULL; l = l->next)
+    n += gst_structure_has_name (l->data, name);
+  g_mutex_unlock (&f->lock);
+  return n;
+}
+
+guint
+serve_items_next_key (GArray * items, guint from)
+{
+  guint i;
+
+  for (i = from; i < items->len; i++) {
+    const FlvItem *it = &g_array_index (items, FlvItem, i);
+
+    if (it->type == ERTMP_FLV_TAG_VIDEO && it->key
+        && it->kind == FLV_ITEM_FRAME)
+      return i;
+  }
+  return items->len;
+}
+
+static void
+item_clear (FlvItem * item)
+{
+  g_bytes_unref (item->body);
+}
+
+static void
+append_copy (GArray * out, const FlvItem * item)
+{
+  FlvItem copy = *item;
+
+  copy.body = g_bytes_ref (copy.body);
+  g_array_append_val (out, copy);
+}
+
+GArray *
+serve_items_from_gop (GArray * items, guint from)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (FlvItem));
+  guint start = 0, i;
+
+  g_array_set_clear_func (out, (GDestroyNotify) item_clear);
+
+  for (i = 0; i < from && i < items->len; i++) {
+    const FlvItem *it = &g_array_index (items, FlvItem, i);
+
+    if (it->type == ERTMP_FLV_TAG_VIDEO && it->key && it->kind ==
+        FLV_ITEM_FRAME)
+      start = i;
+  }
+  /* the stream headers before it come first */
+  for (i = 0; i < start; i++)
+    if (g_array_index (items, FlvItem, i).kind == FLV_ITEM_CONFIG)
+      append_copy (out, &g_array_index (items, FlvItem, i));
+  for (i = start; i < items->len; i++)
+    append_copy (out, &g_array_index (items, FlvItem, i));
+  return out;
+}

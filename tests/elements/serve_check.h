@@ -1,0 +1,68 @@
+/* gst-ertmp: feeding rtmpservesink in tests
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A pipeline "appsrc ! rtmpservesink sync=false" on a server of its own
+ * (port 0, 127.0.0.1) serving live/NAME.  The test pushes the tags of an
+ * FLV stream it knows (FlvItem, flv_items.h), one buffer per tag, when
+ * it chooses (before players join, between joins, ...), so that what
+ * each player must get is known exactly.  Element messages of the sink
+ * are collected and can be waited for.
+ *
+ *   ServeFeed *f = serve_feed_start ("show", NULL);
+ *   ... start players on serve_feed_url (f) ...
+ *   fail_unless (serve_feed_wait_players (f, 2));
+ *   serve_feed_push (f, items, 0, items->len);
+ *   serve_feed_eos (f);
+ *   ... wait for the players, compare ...
+ *   serve_feed_stop (f);
+ *
+ * Waits are bounded by ERTMP_TEST_HANG_BOUND (they only catch hangs).
+ */
+#ifndef SERVE_CHECK_H
+#define SERVE_CHECK_H
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct _ServeFeed ServeFeed;
+
+/* @props: more "name=value" properties of the sink, or NULL.  The
+ * pipeline is PLAYING when this returns (fails the test otherwise). */
+ServeFeed *serve_feed_start (const gchar * name, const gchar * props);
+guint16 serve_feed_port (ServeFeed * f);
+/* rtmp://127.0.0.1:PORT/live/NAME (transfer full) */
+gchar *serve_feed_url (ServeFeed * f);
+GstElement *serve_feed_sink (ServeFeed * f);
+
+/* Pushes the FLV file header (first call only) and tags [@from, @to) of
+ * @items, then waits until the sink's I/O thread has them all (a player
+ * who joins after this call finds them in the GOP cache). */
+void serve_feed_push (ServeFeed * f, GArray * items, guint from, guint to);
+/* EOS into the sink; returns once it reached the sink (the players end
+ * on their own once they have the whole stream). */
+void serve_feed_eos (ServeFeed * f);
+/* To NULL (fails the test beyond ERTMP_TEST_STOP_BOUND), freed. */
+void serve_feed_stop (ServeFeed * f);
+
+/* The sink's stats (transfer full) and one guint field of them */
+GstStructure *serve_feed_stats (ServeFeed * f);
+guint serve_feed_players (ServeFeed * f);
+/* Until the sink has @n players (TRUE) or the hang bound passes */
+gboolean serve_feed_wait_players (ServeFeed * f, guint n);
+/* The next element message of the sink named @name, from all it posted
+ * (transfer full); NULL after the hang bound */
+GstStructure *serve_feed_wait_message (ServeFeed * f, const gchar * name);
+/* How many messages named @name the sink posted so far */
+guint serve_feed_count_messages (ServeFeed * f, const gchar * name);
+
+/* Tags [@from, end) of @items that a player joining at @from gets from
+ * the GOP cache on: from the last video key frame before @from (from 0
+ * when there is none), as a new array of copies of the FlvItems */
+GArray *serve_items_from_gop (GArray * items, guint from);
+/* The index of the first video key frame at or after @from, or len */
+guint serve_items_next_key (GArray * items, guint from);
+
+G_END_DECLS
+
+#endif /* SERVE_CHECK_H */
