@@ -606,11 +606,14 @@ gst_rtmp_serve_fanout_add (gpointer data)
     if (item->keyframe && item->type == 9)
       sink->gop_seq = gop_cache ? (gint64) item->seq : -1;
   }
+  /* only a player whose socket is full can lag: the others take the new
+   * tags now */
   for (l = sink->players.head; l != NULL; l = next) {
     GstRtmpServePlayer *p = l->data;
 
     next = l->next;
-    check_lag (p, now, max_time, max_bytes, slow_timeout);
+    if (p->blocked)
+      check_lag (p, now, max_time, max_bytes, slow_timeout);
   }
   for (l = sink->players.head; l != NULL; l = next) {
     GstRtmpServePlayer *p = l->data;

@@ -306,12 +306,25 @@ append_copy (GArray * out, const FlvItem * item)
 }
 
 GArray *
-serve_items_from_gop (GArray * items, guint from)
+serve_items_from (GArray * items, guint start)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (FlvItem));
-  guint start = 0, i;
+  guint i;
 
   g_array_set_clear_func (out, (GDestroyNotify) item_clear);
+  /* the stream headers before it come first */
+  for (i = 0; i < start; i++)
+    if (g_array_index (items, FlvItem, i).kind == FLV_ITEM_CONFIG)
+      append_copy (out, &g_array_index (items, FlvItem, i));
+  for (i = start; i < items->len; i++)
+    append_copy (out, &g_array_index (items, FlvItem, i));
+  return out;
+}
+
+GArray *
+serve_items_from_gop (GArray * items, guint from)
+{
+  guint start = 0, i;
 
   for (i = 0; i < from && i < items->len; i++) {
     const FlvItem *it = &g_array_index (items, FlvItem, i);
@@ -320,11 +333,5 @@ serve_items_from_gop (GArray * items, guint from)
         FLV_ITEM_FRAME)
       start = i;
   }
-  /* the stream headers before it come first */
-  for (i = 0; i < start; i++)
-    if (g_array_index (items, FlvItem, i).kind == FLV_ITEM_CONFIG)
-      append_copy (out, &g_array_index (items, FlvItem, i));
-  for (i = start; i < items->len; i++)
-    append_copy (out, &g_array_index (items, FlvItem, i));
-  return out;
+  return serve_items_from (items, start);
 }

@@ -60,6 +60,9 @@ guint serve_feed_count_messages (ServeFeed * f, const gchar * name);
  * the GOP cache on: from the last video key frame before @from (from 0
  * when there is none), as a new array of copies of the FlvItems */
 GArray *serve_items_from_gop (GArray * items, guint from);
+/* The stream headers (sequence starts) before @start, then every tag
+ * from @start on: what a player starting at @start gets */
+GArray *serve_items_from (GArray * items, guint start);
 /* The index of the first video key frame at or after @from, or len */
 guint serve_items_next_key (GArray * items, guint from);
 

@@ -14,6 +14,7 @@
  *    never waits; the sink goes to NULL with them connected.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <gio/gio.h>
 #include <gst/gst.h>
@@ -179,6 +180,340 @@ GST_START_TEST (test_players_get_whole_stream)
 
 GST_END_TEST;
 
+/* ---- a late joiner ---- */
+
+/* the index of the first tag at or after @ms */
+static guint
+index_at (GArray * items, guint32 ms)
+{
+  guint i;
+
+  for (i = 0; i < items->len; i++)
+    if (g_array_index (items, FlvItem, i).ts >= ms)
+      break;
+  return i;
+}
+
+/* rtmp2src (it keeps the stream's timestamps) joins 2.5 s into the
+ * stream: with the GOP cache it starts at the key frame of 2 s, without
+ * it at the next one (3 s); both start with the stream headers. */
+GST_START_TEST (test_late_joiner)
+{
+  static const gchar *const props[] = { "gop-cache=true", "gop-cache=false" };
+  gchar *dir = ertmp_peer_tmpdir ();
+  GArray *items = media_items (dir);
+  guint mid = index_at (items, 2500), i;
+
+  for (i = 0; i < G_N_ELEMENTS (props); i++) {
+    ServeFeed *f = serve_feed_start ("late", props[i]);
+    gchar *url = serve_feed_url (f);
+    gchar *out = g_strdup_printf ("%s/late%u.flv", dir, i);
+    GArray *want = i == 0 ? serve_items_from_gop (items, mid) :
+        serve_items_from (items, serve_items_next_key (items, mid));
+    ErtmpPeer *player;
+    GstStructure *stats;
+
+    serve_feed_push (f, items, 0, mid);
+    stats = serve_feed_stats (f);
+    GST_INFO ("%s before the join: %" GST_PTR_FORMAT, props[i], stats);
+    gst_structure_free (stats);
+    player = spawn_gst_player (dir, "rtmp2src", url, out);
+    fail_unless (serve_feed_wait_players (f, 1), "no player");
+    serve_feed_push (f, items, mid, items->len);
+    serve_feed_eos (f);
+    wait_success (player, "rtmp2src");
+    check_leaves (f, 1, "eos");
+    serve_feed_stop (f);
+    check_recording (want, out, props[i]);
+    g_array_unref (want);
+    g_free (out);
+    g_free (url);
+  }
+  g_array_unref (items);
+  ertmp_peer_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* ---- refusals ---- */
+
+static gboolean
+check_token (GstElement * sink, const gchar * address, const gchar * app,
+    const gchar * name, const gchar * query, gpointer data)
+{
+  gchar **seen = data;
+
+  /* the name is redacted: the key never reaches the application whole */
+  g_free (*seen);
+  *seen = g_strdup (name);
+  return g_strcmp0 (query, "token=good") == 0;
+}
+
+/* FFmpeg fails to play @url (the sink refused it) */
+static void
+ffmpeg_refused (const gchar * dir, const gchar * url, const gchar * why)
+{
+  gchar *out = g_build_filename (dir, "refused.flv", NULL);
+  ErtmpPeer *ff = spawn_ffmpeg (dir, url, out);
+
+  fail_unless (ertmp_peer_wait (ff, HANG_MS), "ffmpeg did not end (%s)",
+      why);
+  fail_if (ertmp_peer_succeeded (ff), "ffmpeg played (%s)", why);
+  ertmp_peer_stop (ff);
+  g_free (out);
+}
+
+GST_START_TEST (test_refusals)
+{
+  gchar *dir = ertmp_peer_tmpdir ();
+  ServeFeed *f;
+  gchar *url, *base, *seen = NULL;
+  ErtmpPeer *holder;
+  GstStructure *s;
+
+  if (!ertmp_peer_have ("test_refusals", "ffmpeg")) {
+    ertmp_peer_rmdir (dir);
+    g_free (dir);
+    return;
+  }
+  f = serve_feed_start ("s3cr3tname", "max-players=1");
+  g_signal_connect (serve_feed_sink (f), "play-request",
+      G_CALLBACK (check_token), &seen);
+  base = g_strdup_printf ("rtmp://127.0.0.1:%u/live", serve_feed_port (f));
+
+  /* a name nobody serves: the server says StreamNotFound */
+  url = g_strdup_printf ("%s/other", base);
+  ffmpeg_refused (dir, url, "unknown name");
+  g_free (url);
+  fail_unless_equals_int (serve_feed_count_messages (f, "rtmp-play-refused"),
+      0);
+
+  /* the signal says no */
+  url = g_strdup_printf ("%s/s3cr3tname?token=bad", base);
+  ffmpeg_refused (dir, url, "bad token");
+  g_free (url);
+  s = serve_feed_wait_message (f, "rtmp-play-refused");
+  fail_unless (s != NULL);
+  fail_unless_equals_string (gst_structure_get_string (s, "reason"),
+      "signal");
+  gst_structure_free (s);
+  fail_unless (seen != NULL && strstr (seen, "s3cr3tname") == NULL,
+      "play-request saw the whole name: %s", seen);
+
+  /* the signal says yes: one player, the limit */
+  url = g_strdup_printf ("%s/s3cr3tname?token=good", base);
+  holder = spawn_gst_player (dir, "rtmp2src", url,
+      "/dev/null");
+  fail_unless (serve_feed_wait_players (f, 1), "the good token was refused");
+  ffmpeg_refused (dir, url, "max-players");
+  s = serve_feed_wait_message (f, "rtmp-play-refused");
+  fail_unless (s != NULL);
+  fail_unless_equals_string (gst_structure_get_string (s, "reason"),
+      "player-limit");
+  gst_structure_free (s);
+  fail_unless_equals_int (serve_feed_players (f), 1);
+  g_free (url);
+
+  serve_feed_stop (f);
+  ertmp_peer_stop (holder);
+  g_free (seen);
+  g_free (base);
+  ertmp_peer_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* ---- many players, one of them stuck ---- */
+
+/* "serve_loadgen --play NAME -n N": N players in one process */
+static ErtmpPeer *
+spawn_players (const gchar * dir, ServeFeed * f, const gchar * name, guint n,
+    const gchar * prefix)
+{
+  const gchar *loadgen = g_getenv ("ERTMP_LOADGEN");
+  gchar *port = g_strdup_printf ("%u", serve_feed_port (f));
+  gchar *count = g_strdup_printf ("%u", n);
+  const gchar *argv[] = { loadgen, "--play", name, "--host", "127.0.0.1",
+    "--port", port, "--app", "live", "-n", count, "--rate", "1000",
+    "--out-prefix", prefix, NULL
+  };
+  GError *err = NULL;
+  ErtmpPeer *peer;
+
+  fail_unless (loadgen != NULL, "ERTMP_LOADGEN is not set");
+  peer = ertmp_peer_spawn (argv, dir, &err);
+  fail_unless (peer != NULL, "loadgen: %s", err ? err->message : "?");
+  g_free (port);
+  g_free (count);
+  return peer;
+}
+
+/* the messages each player of the load generator received */
+static GArray *
+received (ErtmpPeer * players, const gchar * prefix)
+{
+  GArray *counts = g_array_new (FALSE, TRUE, sizeof (guint64));
+  gchar *path = g_strdup_printf ("%s.received", prefix);
+  gchar *text = NULL, **lines;
+  guint i;
+
+  kill (ertmp_peer_pid (players), SIGTERM);
+  fail_unless (ertmp_peer_wait (players, HANG_MS), "loadgen did not end");
+  ertmp_peer_stop (players);
+  fail_unless (g_file_get_contents (path, &text, NULL, NULL), "no %s", path);
+  lines = g_strsplit (text, "\n", -1);
+  for (i = 0; lines[i] != NULL; i++) {
+    guint idx;
+    guint64 n;
+
+    if (sscanf (lines[i], "%u %" G_GUINT64_FORMAT, &idx, &n) == 2)
+      g_array_append_val (counts, n);
+  }
+  g_strfreev (lines);
+  g_free (text);
+  g_free (path);
+  return counts;
+}
+
+/* @items again, @k media durations later, frames only */
+static GArray *
+repeat_frames (GArray * items, guint k, guint32 period)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (FlvItem));
+  guint i;
+
+  for (i = 0; i < items->len; i++) {
+    FlvItem it = g_array_index (items, FlvItem, i);
+
+    if (it.kind != FLV_ITEM_FRAME)
+      continue;
+    it.ts += k * period;
+    g_array_append_val (out, it);       /* bodies borrowed from @items */
+  }
+  return out;
+}
+
+static guint
+count_media (GArray * items)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < items->len; i++)
+    n += g_array_index (items, FlvItem, i).type != ERTMP_FLV_TAG_SCRIPT;
+  return n;
+}
+
+/* 99 players of the load generator and an FFmpeg that stops reading
+ * (SIGSTOP): FFmpeg skips, then is dropped as too slow, while the stream
+ * goes on to the 99, who each get every audio and video message. */
+GST_START_TEST (test_stuck_player_among_hundred)
+{
+  gchar *dir = ertmp_peer_tmpdir ();
+  gchar *prefix = g_build_filename (dir, "players", NULL);
+  gchar *out = g_build_filename (dir, "stuck.flv", NULL);
+  GArray *items, *counts;
+  ErtmpPeer *players, *ff;
+  ServeFeed *f;
+  GstStructure *s = NULL;
+  gchar *url;
+  guint64 sent, skipped = 0;
+  guint k, i;
+
+  if (!ertmp_peer_have ("test_stuck_player_among_hundred", "ffmpeg")) {
+    ertmp_peer_rmdir (dir);
+    g_free (dir);
+    return;
+  }
+  items = media_items (dir);
+  /* every player comes from 127.0.0.1: lift the per-address limit */
+  f = serve_feed_start ("crowd", "max-player-queue-time=3000 "
+      "slow-player-timeout=1 max-connections-per-address=0");
+  url = serve_feed_url (f);
+  ff = spawn_ffmpeg (dir, url, out);
+  fail_unless (serve_feed_wait_players (f, 1), "ffmpeg did not join");
+  kill (ertmp_peer_pid (ff), SIGSTOP);
+  players = spawn_players (dir, f, "crowd", 99, prefix);
+  fail_unless (serve_feed_wait_players (f, 100), "the 99 did not join");
+
+  /* the stream runs on (a media length a quarter of a second) until the
+   * stuck player is dropped: render() never waits for it */
+  serve_feed_push (f, items, 0, items->len);
+  sent = count_media (items);
+  for (k = 1; serve_feed_count_messages (f, "rtmp-play-dropped") == 0; k++) {
+    GArray *more = repeat_frames (items, k, 4000);
+
+    fail_unless (k < 4 * HANG_MS / 1000, "the stuck player was never "
+        "dropped");
+    serve_feed_push (f, more, 0, more->len);
+    sent += more->len;
+    g_array_unref (more);
+    g_usleep (G_USEC_PER_SEC / 4);
+  }
+  s = serve_feed_wait_message (f, "rtmp-play-dropped");
+  fail_unless_equals_string (gst_structure_get_string (s, "reason"),
+      "too-slow");
+  fail_unless (gst_structure_get_uint64 (s, "skipped-frames", &skipped));
+  fail_unless (skipped > 0, "the stuck player skipped nothing");
+  gst_structure_free (s);
+  kill (ertmp_peer_pid (ff), SIGCONT);
+  ertmp_peer_stop (ff);
+
+  serve_feed_eos (f);
+  check_leaves (f, 99, "eos");
+  counts = received (players, prefix);
+  fail_unless_equals_int (counts->len, 99);
+  for (i = 0; i < counts->len; i++)
+    fail_unless (g_array_index (counts, guint64, i) == sent,
+        "player %u got %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+        " messages", i, g_array_index (counts, guint64, i), sent);
+  g_print ("100 players: 99 got all %" G_GUINT64_FORMAT " messages, the "
+      "stuck one skipped %" G_GUINT64_FORMAT " frames and was dropped\n",
+      sent, skipped);
+  serve_feed_stop (f);
+  g_array_unref (counts);
+  g_array_unref (items);
+  g_free (url);
+  g_free (out);
+  g_free (prefix);
+  ertmp_peer_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* The sink goes to NULL with 100 players connected, mid-stream: it
+ * returns (the players' streams end in the background) and every player
+ * is let go. */
+GST_START_TEST (test_stop_with_hundred_players)
+{
+  gchar *dir = ertmp_peer_tmpdir ();
+  gchar *prefix = g_build_filename (dir, "players", NULL);
+  GArray *items = media_items (dir), *counts;
+  ErtmpPeer *players;
+  ServeFeed *f;
+  gint64 start;
+
+  f = serve_feed_start ("many", "max-connections-per-address=0");
+  players = spawn_players (dir, f, "many", 100, prefix);
+  fail_unless (serve_feed_wait_players (f, 100), "the 100 did not join");
+  serve_feed_push (f, items, 0, items->len / 2);
+  start = g_get_monotonic_time ();
+  serve_feed_stop (f);
+  GST_INFO ("NULL with 100 players took %" G_GINT64_FORMAT " us",
+      g_get_monotonic_time () - start);
+  counts = received (players, prefix);
+  fail_unless_equals_int (counts->len, 100);
+  g_array_unref (counts);
+  g_array_unref (items);
+  g_free (prefix);
+  ertmp_peer_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 serve_suite (void)
 {
@@ -190,6 +525,10 @@ serve_suite (void)
       ertmp_peer_scratch_teardown);
   tcase_add_checked_fixture (tc, NULL, ertmp_peer_stop_all);
   tcase_add_test (tc, test_players_get_whole_stream);
+  tcase_add_test (tc, test_late_joiner);
+  tcase_add_test (tc, test_refusals);
+  tcase_add_test (tc, test_stuck_player_among_hundred);
+  tcase_add_test (tc, test_stop_with_hundred_players);
   suite_add_tcase (s, tc);
   return s;
 }
