@@ -214,6 +214,25 @@ serve_feed_eos (ServeFeed * f)
 }
 
 void
+serve_feed_new_stream (ServeFeed * f)
+{
+  GstPad *pad = gst_element_get_static_pad (f->sink, "sink");
+
+  /* appsrc starts again from READY; the sink leaves EOS with a flush */
+  fail_if (gst_element_set_state (f->src, GST_STATE_READY) ==
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_pad_send_event (pad, gst_event_new_flush_start ()));
+  fail_unless (gst_pad_send_event (pad, gst_event_new_flush_stop (TRUE)));
+  gst_object_unref (pad);
+  fail_if (gst_element_set_state (f->src, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  g_mutex_lock (&f->lock);
+  f->eos = FALSE;
+  g_mutex_unlock (&f->lock);
+  f->header_sent = FALSE;
+}
+
+void
 serve_feed_stop (ServeFeed * f)
 {
   GstStateChangeReturn ret;

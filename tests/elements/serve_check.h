@@ -42,6 +42,9 @@ void serve_feed_push (ServeFeed * f, GArray * items, guint from, guint to);
 /* EOS into the sink; returns once it reached the sink (the players end
  * on their own once they have the whole stream). */
 void serve_feed_eos (ServeFeed * f);
+/* After EOS, a new stream: appsrc restarts, the sink is flushed, then
+ * serve_feed_push starts again with an FLV file header. */
+void serve_feed_new_stream (ServeFeed * f);
 /* To NULL (fails the test beyond ERTMP_TEST_STOP_BOUND), freed. */
 void serve_feed_stop (ServeFeed * f);
 

@@ -317,6 +317,21 @@ GST_START_TEST (test_refusals)
 
   serve_feed_stop (f);
   ertmp_peer_stop (holder);
+
+  /* one player per address (every player here is 127.0.0.1) */
+  f = serve_feed_start ("s3cr3tname", "max-players-per-address=1");
+  url = serve_feed_url (f);
+  holder = spawn_gst_player (dir, "rtmp2src", url, "/dev/null");
+  fail_unless (serve_feed_wait_players (f, 1), "the first was refused");
+  ffmpeg_refused (dir, url, "max-players-per-address");
+  s = serve_feed_wait_message (f, "rtmp-play-refused");
+  fail_unless (s != NULL);
+  fail_unless_equals_string (gst_structure_get_string (s, "reason"),
+      "address-limit");
+  gst_structure_free (s);
+  serve_feed_stop (f);
+  ertmp_peer_stop (holder);
+  g_free (url);
   g_free (seen);
   g_free (base);
   ertmp_peer_rmdir (dir);
@@ -514,6 +529,119 @@ GST_START_TEST (test_stop_with_hundred_players)
 
 GST_END_TEST;
 
+/* ---- after EOS, a new stream on the same name ---- */
+
+/* A player who joins after EOS waits for the next stream and gets all of
+ * it; the one who played the first stream got its end. */
+GST_START_TEST (test_new_stream_after_eos)
+{
+  gchar *dir = ertmp_peer_tmpdir ();
+  GArray *items = media_items (dir);
+  gchar *out1 = g_build_filename (dir, "first.flv", NULL);
+  gchar *out2 = g_build_filename (dir, "second.flv", NULL);
+  ServeFeed *f = serve_feed_start ("again", NULL);
+  gchar *url = serve_feed_url (f);
+  ErtmpPeer *p1, *p2;
+
+  p1 = spawn_gst_player (dir, "rtmp2src", url, out1);
+  fail_unless (serve_feed_wait_players (f, 1), "no first player");
+  serve_feed_push (f, items, 0, items->len);
+  serve_feed_eos (f);
+  wait_success (p1, "rtmp2src (first stream)");
+  check_leaves (f, 1, "eos");
+
+  p2 = spawn_gst_player (dir, "rtmp2src", url, out2);
+  fail_unless (serve_feed_wait_players (f, 1), "no second player");
+  serve_feed_new_stream (f);
+  serve_feed_push (f, items, 0, items->len);
+  serve_feed_eos (f);
+  wait_success (p2, "rtmp2src (second stream)");
+  check_leaves (f, 1, "eos");
+  serve_feed_stop (f);
+  check_recording (items, out1, "first stream");
+  check_recording (items, out2, "second stream");
+  g_array_unref (items);
+  g_free (url);
+  g_free (out1);
+  g_free (out2);
+  ertmp_peer_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* ---- RTMPS ---- */
+
+/* rtmp2src and FFmpeg play over TLS (a self-signed certificate made with
+ * openssl) and record exactly what was fed. */
+GST_START_TEST (test_rtmps_players)
+{
+  gchar *dir = ertmp_peer_tmpdir ();
+  gchar *cert = g_build_filename (dir, "cert.pem", NULL);
+  gchar *key = g_build_filename (dir, "key.pem", NULL);
+  gchar *out_gst = g_build_filename (dir, "tls-rtmp2src.flv", NULL);
+  gchar *out_ff = g_build_filename (dir, "tls-ffmpeg.flv", NULL);
+  gchar *props, *url, *loc;
+  GArray *items;
+  ServeFeed *f;
+  ErtmpPeer *ssl, *gst, *ff;
+  GError *err = NULL;
+
+  if (!ertmp_peer_have ("test_rtmps_players", "openssl")
+      || !ertmp_peer_have ("test_rtmps_players", "ffmpeg")) {
+    ertmp_peer_rmdir (dir);
+    g_free (dir);
+    return;
+  }
+  {
+    const gchar *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048",
+      "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj",
+      "/CN=127.0.0.1", NULL
+    };
+    ssl = ertmp_peer_spawn (argv, dir, &err);
+    fail_unless (ssl != NULL, "openssl: %s", err ? err->message : "?");
+    wait_success (ssl, "openssl");
+  }
+  items = media_items (dir);
+  props = g_strdup_printf ("tls-certificate-file=\"%s\" tls-key-file=\"%s\"",
+      cert, key);
+  f = serve_feed_start ("secure", props);
+  url = g_strdup_printf ("rtmps://127.0.0.1:%u/live/secure",
+      serve_feed_port (f));
+  loc = g_strdup_printf ("location=%s", url);
+  {
+    gchar *sink = g_strdup_printf ("location=%s", out_gst);
+    const gchar *argv[] = { "gst-launch-1.0", "-q", "rtmp2src", loc,
+      "tls-validation-flags=0", "!", "filesink", sink, NULL
+    };
+    gst = ertmp_peer_spawn (argv, dir, &err);
+    fail_unless (gst != NULL, "rtmp2src: %s", err ? err->message : "?");
+    g_free (sink);
+  }
+  ff = spawn_ffmpeg (dir, url, out_ff);
+  fail_unless (serve_feed_wait_players (f, 2), "the players did not join");
+  serve_feed_push (f, items, 0, items->len);
+  serve_feed_eos (f);
+  wait_success (gst, "rtmp2src over TLS");
+  wait_success (ff, "ffmpeg over TLS");
+  check_leaves (f, 2, "eos");
+  serve_feed_stop (f);
+  check_recording (items, out_gst, "rtmp2src over TLS");
+  check_recording (items, out_ff, "FFmpeg over TLS");
+  g_array_unref (items);
+  g_free (props);
+  g_free (loc);
+  g_free (url);
+  g_free (out_gst);
+  g_free (out_ff);
+  g_free (cert);
+  g_free (key);
+  ertmp_peer_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 serve_suite (void)
 {
@@ -529,6 +657,8 @@ serve_suite (void)
   tcase_add_test (tc, test_refusals);
   tcase_add_test (tc, test_stuck_player_among_hundred);
   tcase_add_test (tc, test_stop_with_hundred_players);
+  tcase_add_test (tc, test_new_stream_after_eos);
+  tcase_add_test (tc, test_rtmps_players);
   suite_add_tcase (s, tc);
   return s;
 }
