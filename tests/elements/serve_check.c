@@ -4,7 +4,6 @@
 #include "serve_check.h"
 
 #include <string.h>
-#include <gst/app/gstappsrc.h>
 #include <gst/check/gstcheck.h>
 
 #include "ertmp_flv.h"
@@ -98,6 +97,17 @@ serve_feed_sink (ServeFeed * f)
   return f->sink;
 }
 
+/* appsrc's push-buffer action signal: no link to libgstapp needed */
+static GstFlowReturn
+push (ServeFeed * f, GstBuffer * buf)
+{
+  GstFlowReturn ret = GST_FLOW_ERROR;
+
+  g_signal_emit_by_name (f->src, "push-buffer", buf, &ret);
+  gst_buffer_unref (buf);
+  return ret;
+}
+
 static GstBuffer *
 tag_buffer (const FlvItem * item)
 {
@@ -185,13 +195,13 @@ serve_feed_push (ServeFeed * f, GArray * items, guint from, guint to)
   guint i;
 
   if (!f->header_sent) {
-    fail_unless_equals_int (gst_app_src_push_buffer (GST_APP_SRC (f->src),
-            gst_buffer_new_memdup (header, sizeof (header))), GST_FLOW_OK);
+    fail_unless_equals_int (push (f, gst_buffer_new_memdup (header,
+                sizeof (header))), GST_FLOW_OK);
     f->header_sent = TRUE;
   }
   for (i = from; i < to && i < items->len; i++) {
-    fail_unless_equals_int (gst_app_src_push_buffer (GST_APP_SRC (f->src),
-            tag_buffer (&g_array_index (items, FlvItem, i))), GST_FLOW_OK);
+    fail_unless_equals_int (push (f, tag_buffer (&g_array_index (items,
+                    FlvItem, i))), GST_FLOW_OK);
     f->pushed++;
   }
   fail_unless (poll_until (f, all_taken, NULL), "the sink did not take "
@@ -205,8 +215,10 @@ serve_feed_eos (ServeFeed * f)
 {
   gint64 end = g_get_monotonic_time () + HANG_MS * (gint64) 1000;
 
-  fail_unless_equals_int (gst_app_src_end_of_stream (GST_APP_SRC (f->src)),
-      GST_FLOW_OK);
+  GstFlowReturn ret = GST_FLOW_ERROR;
+
+  g_signal_emit_by_name (f->src, "end-of-stream", &ret);
+  fail_unless_equals_int (ret, GST_FLOW_OK);
   g_mutex_lock (&f->lock);
   while (!f->eos && g_cond_wait_until (&f->cond, &f->lock, end));
   g_mutex_unlock (&f->lock);
