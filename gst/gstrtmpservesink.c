@@ -347,6 +347,11 @@ gst_rtmp_serve_sink_render (GstBaseSink * bsink, GstBuffer * buf)
       gst_buffer_unmap (buf, &map);
       return GST_FLOW_ERROR;
     }
+    if (t.skipped > 0 || t.prev_size_mismatch)
+      GST_ELEMENT_WARNING (sink, STREAM, DEMUX,
+          ("Damaged FLV input: %" G_GUINT64_FORMAT " bytes skipped before "
+              "the tag at offset %" G_GUINT64_FORMAT, t.skipped, t.offset),
+          ("%s", GST_STR_NULL (ertmp_flv_reader_describe (sink->reader))));
     item = make_item (sink, &t, buf, map.data, map.size);
     tags++;
     if (item->frame && g_atomic_int_get (&sink->pending_bytes) >

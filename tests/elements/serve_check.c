@@ -22,6 +22,7 @@ struct _ServeFeed
   GCond cond;
   GList *messages;              /* GstStructure, all the sink posted */
   gboolean eos;
+  gchar *error;                 /* the first error posted, or NULL */
 };
 
 static GstBusSyncReply
@@ -40,7 +41,10 @@ on_message (GstBus * bus, GstMessage * msg, gpointer data)
     gchar *what = ertmp_peer_describe_message (msg);
 
     g_printerr ("serve feed error: %s\n", what);
-    g_free (what);
+    if (f->error == NULL)
+      f->error = what;
+    else
+      g_free (what);
   }
   g_cond_broadcast (&f->cond);
   g_mutex_unlock (&f->lock);
@@ -211,6 +215,25 @@ serve_feed_push (ServeFeed * f, GArray * items, guint from, guint to)
 }
 
 void
+serve_feed_push_bytes (ServeFeed * f, const guint8 * data, gsize len)
+{
+  push (f, gst_buffer_new_memdup (data, len));
+}
+
+gchar *
+serve_feed_wait_error (ServeFeed * f)
+{
+  gint64 end = g_get_monotonic_time () + HANG_MS * (gint64) 1000;
+  gchar *error;
+
+  g_mutex_lock (&f->lock);
+  while (f->error == NULL && g_cond_wait_until (&f->cond, &f->lock, end));
+  error = g_strdup (f->error);
+  g_mutex_unlock (&f->lock);
+  return error;
+}
+
+void
 serve_feed_eos (ServeFeed * f)
 {
   gint64 end = g_get_monotonic_time () + HANG_MS * (gint64) 1000;
@@ -255,6 +278,7 @@ serve_feed_stop (ServeFeed * f)
   gst_object_unref (f->sink);
   gst_object_unref (f->pipeline);
   g_list_free_full (f->messages, (GDestroyNotify) gst_structure_free);
+  g_free (f->error);
   g_mutex_clear (&f->lock);
   g_cond_clear (&f->cond);
   g_free (f->name);

@@ -39,6 +39,11 @@ GstElement *serve_feed_sink (ServeFeed * f);
  * @items, then waits until the sink's I/O thread has them all (a player
  * who joins after this call finds them in the GOP cache). */
 void serve_feed_push (ServeFeed * f, GArray * items, guint from, guint to);
+/* Pushes @len bytes as one buffer, whatever they are (no wait) */
+void serve_feed_push_bytes (ServeFeed * f, const guint8 * data, gsize len);
+/* The first error the pipeline posted ("element: message (debug)",
+ * transfer full), waiting for one; NULL after the hang bound */
+gchar *serve_feed_wait_error (ServeFeed * f);
 /* EOS into the sink; returns once it reached the sink (the players end
  * on their own once they have the whole stream). */
 void serve_feed_eos (ServeFeed * f);

@@ -129,6 +129,34 @@ check_leaves (ServeFeed * f, guint n, const gchar * reason)
   }
 }
 
+/* The stats of @n players who announced no fourCcList (FFmpeg 5.1 and
+ * GStreamer 1.22's players are legacy): they are served all the same,
+ * and the stats say so. */
+static void
+check_legacy_players (ServeFeed * f, guint n)
+{
+  GstStructure *stats = serve_feed_stats (f);
+  const GValue *players = gst_structure_get_value (stats, "player-stats");
+  guint i;
+
+  fail_unless (players != NULL && GST_VALUE_HOLDS_ARRAY (players));
+  fail_unless_equals_int (gst_value_array_get_size (players), n);
+  for (i = 0; i < n; i++) {
+    const GstStructure *p = gst_value_get_structure
+        (gst_value_array_get_value (players, i));
+    gboolean announced = TRUE;
+
+    fail_unless (gst_structure_get_boolean (p, "announced-fourcc-list",
+            &announced));
+    fail_if (announced, "%" GST_PTR_FORMAT, p);
+    fail_unless_equals_string (gst_structure_get_string (p,
+            "player-fourcc-list"), "");
+    fail_unless (g_str_has_prefix (gst_structure_get_string (p,
+                "peer-address"), "127.0.0.1:"));
+  }
+  gst_structure_free (stats);
+}
+
 /* ---- players there before the stream ---- */
 
 GST_START_TEST (test_players_get_whole_stream)
@@ -154,6 +182,7 @@ GST_START_TEST (test_players_get_whole_stream)
   gst = spawn_gst_player (dir, "rtmp2src", url, out_gst);
   lib = spawn_gst_player (dir, "rtmpsrc", url, out_lib);
   fail_unless (serve_feed_wait_players (f, 3), "the players did not join");
+  check_legacy_players (f, 3);
 
   serve_feed_push (f, items, 0, items->len);
   serve_feed_eos (f);
@@ -646,6 +675,53 @@ GST_START_TEST (test_rtmps_players)
 
 GST_END_TEST;
 
+/* ---- bad input ---- */
+
+#define JUNK (17 * 1024 * 1024)
+
+/* Bytes that are no FLV tag after a valid start, more than the reader's
+ * resync window (16 MiB): the sink posts an error that says so and
+ * where; the player it had keeps what came before. */
+GST_START_TEST (test_bad_input)
+{
+  gchar *dir = ertmp_peer_tmpdir ();
+  GArray *items = media_items (dir);
+  gchar *out = g_build_filename (dir, "before.flv", NULL);
+  ServeFeed *f = serve_feed_start ("bad", NULL);
+  gchar *url = serve_feed_url (f), *error;
+  guint8 *junk = g_malloc (JUNK);
+  guint half = items->len / 2;
+  ErtmpPeer *player;
+  GArray *got;
+
+  memset (junk, 0xff, JUNK);
+  player = spawn_gst_player (dir, "rtmp2src", url, out);
+  fail_unless (serve_feed_wait_players (f, 1), "no player");
+  serve_feed_push (f, items, 0, half);
+  serve_feed_push_bytes (f, junk, JUNK);
+  error = serve_feed_wait_error (f);
+  fail_unless (error != NULL, "no error for a stream that is not FLV");
+  fail_unless (strstr (error, "not a valid FLV stream") != NULL, "%s", error);
+  GST_INFO ("error: %s", error);
+  serve_feed_stop (f);
+  ertmp_peer_wait (player, HANG_MS);
+  ertmp_peer_stop (player);
+  /* what the player recorded is the valid part, whole tags only */
+  got = flv_items_from_file (out);
+  fail_unless (got->len > 0);
+  flv_items_check_start (got, "before the bad input");
+  g_array_unref (got);
+  g_free (error);
+  g_free (junk);
+  g_free (url);
+  g_free (out);
+  g_array_unref (items);
+  ertmp_peer_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 serve_suite (void)
 {
@@ -663,6 +739,7 @@ serve_suite (void)
   tcase_add_test (tc, test_stop_with_hundred_players);
   tcase_add_test (tc, test_new_stream_after_eos);
   tcase_add_test (tc, test_rtmps_players);
+  tcase_add_test (tc, test_bad_input);
   suite_add_tcase (s, tc);
   return s;
 }
