@@ -140,6 +140,17 @@ keep_header (GstRtmpServeSink * sink, GstRtmpServeItem * item)
   g_ptr_array_add (sink->headers, item_ref (item));
 }
 
+/* No GOP cache until the next key frame */
+static void
+forget_keys (GstRtmpServeSink * sink)
+{
+  guint t;
+
+  for (t = 0; t < G_N_ELEMENTS (sink->key_seq); t++)
+    sink->key_seq[t] = -1;
+  sink->gop_seq = -1;
+}
+
 /* Drops what no player needs and the GOP cache does not keep. */
 static void
 trim_log (GstRtmpServeSink * sink)
@@ -158,7 +169,7 @@ trim_log (GstRtmpServeSink * sink)
   gop = sink->gop_seq >= 0 ? log_item (sink, sink->gop_seq) : NULL;
   if (gop != NULL && tail != NULL && (tail->end - gop->end + gop->size >
           max_bytes || tail->ms - gop->ms > (gint64) max_time))
-    sink->gop_seq = -1;
+    forget_keys (sink);
   if (sink->gop_seq >= 0)
     keep = MIN (keep, (guint64) sink->gop_seq);
   for (l = sink->players.head; l != NULL; l = l->next)
@@ -227,25 +238,77 @@ player_free (GstRtmpServePlayer * p)
   g_free (p);
 }
 
-/* The next item for @p from intro position *@ipos and log position
- * *@next (advanced), or NULL.  Frames skipped while waiting for a key
- * frame are counted into *@skipped. */
+/* Where a player is: its intro position, its log position and what it
+ * waits for.  Peeking ahead works on a copy. */
+typedef struct
+{
+  guint ipos;
+  guint64 next;
+  guint64 wait[4];
+  gboolean started;
+  guint64 skipped;              /* frames passed over while waiting */
+} Cursor;
+
+#define TRACK_WAITS(w, t) (((w)[(t) >> 6] >> ((t) & 63)) & 1)
+#define TRACK_CLEAR(w, t) ((w)[(t) >> 6] &= ~(G_GUINT64_CONSTANT (1) << ((t) & 63)))
+#define TRACK_SET(w, t) ((w)[(t) >> 6] |= G_GUINT64_CONSTANT (1) << ((t) & 63))
+
+static void
+cursor_get (GstRtmpServePlayer * p, Cursor * c)
+{
+  c->ipos = p->intro_pos;
+  c->next = p->next;
+  memcpy (c->wait, p->wait, sizeof (c->wait));
+  c->started = p->started;
+  c->skipped = 0;
+}
+
+static void
+cursor_set (GstRtmpServePlayer * p, const Cursor * c)
+{
+  p->intro_pos = c->ipos;
+  p->next = c->next;
+  memcpy (p->wait, c->wait, sizeof (p->wait));
+  p->started = c->started;
+  /* a joiner's partial GOP is not a skip; a slow player's wait is */
+  if (p->behind_since != 0)
+    p->skipped += c->skipped;
+}
+
+/* From here on @p needs a key frame of every video track (the frames of
+ * each before its key frame go), and audio waits for the first. */
+static void
+wait_for_keys (GstRtmpServePlayer * p)
+{
+  memcpy (p->wait, p->sink->video_tracks, sizeof (p->wait));
+  p->started = !p->sink->has_video;
+}
+
+/* The next item for @p at *@c (advanced), or NULL. */
 static GstRtmpServeItem *
-peek_next (GstRtmpServePlayer * p, guint * ipos, guint64 * next,
-    gboolean * waiting_key, guint64 * skipped)
+peek_next (GstRtmpServePlayer * p, Cursor * c)
 {
   GstRtmpServeSink *sink = p->sink;
   GstRtmpServeItem *item;
 
-  if (*ipos < p->intro->len)
-    return g_ptr_array_index (p->intro, (*ipos)++);
-  while (*next < p->end && (item = log_item (sink, *next)) != NULL) {
-    (*next)++;
-    if (*waiting_key && item->type == 9 && item->keyframe)
-      *waiting_key = FALSE;
-    if (!*waiting_key || !item->frame)
-      return item;
-    (*skipped)++;
+  if (c->ipos < p->intro->len)
+    return g_ptr_array_index (p->intro, c->ipos++);
+  while (c->next < p->end && (item = log_item (sink, c->next)) != NULL) {
+    c->next++;
+    if (item->frame && item->type == 9) {
+      if (TRACK_WAITS (c->wait, item->track)) {
+        if (!item->keyframe) {
+          c->skipped++;
+          continue;
+        }
+        TRACK_CLEAR (c->wait, item->track);
+      }
+      c->started = TRUE;
+    } else if (item->frame && !c->started) {
+      c->skipped++;
+      continue;
+    }
+    return item;
   }
   return NULL;
 }
@@ -262,10 +325,12 @@ consume (GstRtmpServePlayer * p, GstRtmpServeItem ** items,
   for (i = 0; i < n; i++) {
     item = items[i];
     if (i > 0) {
-      /* the cursor passes it (peek_next again, to keep waiting_key) */
-      guint64 skipped = 0;
-      peek_next (p, &p->intro_pos, &p->next, &p->waiting_key, &skipped);
-      p->skipped += skipped;
+      /* the cursor passes it (peeked again: the same item) */
+      Cursor c;
+
+      cursor_get (p, &c);
+      peek_next (p, &c);
+      cursor_set (p, &c);
     }
     if (written < v[i].size) {
       if (i > 0 || p->cur == NULL) {
@@ -302,21 +367,22 @@ player_write (GstRtmpServePlayer * p)
   GOutputVector v[MAX_VECTORS];
   GstRtmpServeItem *items[MAX_VECTORS];
   GstRtmpServeItem *item;
-  guint n, ipos;
-  guint64 next, skipped;
-  gboolean waiting;
+  Cursor c;
+  guint n;
   gsize total;
   gssize w;
   GBytes *bytes;
 
   p->blocked = FALSE;
   for (;;) {
+    if (p->intro_pos > 0 && p->intro_pos == p->intro->len) {
+      /* the headers it got: their references go */
+      g_ptr_array_set_size (p->intro, 0);
+      p->intro_pos = 0;
+    }
     n = 0;
     total = 0;
-    ipos = p->intro_pos;
-    next = p->next;
-    waiting = p->waiting_key;
-    skipped = 0;
+    cursor_get (p, &c);
     if (p->cur != NULL) {
       bytes = item_chunks (p->cur, p->chunk_size, p->peer->msid);
       items[n] = p->cur;
@@ -325,8 +391,7 @@ player_write (GstRtmpServePlayer * p)
       v[n].size = g_bytes_get_size (bytes) - p->cur_off;
       total += v[n++].size;
     }
-    while (n < MAX_VECTORS && (item = peek_next (p, &ipos, &next, &waiting,
-                &skipped)) != NULL) {
+    while (n < MAX_VECTORS && (item = peek_next (p, &c)) != NULL) {
       bytes = item_chunks (item, p->chunk_size, p->peer->msid);
       items[n] = item;
       v[n].buffer = g_bytes_get_data (bytes, NULL);
@@ -334,10 +399,8 @@ player_write (GstRtmpServePlayer * p)
       total += v[n++].size;
     }
     if (n == 0) {
-      /* all sent: the skipped frames waiting for a key frame too */
-      p->next = next;
-      p->skipped += skipped;
-      p->waiting_key = waiting;
+      /* all sent: the frames passed over waiting for key frames too */
+      cursor_set (p, &c);
       p->behind_since = 0;
       if (p->next >= p->end)
         end_player (p, "eos");
@@ -347,10 +410,10 @@ player_write (GstRtmpServePlayer * p)
       /* consume() walks the cursor from the first item: it must not be
        * peeked already */
       GstRtmpServeItem *first;
-      guint64 s = 0;
 
-      first = peek_next (p, &p->intro_pos, &p->next, &p->waiting_key, &s);
-      p->skipped += s;
+      cursor_get (p, &c);
+      first = peek_next (p, &c);
+      cursor_set (p, &c);
       g_assert (first == items[0]);
     }
     w = gst_ertmp_conn_write_vectors (p->peer->conn, v, n);
@@ -417,8 +480,7 @@ skip (GstRtmpServePlayer * p, gint64 now)
   guint64 target = log_end (sink), seq, count = 0;
   GstRtmpServeItem *item;
 
-  if (sink->has_video && sink->gop_seq >= 0
-      && (guint64) sink->gop_seq > p->next)
+  if (sink->gop_seq >= 0 && (guint64) sink->gop_seq > p->next)
     target = sink->gop_seq;
   for (seq = p->next; seq < target; seq++) {
     item = log_item (sink, seq);
@@ -428,7 +490,7 @@ skip (GstRtmpServePlayer * p, gint64 now)
       g_ptr_array_add (p->intro, item_ref (item));
   }
   p->next = target;
-  p->waiting_key = sink->has_video && target == log_end (sink);
+  wait_for_keys (p);
   p->skipped += count;
   p->skips++;
   if (p->behind_since == 0)
@@ -513,13 +575,11 @@ on_play (gpointer route, GstErtmpPeer * peer, const gchar * query,
   p->chunk_size = st.chunk_size_out;
   /* the GOP cache from its key frame, or the live edge */
   p->next = log_end (sink);
-  if (sink->has_video) {
-    GST_OBJECT_LOCK (sink);
-    if (sink->gop_cache && sink->gop_seq >= 0)
-      p->next = sink->gop_seq;
-    GST_OBJECT_UNLOCK (sink);
-    p->waiting_key = p->next == log_end (sink);
-  }
+  GST_OBJECT_LOCK (sink);
+  if (sink->gop_cache && sink->gop_seq >= 0)
+    p->next = sink->gop_seq;
+  GST_OBJECT_UNLOCK (sink);
+  wait_for_keys (p);
   /* the stream headers first (onMetaData first of all, even when the
    * log sends it again), but sequence headers the log sends anyway */
   p->intro = g_ptr_array_new_with_free_func ((GDestroyNotify)
@@ -574,6 +634,23 @@ const GstErtmpPlayFuncs gst_rtmp_serve_play_funcs = {
 
 /* ---- from the streaming thread ---- */
 
+/* The GOP cache starts at the oldest of the video tracks' latest key
+ * frames: from there, each track finds its key frame (the frames of a
+ * track before it go, peek_next) */
+static void
+update_gop (GstRtmpServeSink * sink, gboolean gop_cache)
+{
+  gint64 start = -1;
+  guint t;
+
+  for (t = 0; t < 256 && gop_cache; t++)
+    if (TRACK_WAITS (sink->video_tracks, t)
+        && sink->key_seq[t] >= (gint64) sink->log_first
+        && (start < 0 || sink->key_seq[t] < start))
+      start = sink->key_seq[t];
+  sink->gop_seq = start;
+}
+
 gboolean
 gst_rtmp_serve_fanout_add (gpointer data)
 {
@@ -601,10 +678,14 @@ gst_rtmp_serve_fanout_add (gpointer data)
     g_ptr_array_add (sink->log, item_ref (item));
     if (item->header_key != GST_ERTMP_TAG_NOT_HEADER)
       keep_header (sink, item);
-    if (item->type == 9 && item->frame)
+    if (item->type == 9 && item->frame) {
       sink->has_video = TRUE;
-    if (item->keyframe && item->type == 9)
-      sink->gop_seq = gop_cache ? (gint64) item->seq : -1;
+      TRACK_SET (sink->video_tracks, item->track);
+      if (item->keyframe) {
+        sink->key_seq[item->track] = item->seq;
+        update_gop (sink, gop_cache);
+      }
+    }
   }
   /* only a player whose socket is full can lag: the others take the new
    * tags now */
@@ -632,8 +713,9 @@ reset_stream (GstRtmpServeSink * sink)
 {
   g_ptr_array_set_size (sink->log, 0);
   g_ptr_array_set_size (sink->headers, 0);
-  sink->gop_seq = -1;
+  forget_keys (sink);
   sink->has_video = FALSE;
+  memset (sink->video_tracks, 0, sizeof (sink->video_tracks));
 }
 
 /* The players there now end once they have the whole stream; the stream
@@ -648,8 +730,9 @@ gst_rtmp_serve_fanout_eos (gpointer data)
   for (l = sink->players.head; l != NULL; l = l->next)
     ((GstRtmpServePlayer *) l->data)->end = log_end (sink);
   g_ptr_array_set_size (sink->headers, 0);
-  sink->gop_seq = -1;
+  forget_keys (sink);
   sink->has_video = FALSE;
+  memset (sink->video_tracks, 0, sizeof (sink->video_tracks));
   for (l = sink->players.head; l != NULL; l = next) {
     GstRtmpServePlayer *p = l->data;
 
@@ -684,7 +767,7 @@ gst_rtmp_serve_fanout_init (GstRtmpServeSink * sink)
       gst_rtmp_serve_item_unref);
   sink->headers = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_rtmp_serve_item_unref);
-  sink->gop_seq = -1;
+  forget_keys (sink);
   g_queue_init (&sink->players);
   sink->per_address = g_hash_table_new_full (g_str_hash, g_str_equal,
       g_free, NULL);

@@ -26,6 +26,7 @@
 #include "gstertmpelements.h"
 #include "gstertmptag.h"
 #include "gstertmpredact.h"
+#include "ertmp_media.h"
 #include "ertmp_time.h"
 
 GST_DEBUG_CATEGORY (gst_rtmp_serve_sink_debug);
@@ -182,6 +183,7 @@ gst_rtmp_serve_sink_start (GstBaseSink * bsink)
   sink->have_last_ms = FALSE;
   sink->next_seq = 0;
   sink->stream_bytes = 0;
+  g_atomic_int_set (&sink->pending_bytes, 0);
   sink->routed = gst_ertmp_server_add_play_route (sink->server, app, name,
       &gst_rtmp_serve_play_funcs, sink, &err);
   if (!sink->routed) {
@@ -260,6 +262,22 @@ tag_body (ertmp_flv_reader * reader, const ertmp_flv_tag * t, GstBuffer * in,
   return body;
 }
 
+/* The track of an audio or video tag (of its first track when it carries
+ * several: they share the frame type), 0 when it has none */
+static guint8
+first_track (guint8 type, const guint8 * body, gsize len)
+{
+  ertmp_media_tag tag;
+  ertmp_media_track track;
+
+  if ((type != 8 && type != 9) || ertmp_media_parse (type == 9 ?
+          ERTMP_CODEC_KIND_VIDEO : ERTMP_CODEC_KIND_AUDIO, body, len, NULL,
+          &tag) != ERTMP_OK || tag.hdr.multitrack ==
+      ERTMP_MEDIA_MULTITRACK_NONE || !ertmp_media_next_track (&tag, &track))
+    return 0;
+  return track.track_id;
+}
+
 static GstRtmpServeItem *
 make_item (GstRtmpServeSink * sink, const ertmp_flv_tag * t, GstBuffer * in,
     const guint8 * data, gsize len)
@@ -268,7 +286,6 @@ make_item (GstRtmpServeSink * sink, const ertmp_flv_tag * t, GstBuffer * in,
   GstErtmpTagInfo info;
 
   item->refs = 1;
-  item->seq = sink->next_seq++;
   item->type = t->header.type;
   if (!sink->have_last_ms)
     sink->last_ms = t->header.timestamp;
@@ -282,6 +299,7 @@ make_item (GstRtmpServeSink * sink, const ertmp_flv_tag * t, GstBuffer * in,
   item->keyframe = info.keyframe;
   item->frame = (item->type == 8 || item->type == 9)
       && info.header_key == GST_ERTMP_TAG_NOT_HEADER;
+  item->track = first_track (item->type, t->payload, item->size);
   sink->stream_bytes += item->size;
   item->end = sink->stream_bytes;
   return item;
@@ -360,6 +378,8 @@ gst_rtmp_serve_sink_render (GstBaseSink * bsink, GstBuffer * buf)
       gst_rtmp_serve_item_unref (item);
       continue;
     }
+    /* the log's places are contiguous: only tags that go there count */
+    item->seq = sink->next_seq++;
     g_atomic_int_add (&sink->pending_bytes, (gint) item->size);
     g_ptr_array_add (sink->batch, item);
   }

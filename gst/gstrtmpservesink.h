@@ -40,6 +40,7 @@ typedef struct
   gint64 ms;                    /* unwrapped */
   gint header_key;              /* gst_ertmp_tag_classify */
   gboolean keyframe;            /* video key frame */
+  guint8 track;                 /* audio or video: its (first) track id */
   gboolean frame;               /* audio or video frame (not a header) */
   gsize size;                   /* body bytes */
   guint64 end;                  /* body bytes of the stream up to here */
@@ -68,7 +69,10 @@ typedef struct
   GstRtmpServeItem *cur;        /* being written (a ref), or NULL */
   gsize cur_off;                /* its bytes written */
   guint64 end;                  /* EOS: the log's end for it (else max) */
-  gboolean waiting_key;         /* skip frames until a video key frame */
+  /* video tracks whose frames it skips until their key frame; audio
+   * frames are skipped until a video key frame went (started) */
+  guint64 wait[4];
+  gboolean started;
   gboolean blocked;             /* socket full: writable() resumes it */
   gint64 behind_since;          /* monotonic us, 0: keeping up */
   gint64 joined_at;             /* monotonic us */
@@ -124,8 +128,10 @@ struct _GstRtmpServeSink
   /* I/O thread only (gstrtmpservefanout.c), or under server_run */
   GPtrArray *log;               /* items, oldest first */
   guint64 log_first;            /* seq of log[0] */
-  gint64 gop_seq;               /* seq of the GOP cache's key frame, -1 */
+  gint64 gop_seq;               /* where the GOP cache starts, -1: none */
   gboolean has_video;
+  guint64 video_tracks[4];      /* the video track ids seen */
+  gint64 key_seq[256];          /* per video track: its latest key frame */
   GPtrArray *headers;           /* current stream headers (items) */
   GQueue players;
   GHashTable *per_address;      /* ip -> players (GUINT_TO_POINTER) */
