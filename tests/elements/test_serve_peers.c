@@ -277,7 +277,7 @@ static const EnhancedCase enhanced_cases[] = {
         "x264enc speed-preset=ultrafast key-int-max=30 ! h264parse ! m.video "
         "videotestsrc pattern=ball num-buffers=60 ! video/x-raw,format=I420,"
         "width=160,height=120,framerate=30/1 ! x265enc speed-preset=ultrafast "
-        "key-int-max=30 ! h265parse ! m.video_1 "
+        "key-int-max=30 option-string=open-gop=0 ! h265parse ! m.video_1 "
         "audiotestsrc num-buffers=86 ! audio/x-raw,rate=44100,channels=2 ! "
         "audioconvert ! avenc_aac ! m.audio "
         "audiotestsrc freq=880 num-buffers=100 ! audio/x-raw,rate=48000,"
@@ -395,6 +395,129 @@ GST_START_TEST (test_rtmp2src_plays_enhanced)
   }
   check_decoded (c, rec, out);
 
+  g_array_unref (rec);
+  g_array_unref (items);
+  g_free (out);
+  g_free (url);
+  g_free (src);
+  ertmp_peer_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* ---- a late joiner on a multitrack stream -------------------------------- */
+
+/* The (first) track of an audio or video tag */
+static guint8
+track_of (const FlvItem * it)
+{
+  gsize len;
+  const guint8 *body = g_bytes_get_data (it->body, &len);
+  ertmp_media_tag mt;
+  ertmp_media_track tr;
+
+  if (ertmp_media_parse (it->type == ERTMP_FLV_TAG_VIDEO ?
+          ERTMP_CODEC_KIND_VIDEO : ERTMP_CODEC_KIND_AUDIO, body, len, NULL,
+          &mt) != ERTMP_OK || !ertmp_media_next_track (&mt, &tr))
+    return 0;
+  return tr.track_id;
+}
+
+/* The video frames of @track in @items from index @from on */
+static GPtrArray *
+track_frames (GArray * items, guint8 track, guint from)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  guint i;
+
+  for (i = from; i < items->len; i++) {
+    FlvItem *it = &g_array_index (items, FlvItem, i);
+
+    if (it->type == ERTMP_FLV_TAG_VIDEO && it->kind == FLV_ITEM_FRAME
+        && track_of (it) == track)
+      g_ptr_array_add (out, it);
+  }
+  return out;
+}
+
+/* The key frames of the two video tracks alternate (H.264 on track 0,
+ * HEVC on track 1, closed GOPs: a decoder that starts at an open GOP's
+ * key frame drops the frames that refer to the GOP before).  A player who joins after one track's key frame but
+ * before the other's gets each track from its own latest key frame: the
+ * GOP cache starts at the older of the two, and the other track's frames
+ * before its key frame are left out.  Every track starts with a key
+ * frame, holds every frame from there, and decodes. */
+GST_START_TEST (test_multitrack_late_joiner)
+{
+  const EnhancedCase *c = &enhanced_cases[4];
+  gchar *dir = ertmp_peer_tmpdir ();
+  gchar *src, *url, *out;
+  GArray *items, *rec;
+  ErtmpPeer *player;
+  ServeFeed *f;
+  guint i, keys = 0, mid = 0, t;
+
+  fail_unless_equals_string (c->name, "multitrack");
+  if (!ertmp_peer_have ("test_multitrack_late_joiner", "gst-launch-1.0") ||
+      !have_factories ("test_multitrack_late_joiner", "rtmp2src") ||
+      !have_factories ("test_multitrack_late_joiner", c->needs)) {
+    ertmp_peer_rmdir (dir);
+    g_free (dir);
+    return;
+  }
+  src = enhanced_media (c, dir);
+  items = flv_items_from_file (src);
+  /* a few tags past the 4th video key frame: after the second key frame
+   * of one track, before the second of the other */
+  for (i = 0; i < items->len && mid == 0; i++) {
+    const FlvItem *it = &g_array_index (items, FlvItem, i);
+
+    if (it->type == ERTMP_FLV_TAG_VIDEO && it->kind == FLV_ITEM_FRAME
+        && it->key && ++keys == 4)
+      mid = MIN (i + 3, items->len);
+  }
+  fail_unless (mid > 0, "fewer than 4 video key frames");
+
+  f = serve_feed_start ("show", NULL);
+  url = serve_feed_url (f);
+  out = g_build_filename (dir, "late.flv", NULL);
+  serve_feed_push (f, items, 0, mid);
+  player = spawn_rtmp2src (dir, url, out);
+  fail_unless (serve_feed_wait_players (f, 1), "rtmp2src did not join");
+  serve_feed_push (f, items, mid, items->len);
+  serve_feed_eos (f);
+  wait_success (player, "rtmp2src");
+  serve_feed_stop (f);
+
+  rec = flv_items_from_file (out);
+  for (t = 0; t < 2; t++) {
+    GPtrArray *got = track_frames (rec, t, 0), *want;
+    guint start = 0;
+
+    /* the track's latest key frame before the join */
+    for (i = 0; i < mid; i++) {
+      const FlvItem *it = &g_array_index (items, FlvItem, i);
+
+      if (it->type == ERTMP_FLV_TAG_VIDEO && it->kind == FLV_ITEM_FRAME
+          && it->key && track_of (it) == t)
+        start = i;
+    }
+    want = track_frames (items, t, start);
+    fail_unless (got->len > 0, "track %u: no frame", t);
+    fail_unless (((FlvItem *) g_ptr_array_index (got, 0))->key,
+        "track %u starts with an inter frame", t);
+    fail_unless_equals_int (got->len, want->len);
+    for (i = 0; i < got->len; i++)
+      fail_unless (g_bytes_equal (((FlvItem *) g_ptr_array_index (got,
+                      i))->body, ((FlvItem *) g_ptr_array_index (want,
+                      i))->body), "track %u frame %u differs", t, i);
+    g_print ("multitrack late joiner: video track %u from its key frame, "
+        "%u frames\n", t, got->len);
+    g_ptr_array_unref (got);
+    g_ptr_array_unref (want);
+  }
+  check_decoded (c, rec, out);
   g_array_unref (rec);
   g_array_unref (items);
   g_free (out);
@@ -763,6 +886,7 @@ serve_peers_suite (void)
   tcase_add_checked_fixture (tc, NULL, ertmp_peer_stop_all);
   tcase_add_loop_test (tc, test_rtmp2src_plays_enhanced, 0,
       G_N_ELEMENTS (enhanced_cases));
+  tcase_add_test (tc, test_multitrack_late_joiner);
   tcase_add_test (tc, test_nginx_pulls_from_sink);
   tcase_add_test (tc, test_one_port_relay);
   suite_add_tcase (s, tc);
