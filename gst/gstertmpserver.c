@@ -279,6 +279,38 @@ gst_ertmp_server_get_bound_port (GstErtmpServer * server)
   return server->bound_port;
 }
 
+GstErtmpServer *
+gst_ertmp_server_join (GstElement * element, GstErtmpServerConfig * cfg,
+    const gchar * bad_location, const gchar * expected, GError * error)
+{
+  GstErtmpServer *server = NULL;
+  const gchar *mismatch = NULL;
+
+  if (bad_location != NULL) {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
+        ("Invalid location \"%s\": expected %s", bad_location, expected),
+        ("the location property was refused; not listening"));
+    g_clear_error (&error);
+    gst_ertmp_server_config_clear (cfg);
+    return NULL;
+  }
+  if (error == NULL)
+    server = gst_ertmp_server_acquire (cfg, element, &mismatch, &error);
+  if (server == NULL) {
+    GST_ELEMENT_ERROR (element, RESOURCE, OPEN_READ_WRITE,
+        ("Could not start the RTMP server: %s", error->message),
+        ("%s", error->message));
+    g_error_free (error);
+  } else if (mismatch != NULL) {
+    GST_ELEMENT_WARNING (element, RESOURCE, SETTINGS,
+        ("%s:%d is shared with another element whose %s differs: the "
+            "server keeps its own", cfg->host, cfg->port, mismatch),
+        ("server settings come from the first element on an address"));
+  }
+  gst_ertmp_server_config_clear (cfg);
+  return server;
+}
+
 GTlsCertificate *
 gst_ertmp_server_load_certificate (GTlsCertificate * cert,
     const gchar * cert_file, const gchar * key_file, gboolean tls_scheme,

@@ -162,6 +162,15 @@ typedef struct
 GstErtmpServer *gst_ertmp_server_acquire (const GstErtmpServerConfig * cfg,
     GstElement * owner, const gchar ** mismatch, GError ** error);
 void gst_ertmp_server_release (GstErtmpServer * server, GstElement * owner);
+/* An element's NULL -> READY: acquire() with what goes wrong posted on
+ * @element: a refused location (@bad_location, redacted; @expected says
+ * what a location looks like), @error (transfer full: building @cfg
+ * failed, e.g. a certificate), a server that cannot start (errors), a
+ * server found with other settings (a warning).  Clears @cfg.  NULL when
+ * an error was posted. */
+GstErtmpServer *gst_ertmp_server_join (GstElement * element,
+    GstErtmpServerConfig * cfg, const gchar * bad_location,
+    const gchar * expected, GError * error);
 gint gst_ertmp_server_get_bound_port (GstErtmpServer * server);
 
 /* Serves @cfg's app and key with @funcs on @route; a held publisher of

@@ -130,15 +130,11 @@ do_add_play_route (gpointer data)
   PlayRouteCall *call = data;
   GstErtmpServer *server = call->server;
   GstErtmpPlayRoute *route = call->route;
-  guint n;
 
   if (g_hash_table_contains (server->play_routes, route->digest))
     return G_SOURCE_REMOVE;
   g_hash_table_insert (server->play_routes, route->digest, route);
-  n = GPOINTER_TO_UINT (g_hash_table_lookup (server->play_apps,
-          route->app_digest));
-  g_hash_table_insert (server->play_apps, g_strdup (route->app_digest),
-      GUINT_TO_POINTER (n + 1));
+  gst_ertmp_server_count_app (server->play_apps, route->app_digest, +1);
   call->ok = TRUE;
   return G_SOURCE_REMOVE;
 }
@@ -193,7 +189,6 @@ do_remove_play_route (gpointer data)
   GstErtmpServer *server = call->server;
   GstErtmpPlayRoute *route = play_route_of (server, call->target);
   GList *l;
-  guint n;
 
   if (route == NULL)
     return G_SOURCE_REMOVE;
@@ -204,13 +199,7 @@ do_remove_play_route (gpointer data)
       gst_ertmp_server_drop_player (&peer->pub, "route-removed", 0);
   }
   g_hash_table_remove (server->play_routes, route->digest);
-  n = GPOINTER_TO_UINT (g_hash_table_lookup (server->play_apps,
-          route->app_digest));
-  if (n <= 1)
-    g_hash_table_remove (server->play_apps, route->app_digest);
-  else
-    g_hash_table_insert (server->play_apps, g_strdup (route->app_digest),
-        GUINT_TO_POINTER (n - 1));
+  gst_ertmp_server_count_app (server->play_apps, route->app_digest, -1);
   play_route_free (route);
   return G_SOURCE_REMOVE;
 }

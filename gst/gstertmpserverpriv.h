@@ -162,6 +162,9 @@ gboolean gst_ertmp_server_emit_unknown (GstErtmpServer * server,
     GstErtmpPeer * peer, const gchar * key);
 
 /* gstertmpserverroute.c */
+/* Counts routes per application (@app_digest) in @apps, up or down */
+void gst_ertmp_server_count_app (GHashTable * apps, const gchar * app_digest,
+    gint delta);
 guint gst_ertmp_server_drain (GstErtmpServer * server, const gchar * tc_url,
     const gchar * description);
 

@@ -65,6 +65,19 @@ gst_ertmp_server_find_route (GstErtmpServer * server, const gchar * app,
   return route;
 }
 
+void
+gst_ertmp_server_count_app (GHashTable * apps, const gchar * app_digest,
+    gint delta)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (apps, app_digest));
+
+  if (delta < 0 && n <= 1)
+    g_hash_table_remove (apps, app_digest);
+  else
+    g_hash_table_insert (apps, g_strdup (app_digest),
+        GUINT_TO_POINTER (delta < 0 ? n - 1 : n + 1));
+}
+
 typedef struct
 {
   GstErtmpServer *server;
@@ -79,15 +92,11 @@ do_add_route (gpointer data)
   RouteCall *call = data;
   GstErtmpServer *server = call->server;
   GstErtmpRoute *route = call->route;
-  guint n;
 
   if (g_hash_table_contains (server->routes, route->digest))
     return G_SOURCE_REMOVE;
   g_hash_table_insert (server->routes, route->digest, route);
-  n = GPOINTER_TO_UINT (g_hash_table_lookup (server->apps,
-          route->app_digest));
-  g_hash_table_insert (server->apps, g_strdup (route->app_digest),
-      GUINT_TO_POINTER (n + 1));
+  gst_ertmp_server_count_app (server->apps, route->app_digest, +1);
   g_ptr_array_add (server->route_list, route);
   call->ok = TRUE;
   gst_ertmp_server_claim_held (server, route);
@@ -146,7 +155,6 @@ do_remove_route (gpointer data)
   GstErtmpRoute *route = route_of (server, call->target);
   GstErtmpPeerPriv *peer;
   GList *l;
-  guint n;
 
   if (route == NULL)
     return G_SOURCE_REMOVE;
@@ -161,13 +169,7 @@ do_remove_route (gpointer data)
   }
   g_ptr_array_remove_fast (server->route_list, route);
   g_hash_table_remove (server->routes, route->digest);
-  n = GPOINTER_TO_UINT (g_hash_table_lookup (server->apps,
-          route->app_digest));
-  if (n <= 1)
-    g_hash_table_remove (server->apps, route->app_digest);
-  else
-    g_hash_table_insert (server->apps, g_strdup (route->app_digest),
-        GUINT_TO_POINTER (n - 1));
+  gst_ertmp_server_count_app (server->apps, route->app_digest, -1);
   g_free (route->app);
   g_free (route->digest);
   g_free (route->app_digest);

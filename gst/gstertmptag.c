@@ -15,6 +15,40 @@ static const guint8 on_metadata[] = { 0x02, 0x00, 0x0A, 'o', 'n', 'M', 'e',
   't', 'a', 'D', 'a', 't', 'a'
 };
 
+/* what a stream without its file header is taken to start with */
+static const guint8 flv_file_header[] = { 'F', 'L', 'V', 1, 0x05, 0, 0, 0, 9,
+  0, 0, 0, 0
+};
+
+ertmp_flv_reader *
+gst_ertmp_tag_reader_new (const guint8 * data, gsize len)
+{
+  ertmp_flv_reader *reader = ertmp_flv_reader_new (NULL);
+  ertmp_flv_tag t;
+  gsize consumed;
+
+  if (len < 3 || memcmp (data, "FLV", 3) != 0)
+    ertmp_flv_reader_read (reader, flv_file_header, sizeof (flv_file_header),
+        &consumed, &t);
+  return reader;
+}
+
+GstBuffer *
+gst_ertmp_tag_body (ertmp_flv_reader * reader, const ertmp_flv_tag * t,
+    GstBuffer * in, const guint8 * data, gsize len)
+{
+  GBytes *bytes;
+  GstBuffer *body;
+
+  if (t->payload >= data && t->payload + t->header.size <= data + len)
+    return gst_buffer_copy_region (in, GST_BUFFER_COPY_MEMORY,
+        t->payload - data, t->header.size);
+  bytes = ertmp_flv_reader_take_payload (reader);
+  body = gst_buffer_new_wrapped_bytes (bytes);
+  g_bytes_unref (bytes);
+  return body;
+}
+
 void
 gst_ertmp_tag_classify (guint8 type, const guint8 * body, gsize len,
     GstErtmpTagInfo * info)

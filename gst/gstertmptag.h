@@ -11,6 +11,7 @@
 
 #include <gst/gst.h>
 #include "ertmp_caps.h"
+#include "ertmp_flv.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,17 @@ typedef struct
  * cannot parse are neither headers nor frames. */
 void gst_ertmp_tag_classify (guint8 type, const guint8 * body, gsize len,
     GstErtmpTagInfo * info);
+
+/* A reader for an FLV stream that arrives in buffers: one that does not
+ * start with the file header (it went by in the caps, or never was) gets
+ * a default one first.  @data, @len: the first buffer's bytes. */
+ertmp_flv_reader *gst_ertmp_tag_reader_new (const guint8 * data, gsize len);
+
+/* The body of tag @t just read from @in (mapped as @data, @len) as a
+ * buffer: a sub-buffer of @in when the reader points into it (one tag per
+ * buffer, the usual case: no copy), else the reader's reassembled bytes */
+GstBuffer *gst_ertmp_tag_body (ertmp_flv_reader * reader,
+    const ertmp_flv_tag * t, GstBuffer * in, const guint8 * data, gsize len);
 
 /* "hvc1,av01,Opus": a capability set's fourCcList, for stats and
  * messages (newly allocated; "" when absent) */

@@ -109,7 +109,6 @@ join_server (GstRtmpIngestSrc * src)
 {
   GstErtmpServerConfig cfg = { NULL };
   GError *err = NULL;
-  const gchar *mismatch = NULL;
   gchar *bad_location;
 
   GST_OBJECT_LOCK (src);
@@ -122,31 +121,11 @@ join_server (GstRtmpIngestSrc * src)
   cfg.max_per_address = src->max_per_address;
   cfg.proxy_protocol = src->proxy_protocol;
   GST_OBJECT_UNLOCK (src);
-  if (bad_location != NULL) {
-    GST_ELEMENT_ERROR (src, RESOURCE, SETTINGS,
-        ("Invalid location \"%s\": expected "
-            "rtmp://HOST[:PORT]/APP/KEY or rtmps://...", bad_location),
-        ("the location property was refused; not listening"));
-    g_free (bad_location);
-    gst_ertmp_server_config_clear (&cfg);
-    return FALSE;
-  }
-  cfg.tls = load_certificate (src, &err);
-  if (err == NULL)
-    src->server = gst_ertmp_server_acquire (&cfg, GST_ELEMENT (src),
-        &mismatch, &err);
-  if (src->server == NULL) {
-    GST_ELEMENT_ERROR (src, RESOURCE, OPEN_READ,
-        ("Could not start the RTMP server: %s", err->message),
-        ("%s", err->message));
-    g_error_free (err);
-  } else if (mismatch != NULL) {
-    GST_ELEMENT_WARNING (src, RESOURCE, SETTINGS,
-        ("%s:%d is shared with another element whose %s differs: the "
-            "server keeps its own", cfg.host, cfg.port, mismatch),
-        ("server settings come from the first element on an address"));
-  }
-  gst_ertmp_server_config_clear (&cfg);
+  if (bad_location == NULL)
+    cfg.tls = load_certificate (src, &err);
+  src->server = gst_ertmp_server_join (GST_ELEMENT (src), &cfg,
+      bad_location, "rtmp://HOST[:PORT]/APP/KEY or rtmps://...", err);
+  g_free (bad_location);
   if (src->server == NULL)
     return FALSE;
   GST_OBJECT_LOCK (src);

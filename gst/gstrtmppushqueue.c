@@ -22,12 +22,6 @@
 GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_push_sink_debug);
 #define GST_CAT_DEFAULT gst_rtmp_push_sink_debug
 
-/* A reader fed a stream whose file header went by in the caps (or was
- * never there) starts from this one. */
-static const guint8 flv_file_header[] = { 'F', 'L', 'V', 1, 0x05, 0, 0, 0, 9,
-  0, 0, 0, 0
-};
-
 void
 gst_rtmp_push_tag_free (GstRtmpPushTag * tag)
 {
@@ -147,25 +141,6 @@ keep_header (GstRtmpPushSink * sink, const GstRtmpPushTag * tag)
   g_array_append_val (sink->headers, copy);
 }
 
-/* The tag body: a sub-buffer of @in when the reader points into it (one
- * tag per input buffer, the usual case: no copy), else the reader's
- * reassembled bytes. */
-static GstBuffer *
-tag_body (ertmp_flv_reader * reader, const ertmp_flv_tag * t, GstBuffer * in,
-    const guint8 * data, gsize len)
-{
-  GBytes *bytes;
-  GstBuffer *body;
-
-  if (t->payload >= data && t->payload + t->header.size <= data + len)
-    return gst_buffer_copy_region (in, GST_BUFFER_COPY_MEMORY,
-        t->payload - data, t->header.size);
-  bytes = ertmp_flv_reader_take_payload (reader);
-  body = gst_buffer_new_wrapped_bytes (bytes);
-  g_bytes_unref (bytes);
-  return body;
-}
-
 static GstRtmpPushTag *
 make_tag (GstRtmpPushSink * sink, ertmp_flv_reader * reader,
     const ertmp_flv_tag * t, GstBuffer * in, const guint8 * data, gsize len)
@@ -180,7 +155,7 @@ make_tag (GstRtmpPushSink * sink, ertmp_flv_reader * reader,
   sink->have_last_ms = TRUE;
   tag->ms = sink->last_ms = ertmp_timestamp_unwrap (sink->last_ms,
       t->header.timestamp);
-  tag->body = tag_body (reader, t, in, data, len);
+  tag->body = gst_ertmp_tag_body (reader, t, in, data, len);
   size = gst_buffer_get_size (tag->body);
   gst_ertmp_tag_classify (tag->type, t->payload, size, &info);
   tag->header_key = info.header_key;
@@ -221,19 +196,6 @@ read_error (GstRtmpPushSink * sink, ertmp_flv_reader * reader,
           ertmp_result_name (res)));
   sink->failed = TRUE;
   return GST_FLOW_ERROR;
-}
-
-static ertmp_flv_reader *
-new_reader (const guint8 * data, gsize len)
-{
-  ertmp_flv_reader *reader = ertmp_flv_reader_new (NULL);
-  ertmp_flv_tag t;
-  gsize consumed;
-
-  if (len < 3 || memcmp (data, "FLV", 3) != 0)
-    ertmp_flv_reader_read (reader, flv_file_header, sizeof (flv_file_header),
-        &consumed, &t);
-  return reader;
 }
 
 /* Reads every tag of @data into the queue (lock held); @header_only: the
@@ -280,7 +242,7 @@ gst_rtmp_push_queue_add (GstRtmpPushSink * sink, GstBuffer * buf)
     return GST_FLOW_ERROR;
   g_mutex_lock (&sink->lock);
   if (sink->reader == NULL) {
-    sink->reader = new_reader (map.data, map.size);
+    sink->reader = gst_ertmp_tag_reader_new (map.data, map.size);
     sink->have_last_ms = FALSE;
   }
   ret = read_tags (sink, sink->reader, buf, map.data, map.size, FALSE);
@@ -311,7 +273,7 @@ gst_rtmp_push_queue_add_headers (GstRtmpPushSink * sink, GPtrArray * bufs)
     if (!gst_buffer_map (g_ptr_array_index (bufs, i), &map, GST_MAP_READ))
       continue;
     if (reader == NULL)
-      reader = new_reader (map.data, map.size);
+      reader = gst_ertmp_tag_reader_new (map.data, map.size);
     ret = read_tags (sink, reader, g_ptr_array_index (bufs, i), map.data,
         map.size, TRUE);
     gst_buffer_unmap (g_ptr_array_index (bufs, i), &map);

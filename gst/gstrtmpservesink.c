@@ -37,12 +37,6 @@ GST_DEBUG_CATEGORY (gst_rtmp_serve_sink_debug);
  * headers, so that a stalled I/O thread cannot grow memory. */
 #define MAX_PENDING_BYTES (64 * 1024 * 1024)
 
-/* A reader fed a stream whose file header went by in the caps (or was
- * never there) starts from this one. */
-static const guint8 flv_file_header[] = { 'F', 'L', 'V', 1, 0x05, 0, 0, 0, 9,
-  0, 0, 0, 0
-};
-
 enum
 {
   SIGNAL_PLAY_REQUEST,
@@ -91,9 +85,8 @@ join_server (GstRtmpServeSink * sink)
 {
   GstErtmpServerConfig cfg = { NULL };
   GError *err = NULL;
-  const gchar *mismatch = NULL;
   gchar *bad_location;
-  GstErtmpServer *server = NULL;
+  GstErtmpServer *server;
 
   GST_OBJECT_LOCK (sink);
   bad_location = g_strdup (sink->bad_location);
@@ -104,35 +97,14 @@ join_server (GstRtmpServeSink * sink)
   cfg.max_connections = sink->max_connections;
   cfg.max_per_address = sink->max_per_address;
   cfg.proxy_protocol = sink->proxy_protocol;
-  cfg.tls = gst_ertmp_server_load_certificate (sink->tls_certificate,
-      sink->tls_certificate_file, sink->tls_key_file, sink->tls_scheme,
-      &err);
-  GST_OBJECT_UNLOCK (sink);
-  if (bad_location != NULL) {
-    GST_ELEMENT_ERROR (sink, RESOURCE, SETTINGS,
-        ("Invalid location \"%s\": expected "
-            "rtmp://HOST[:PORT]/APP/NAME or rtmps://...", bad_location),
-        ("the location property was refused; not listening"));
-    g_free (bad_location);
-    g_clear_error (&err);
-    gst_ertmp_server_config_clear (&cfg);
-    return FALSE;
-  }
-  if (err == NULL)
-    server = gst_ertmp_server_acquire (&cfg, GST_ELEMENT (sink), &mismatch,
+  if (bad_location == NULL)
+    cfg.tls = gst_ertmp_server_load_certificate (sink->tls_certificate,
+        sink->tls_certificate_file, sink->tls_key_file, sink->tls_scheme,
         &err);
-  if (server == NULL) {
-    GST_ELEMENT_ERROR (sink, RESOURCE, OPEN_WRITE,
-        ("Could not start the RTMP server: %s", err->message),
-        ("%s", err->message));
-    g_error_free (err);
-  } else if (mismatch != NULL) {
-    GST_ELEMENT_WARNING (sink, RESOURCE, SETTINGS,
-        ("%s:%d is shared with another element whose %s differs: the "
-            "server keeps its own", cfg.host, cfg.port, mismatch),
-        ("server settings come from the first element on an address"));
-  }
-  gst_ertmp_server_config_clear (&cfg);
+  GST_OBJECT_UNLOCK (sink);
+  server = gst_ertmp_server_join (GST_ELEMENT (sink), &cfg, bad_location,
+      "rtmp://HOST[:PORT]/APP/NAME or rtmps://...", err);
+  g_free (bad_location);
   if (server == NULL)
     return FALSE;
   GST_OBJECT_LOCK (sink);
@@ -231,37 +203,6 @@ gst_rtmp_serve_sink_change_state (GstElement * element,
 
 /* ---- tags ---- */
 
-static ertmp_flv_reader *
-new_reader (const guint8 * data, gsize len)
-{
-  ertmp_flv_reader *reader = ertmp_flv_reader_new (NULL);
-  ertmp_flv_tag t;
-  gsize consumed;
-
-  if (len < 3 || memcmp (data, "FLV", 3) != 0)
-    ertmp_flv_reader_read (reader, flv_file_header, sizeof (flv_file_header),
-        &consumed, &t);
-  return reader;
-}
-
-/* The tag body: a sub-buffer of @in when the reader points into it (one
- * tag per buffer, the usual case: no copy), else the reader's bytes. */
-static GstBuffer *
-tag_body (ertmp_flv_reader * reader, const ertmp_flv_tag * t, GstBuffer * in,
-    const guint8 * data, gsize len)
-{
-  GBytes *bytes;
-  GstBuffer *body;
-
-  if (t->payload >= data && t->payload + t->header.size <= data + len)
-    return gst_buffer_copy_region (in, GST_BUFFER_COPY_MEMORY,
-        t->payload - data, t->header.size);
-  bytes = ertmp_flv_reader_take_payload (reader);
-  body = gst_buffer_new_wrapped_bytes (bytes);
-  g_bytes_unref (bytes);
-  return body;
-}
-
 /* The track of an audio or video tag (of its first track when it carries
  * several: they share the frame type), 0 when it has none */
 static guint8
@@ -292,7 +233,7 @@ make_item (GstRtmpServeSink * sink, const ertmp_flv_tag * t, GstBuffer * in,
   sink->have_last_ms = TRUE;
   item->ms = sink->last_ms = ertmp_timestamp_unwrap (sink->last_ms,
       t->header.timestamp);
-  item->body = tag_body (sink->reader, t, in, data, len);
+  item->body = gst_ertmp_tag_body (sink->reader, t, in, data, len);
   item->size = t->header.size;
   gst_ertmp_tag_classify (item->type, t->payload, item->size, &info);
   item->header_key = info.header_key;
@@ -345,7 +286,7 @@ gst_rtmp_serve_sink_render (GstBaseSink * bsink, GstBuffer * buf)
   if (!gst_buffer_map (buf, &map, GST_MAP_READ))
     return GST_FLOW_ERROR;
   if (sink->reader == NULL) {
-    sink->reader = new_reader (map.data, map.size);
+    sink->reader = gst_ertmp_tag_reader_new (map.data, map.size);
     sink->have_last_ms = FALSE;
   }
   if (sink->batch == NULL)

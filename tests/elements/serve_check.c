@@ -390,3 +390,62 @@ serve_items_from_gop (GArray * items, guint from)
   }
   return serve_items_from (items, start);
 }
+
+/* ---- media and players ---- */
+
+gchar *
+serve_make_media (const gchar * dir, const gchar * name, const gchar * media)
+{
+  gchar *path = g_build_filename (dir, name, NULL);
+  gchar *desc = g_strdup_printf ("%s m. ! filesink location=%s", media, path);
+  GError *err = NULL;
+  GstElement *p = gst_parse_launch (desc, &err);
+  gchar *error = NULL;
+
+  fail_unless (p != NULL, "%s: %s", desc, err ? err->message : "?");
+  fail_unless (ertmp_peer_run_pipeline (p, ERTMP_TEST_HANG_BOUND, &error),
+      "%s: %s", name, error);
+  gst_object_unref (p);
+  g_free (desc);
+  return path;
+}
+
+ErtmpPeer *
+serve_spawn_ffmpeg (const gchar * dir, const gchar * url, const gchar * out)
+{
+  const gchar *argv[] = { "ffmpeg", "-nostdin", "-loglevel", "error",
+    "-i", url, "-c", "copy", "-f", "flv", out, NULL
+  };
+  GError *err = NULL;
+  ErtmpPeer *peer = ertmp_peer_spawn (argv, dir, &err);
+
+  fail_unless (peer != NULL, "ffmpeg: %s", err ? err->message : "?");
+  return peer;
+}
+
+ErtmpPeer *
+serve_spawn_gst_player (const gchar * dir, const gchar * factory,
+    const gchar * url, const gchar * out)
+{
+  gchar *location = g_strdup_printf ("location=%s", url);
+  gchar *sink = g_strdup_printf ("location=%s", out);
+  const gchar *argv[] = { "gst-launch-1.0", "-q", factory, location, "!",
+    "filesink", sink, NULL
+  };
+  GError *err = NULL;
+  ErtmpPeer *peer = ertmp_peer_spawn (argv, dir, &err);
+
+  fail_unless (peer != NULL, "%s: %s", factory, err ? err->message : "?");
+  g_free (location);
+  g_free (sink);
+  return peer;
+}
+
+void
+serve_wait_success (ErtmpPeer * peer, const gchar * who)
+{
+  fail_unless (ertmp_peer_wait (peer, HANG_MS), "%s did not end", who);
+  fail_unless (ertmp_peer_succeeded (peer), "%s failed: %s", who,
+      ertmp_peer_log (peer));
+  ertmp_peer_stop (peer);
+}

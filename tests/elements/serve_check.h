@@ -22,6 +22,7 @@
 #define SERVE_CHECK_H
 
 #include <gst/gst.h>
+#include "ertmp_peer.h"
 
 G_BEGIN_DECLS
 
@@ -63,6 +64,21 @@ gboolean serve_feed_wait_players (ServeFeed * f, guint n);
 GstStructure *serve_feed_wait_message (ServeFeed * f, const gchar * name);
 /* How many messages named @name the sink posted so far */
 guint serve_feed_count_messages (ServeFeed * f, const gchar * name);
+
+/* ---- media and players ---- */
+
+/* Runs "@media m. ! filesink" (@media has a muxer named m) into
+ * @dir/@name (transfer full: the path); fails the test on an error */
+gchar *serve_make_media (const gchar * dir, const gchar * name,
+    const gchar * media);
+/* "ffmpeg -i URL -c copy -f flv OUT" */
+ErtmpPeer *serve_spawn_ffmpeg (const gchar * dir, const gchar * url,
+    const gchar * out);
+/* "gst-launch-1.0 -q FACTORY location=URL ! filesink location=OUT" */
+ErtmpPeer *serve_spawn_gst_player (const gchar * dir, const gchar * factory,
+    const gchar * url, const gchar * out);
+/* Waits for @peer to exit 0 (fails the test otherwise), then frees it */
+void serve_wait_success (ErtmpPeer * peer, const gchar * who);
 
 /* Tags [@from, end) of @items that a player joining at @from gets from
  * the GOP cache on: from the last video key frame before @from (from 0

@@ -36,71 +36,14 @@
   "audiotestsrc num-buffers=172 ! audio/x-raw,rate=44100,channels=2 ! " \
   "audioconvert ! avenc_aac ! m. "
 
-static gchar *
-make_media (const gchar * dir)
-{
-  gchar *path = g_build_filename (dir, "src.flv", NULL);
-  gchar *desc = g_strdup_printf ("%s m. ! filesink location=%s", MEDIA, path);
-  GstElement *p = gst_parse_launch (desc, NULL);
-  gchar *error = NULL;
-
-  fail_unless (p != NULL);
-  fail_unless (ertmp_peer_run_pipeline (p, HANG, &error), "media: %s", error);
-  gst_object_unref (p);
-  g_free (desc);
-  return path;
-}
-
 static GArray *
 media_items (const gchar * dir)
 {
-  gchar *path = make_media (dir);
+  gchar *path = serve_make_media (dir, "src.flv", MEDIA);
   GArray *items = flv_items_from_file (path);
 
   g_free (path);
   return items;
-}
-
-/* "ffmpeg -i URL -c copy -f flv OUT" */
-static ErtmpPeer *
-spawn_ffmpeg (const gchar * dir, const gchar * url, const gchar * out)
-{
-  const gchar *argv[] = { "ffmpeg", "-nostdin", "-loglevel", "error",
-    "-i", url, "-c", "copy", "-f", "flv", out, NULL
-  };
-  GError *err = NULL;
-  ErtmpPeer *peer = ertmp_peer_spawn (argv, dir, &err);
-
-  fail_unless (peer != NULL, "ffmpeg: %s", err ? err->message : "?");
-  return peer;
-}
-
-/* "gst-launch-1.0 -q SRC location=URL ! filesink location=OUT" */
-static ErtmpPeer *
-spawn_gst_player (const gchar * dir, const gchar * factory,
-    const gchar * url, const gchar * out)
-{
-  gchar *location = g_strdup_printf ("location=%s", url);
-  gchar *sink = g_strdup_printf ("location=%s", out);
-  const gchar *argv[] = { "gst-launch-1.0", "-q", factory, location, "!",
-    "filesink", sink, NULL
-  };
-  GError *err = NULL;
-  ErtmpPeer *peer = ertmp_peer_spawn (argv, dir, &err);
-
-  fail_unless (peer != NULL, "%s: %s", factory, err ? err->message : "?");
-  g_free (location);
-  g_free (sink);
-  return peer;
-}
-
-static void
-wait_success (ErtmpPeer * peer, const gchar * who)
-{
-  fail_unless (ertmp_peer_wait (peer, HANG_MS), "%s did not end", who);
-  fail_unless (ertmp_peer_succeeded (peer), "%s failed: %s", who,
-      ertmp_peer_log (peer));
-  ertmp_peer_stop (peer);
 }
 
 static void
@@ -178,16 +121,16 @@ GST_START_TEST (test_players_get_whole_stream)
   out_ff = g_build_filename (dir, "ffmpeg.flv", NULL);
   out_gst = g_build_filename (dir, "rtmp2src.flv", NULL);
   out_lib = g_build_filename (dir, "rtmpsrc.flv", NULL);
-  ff = spawn_ffmpeg (dir, url, out_ff);
-  gst = spawn_gst_player (dir, "rtmp2src", url, out_gst);
-  lib = spawn_gst_player (dir, "rtmpsrc", url, out_lib);
+  ff = serve_spawn_ffmpeg (dir, url, out_ff);
+  gst = serve_spawn_gst_player (dir, "rtmp2src", url, out_gst);
+  lib = serve_spawn_gst_player (dir, "rtmpsrc", url, out_lib);
   fail_unless (serve_feed_wait_players (f, 3), "the players did not join");
   check_legacy_players (f, 3);
 
   serve_feed_push (f, items, 0, items->len);
   serve_feed_eos (f);
-  wait_success (ff, "ffmpeg");
-  wait_success (gst, "rtmp2src");
+  serve_wait_success (ff, "ffmpeg");
+  serve_wait_success (gst, "rtmp2src");
   /* librtmp plays again after NetStream.Play.Stop: it waits for a next
    * stream until the server goes */
   check_leaves (f, 3, "eos");
@@ -246,11 +189,11 @@ GST_START_TEST (test_late_joiner)
     stats = serve_feed_stats (f);
     GST_INFO ("%s before the join: %" GST_PTR_FORMAT, props[i], stats);
     gst_structure_free (stats);
-    player = spawn_gst_player (dir, "rtmp2src", url, out);
+    player = serve_spawn_gst_player (dir, "rtmp2src", url, out);
     fail_unless (serve_feed_wait_players (f, 1), "no player");
     serve_feed_push (f, items, mid, items->len);
     serve_feed_eos (f);
-    wait_success (player, "rtmp2src");
+    serve_wait_success (player, "rtmp2src");
     check_leaves (f, 1, "eos");
     serve_feed_stop (f);
     check_recording (want, out, props[i]);
@@ -284,7 +227,7 @@ static void
 ffmpeg_refused (const gchar * dir, const gchar * url, const gchar * why)
 {
   gchar *out = g_build_filename (dir, "refused.flv", NULL);
-  ErtmpPeer *ff = spawn_ffmpeg (dir, url, out);
+  ErtmpPeer *ff = serve_spawn_ffmpeg (dir, url, out);
 
   fail_unless (ertmp_peer_wait (ff, HANG_MS), "ffmpeg did not end (%s)",
       why);
@@ -332,7 +275,7 @@ GST_START_TEST (test_refusals)
 
   /* the signal says yes: one player, the limit */
   url = g_strdup_printf ("%s/s3cr3tname?token=good", base);
-  holder = spawn_gst_player (dir, "rtmp2src", url,
+  holder = serve_spawn_gst_player (dir, "rtmp2src", url,
       "/dev/null");
   fail_unless (serve_feed_wait_players (f, 1), "the good token was refused");
   ffmpeg_refused (dir, url, "max-players");
@@ -350,7 +293,7 @@ GST_START_TEST (test_refusals)
   /* one player per address (every player here is 127.0.0.1) */
   f = serve_feed_start ("s3cr3tname", "max-players-per-address=1");
   url = serve_feed_url (f);
-  holder = spawn_gst_player (dir, "rtmp2src", url, "/dev/null");
+  holder = serve_spawn_gst_player (dir, "rtmp2src", url, "/dev/null");
   fail_unless (serve_feed_wait_players (f, 1), "the first was refused");
   ffmpeg_refused (dir, url, "max-players-per-address");
   s = serve_feed_wait_message (f, "rtmp-play-refused");
@@ -475,7 +418,7 @@ GST_START_TEST (test_stuck_player_among_hundred)
   f = serve_feed_start ("crowd", "max-player-queue-time=3000 "
       "slow-player-timeout=2 max-connections-per-address=0");
   url = serve_feed_url (f);
-  ff = spawn_ffmpeg (dir, url, out);
+  ff = serve_spawn_ffmpeg (dir, url, out);
   fail_unless (serve_feed_wait_players (f, 1), "ffmpeg did not join");
   kill (ertmp_peer_pid (ff), SIGSTOP);
   players = spawn_players (dir, f, "crowd", 99, prefix);
@@ -576,19 +519,19 @@ GST_START_TEST (test_new_stream_after_eos)
   gchar *url = serve_feed_url (f);
   ErtmpPeer *p1, *p2;
 
-  p1 = spawn_gst_player (dir, "rtmp2src", url, out1);
+  p1 = serve_spawn_gst_player (dir, "rtmp2src", url, out1);
   fail_unless (serve_feed_wait_players (f, 1), "no first player");
   serve_feed_push (f, items, 0, items->len);
   serve_feed_eos (f);
-  wait_success (p1, "rtmp2src (first stream)");
+  serve_wait_success (p1, "rtmp2src (first stream)");
   check_leaves (f, 1, "eos");
 
-  p2 = spawn_gst_player (dir, "rtmp2src", url, out2);
+  p2 = serve_spawn_gst_player (dir, "rtmp2src", url, out2);
   fail_unless (serve_feed_wait_players (f, 1), "no second player");
   serve_feed_new_stream (f);
   serve_feed_push (f, items, 0, items->len);
   serve_feed_eos (f);
-  wait_success (p2, "rtmp2src (second stream)");
+  serve_wait_success (p2, "rtmp2src (second stream)");
   check_leaves (f, 1, "eos");
   serve_feed_stop (f);
   check_recording (items, out1, "first stream");
@@ -633,7 +576,7 @@ GST_START_TEST (test_rtmps_players)
     };
     ssl = ertmp_peer_spawn (argv, dir, &err);
     fail_unless (ssl != NULL, "openssl: %s", err ? err->message : "?");
-    wait_success (ssl, "openssl");
+    serve_wait_success (ssl, "openssl");
   }
   items = media_items (dir);
   props = g_strdup_printf ("tls-certificate-file=\"%s\" tls-key-file=\"%s\"",
@@ -651,12 +594,12 @@ GST_START_TEST (test_rtmps_players)
     fail_unless (gst != NULL, "rtmp2src: %s", err ? err->message : "?");
     g_free (sink);
   }
-  ff = spawn_ffmpeg (dir, url, out_ff);
+  ff = serve_spawn_ffmpeg (dir, url, out_ff);
   fail_unless (serve_feed_wait_players (f, 2), "the players did not join");
   serve_feed_push (f, items, 0, items->len);
   serve_feed_eos (f);
-  wait_success (gst, "rtmp2src over TLS");
-  wait_success (ff, "ffmpeg over TLS");
+  serve_wait_success (gst, "rtmp2src over TLS");
+  serve_wait_success (ff, "ffmpeg over TLS");
   check_leaves (f, 2, "eos");
   serve_feed_stop (f);
   check_recording (items, out_gst, "rtmp2src over TLS");
@@ -695,7 +638,7 @@ GST_START_TEST (test_bad_input)
   GArray *got;
 
   memset (junk, 0xff, JUNK);
-  player = spawn_gst_player (dir, "rtmp2src", url, out);
+  player = serve_spawn_gst_player (dir, "rtmp2src", url, out);
   fail_unless (serve_feed_wait_players (f, 1), "no player");
   serve_feed_push (f, items, 0, half);
   serve_feed_push_bytes (f, junk, JUNK);

@@ -60,65 +60,6 @@ have_factories (const gchar * test, const gchar * names)
   return ok;
 }
 
-/* Runs "@media m. ! filesink" (@media has a muxer named m) into @dir/@name */
-static gchar *
-make_media (const gchar * dir, const gchar * name, const gchar * media)
-{
-  gchar *path = g_build_filename (dir, name, NULL);
-  gchar *desc = g_strdup_printf ("%s m. ! filesink location=%s", media, path);
-  GError *err = NULL;
-  GstElement *p = gst_parse_launch (desc, &err);
-  gchar *error = NULL;
-
-  fail_unless (p != NULL, "%s: %s", desc, err ? err->message : "?");
-  fail_unless (ertmp_peer_run_pipeline (p, HANG, &error), "%s: %s", name,
-      error);
-  gst_object_unref (p);
-  g_free (desc);
-  return path;
-}
-
-/* "gst-launch-1.0 -q rtmp2src location=URL ! filesink location=OUT" */
-static ErtmpPeer *
-spawn_rtmp2src (const gchar * dir, const gchar * url, const gchar * out)
-{
-  gchar *location = g_strdup_printf ("location=%s", url);
-  gchar *sink = g_strdup_printf ("location=%s", out);
-  const gchar *argv[] = { "gst-launch-1.0", "-q", "rtmp2src", location, "!",
-    "filesink", sink, NULL
-  };
-  GError *err = NULL;
-  ErtmpPeer *peer = ertmp_peer_spawn (argv, dir, &err);
-
-  fail_unless (peer != NULL, "rtmp2src: %s", err ? err->message : "?");
-  g_free (location);
-  g_free (sink);
-  return peer;
-}
-
-/* "ffmpeg -i URL -c copy -f flv OUT" */
-static ErtmpPeer *
-spawn_ffmpeg_player (const gchar * dir, const gchar * url, const gchar * out)
-{
-  const gchar *argv[] = { "ffmpeg", "-nostdin", "-loglevel", "error",
-    "-i", url, "-c", "copy", "-f", "flv", out, NULL
-  };
-  GError *err = NULL;
-  ErtmpPeer *peer = ertmp_peer_spawn (argv, dir, &err);
-
-  fail_unless (peer != NULL, "ffmpeg: %s", err ? err->message : "?");
-  return peer;
-}
-
-static void
-wait_success (ErtmpPeer * peer, const gchar * who)
-{
-  fail_unless (ertmp_peer_wait (peer, HANG_MS), "%s did not end", who);
-  fail_unless (ertmp_peer_succeeded (peer), "%s failed: %s", who,
-      ertmp_peer_log (peer));
-  ertmp_peer_stop (peer);
-}
-
 /* rtmp2src (1.22) drops video messages under 6 bytes and audio messages
  * under 2 (an empty Enhanced SequenceStart): they never reach a player */
 static void
@@ -306,7 +247,7 @@ enhanced_media (const EnhancedCase * c, const gchar * dir)
   gchar *path;
 
   if (c->media != NULL)
-    return make_media (dir, "src.flv", c->media);
+    return serve_make_media (dir, "src.flv", c->media);
   path = media_dir ? g_build_filename (media_dir, c->file, NULL) : NULL;
   if (path == NULL || !g_file_test (path, G_FILE_TEST_EXISTS)) {
     g_print ("SKIP test_rtmp2src_plays_enhanced (%s): no %s\n", c->name,
@@ -375,12 +316,12 @@ GST_START_TEST (test_rtmp2src_plays_enhanced)
   f = serve_feed_start ("show", NULL);
   url = serve_feed_url (f);
   out = g_build_filename (dir, "rtmp2src.flv", NULL);
-  player = spawn_rtmp2src (dir, url, out);
+  player = serve_spawn_gst_player (dir, "rtmp2src", url, out);
   fail_unless (serve_feed_wait_players (f, 1), "rtmp2src did not join");
 
   serve_feed_push (f, items, 0, items->len);
   serve_feed_eos (f);
-  wait_success (player, "rtmp2src");
+  serve_wait_success (player, "rtmp2src");
   serve_feed_stop (f);
 
   rec = flv_items_from_file (out);
@@ -483,11 +424,11 @@ GST_START_TEST (test_multitrack_late_joiner)
   url = serve_feed_url (f);
   out = g_build_filename (dir, "late.flv", NULL);
   serve_feed_push (f, items, 0, mid);
-  player = spawn_rtmp2src (dir, url, out);
+  player = serve_spawn_gst_player (dir, "rtmp2src", url, out);
   fail_unless (serve_feed_wait_players (f, 1), "rtmp2src did not join");
   serve_feed_push (f, items, mid, items->len);
   serve_feed_eos (f);
-  wait_success (player, "rtmp2src");
+  serve_wait_success (player, "rtmp2src");
   serve_feed_stop (f);
 
   rec = flv_items_from_file (out);
@@ -675,7 +616,7 @@ GST_START_TEST (test_nginx_pulls_from_sink)
     g_free (dir);
     return;
   }
-  src = make_media (dir, "src.flv", LEGACY_MEDIA);
+  src = serve_make_media (dir, "src.flv", LEGACY_MEDIA);
   items = flv_items_from_file (src);
   f = serve_feed_start ("show", NULL);
   port = ertmp_peer_free_port ();
@@ -685,7 +626,7 @@ GST_START_TEST (test_nginx_pulls_from_sink)
    * relay joins the sink after FFmpeg joined nginx's stream */
   url = g_strdup_printf ("rtmp://127.0.0.1:%u/relay/show", port);
   out = g_build_filename (dir, "ffmpeg.flv", NULL);
-  ff = spawn_ffmpeg_player (dir, url, out);
+  ff = serve_spawn_ffmpeg (dir, url, out);
   fail_unless (serve_feed_wait_players (f, 1), "nginx did not pull");
   join = serve_feed_wait_message (f, "rtmp-play-join");
   fail_unless (join != NULL);
@@ -695,7 +636,7 @@ GST_START_TEST (test_nginx_pulls_from_sink)
 
   serve_feed_push (f, items, 0, items->len);
   serve_feed_eos (f);
-  wait_success (ff, "ffmpeg via nginx");
+  serve_wait_success (ff, "ffmpeg via nginx");
   serve_feed_stop (f);
   ertmp_peer_stop (nginx);
 
@@ -776,7 +717,7 @@ GST_START_TEST (test_one_port_relay)
     g_free (dir);
     return;
   }
-  src = make_media (dir, "src.flv", LEGACY_MEDIA);
+  src = serve_make_media (dir, "src.flv", LEGACY_MEDIA);
   items = flv_items_from_file (src);
 
   desc = g_strdup ("rtmpingestsrc name=in host=127.0.0.1 port=0 "
@@ -813,8 +754,8 @@ GST_START_TEST (test_one_port_relay)
   play_url = g_strdup_printf ("rtmp://127.0.0.1:%d/live/show", port);
   out_ff = g_build_filename (dir, "ffmpeg.flv", NULL);
   out_gst = g_build_filename (dir, "rtmp2src.flv", NULL);
-  ff = spawn_ffmpeg_player (dir, play_url, out_ff);
-  gst = spawn_rtmp2src (dir, play_url, out_gst);
+  ff = serve_spawn_ffmpeg (dir, play_url, out_ff);
+  gst = serve_spawn_gst_player (dir, "rtmp2src", play_url, out_gst);
   end = g_get_monotonic_time () + HANG / GST_USECOND;
   while (sink_players (sink) < 2 && g_get_monotonic_time () < end)
     g_usleep (10000);
@@ -828,7 +769,7 @@ GST_START_TEST (test_one_port_relay)
     pub = ertmp_peer_spawn (argv, dir, &err);
   }
   fail_unless (pub != NULL, "ffmpeg: %s", err ? err->message : "?");
-  wait_success (pub, "ffmpeg publisher");
+  serve_wait_success (pub, "ffmpeg publisher");
 
   /* the publisher's end (keep-listening=false) is EOS: through the sink,
    * it ends the players' stream once they have all of it */
@@ -839,8 +780,8 @@ GST_START_TEST (test_one_port_relay)
   g_mutex_unlock (&w.lock);
   fail_unless (w.error == NULL, "relay pipeline: %s", w.error);
   fail_unless (w.eos, "the publisher's end did not reach the sink");
-  wait_success (ff, "ffmpeg player");
-  wait_success (gst, "rtmp2src");
+  serve_wait_success (ff, "ffmpeg player");
+  serve_wait_success (gst, "rtmp2src");
   fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL) ==
       GST_STATE_CHANGE_SUCCESS);
 
