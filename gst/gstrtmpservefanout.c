@@ -654,14 +654,20 @@ update_gop (GstRtmpServeSink * sink, gboolean gop_cache)
 gboolean
 gst_rtmp_serve_fanout_add (gpointer data)
 {
-  GstRtmpServeBatch *batch = data;
-  GstRtmpServeSink *sink = batch->sink;
-  GPtrArray *items = batch->items;
+  GstRtmpServeSink *sink = data;
+  GPtrArray *items;
   gint64 now = g_get_monotonic_time ();
   guint max_time, max_bytes, slow_timeout, i;
   gboolean gop_cache;
   GList *l, *next;
 
+  g_mutex_lock (&sink->handoff_lock);
+  items = sink->handoff;
+  sink->handoff = NULL;
+  sink->handoff_posted = FALSE;
+  g_mutex_unlock (&sink->handoff_lock);
+  if (items == NULL)
+    return G_SOURCE_REMOVE;
   GST_OBJECT_LOCK (sink);
   max_time = sink->max_player_queue_time;
   max_bytes = sink->max_player_queue_bytes;
@@ -704,6 +710,7 @@ gst_rtmp_serve_fanout_add (gpointer data)
       player_write (p);
   }
   trim_log (sink);
+  g_ptr_array_unref (items);
   return G_SOURCE_REMOVE;
 }
 

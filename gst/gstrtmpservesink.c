@@ -246,30 +246,28 @@ make_item (GstRtmpServeSink * sink, const ertmp_flv_tag * t, GstBuffer * in,
   return item;
 }
 
-static void
-free_batch (gpointer data)
-{
-  GstRtmpServeBatch *batch = data;
-
-  g_ptr_array_unref (batch->items);
-  gst_object_unref (batch->sink);
-  g_free (batch);
-}
-
 /* Hands the tags read so far to the I/O thread. */
 static void
 hand_over (GstRtmpServeSink * sink)
 {
-  GstRtmpServeBatch *batch;
+  gboolean post;
 
   if (sink->batch == NULL || sink->batch->len == 0)
     return;
-  batch = g_new0 (GstRtmpServeBatch, 1);
-  batch->sink = gst_object_ref (sink);
-  batch->items = sink->batch;
-  sink->batch = NULL;
-  gst_ertmp_server_invoke (sink->server, gst_rtmp_serve_fanout_add, batch,
-      free_batch);
+  g_mutex_lock (&sink->handoff_lock);
+  if (sink->handoff == NULL) {
+    sink->handoff = sink->batch;
+    sink->batch = NULL;
+  } else {
+    g_ptr_array_extend_and_steal (sink->handoff, sink->batch);
+    sink->batch = NULL;
+  }
+  post = !sink->handoff_posted;
+  sink->handoff_posted = TRUE;
+  g_mutex_unlock (&sink->handoff_lock);
+  if (post)
+    gst_ertmp_server_invoke (sink->server, gst_rtmp_serve_fanout_add,
+        gst_object_ref (sink), gst_object_unref);
 }
 
 static GstFlowReturn
@@ -385,6 +383,8 @@ gst_rtmp_serve_sink_finalize (GObject * object)
   gst_rtmp_serve_sink_clear_properties (sink);
   gst_rtmp_serve_fanout_clear (sink);
   g_clear_pointer (&sink->batch, g_ptr_array_unref);
+  g_clear_pointer (&sink->handoff, g_ptr_array_unref);
+  g_mutex_clear (&sink->handoff_lock);
   g_clear_pointer (&sink->reader, ertmp_flv_reader_free);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -444,6 +444,7 @@ gst_rtmp_serve_sink_class_init (GstRtmpServeSinkClass * klass)
 static void
 gst_rtmp_serve_sink_init (GstRtmpServeSink * sink)
 {
+  g_mutex_init (&sink->handoff_lock);
   gst_rtmp_serve_sink_init_properties (sink);
   gst_rtmp_serve_fanout_init (sink);
 }

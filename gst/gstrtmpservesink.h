@@ -122,7 +122,12 @@ struct _GstRtmpServeSink
   guint64 stream_bytes;
   GPtrArray *batch;             /* items of one render() */
 
-  /* hand-off to the I/O thread */
+  /* hand-off to the I/O thread: tags wait in @handoff until it takes
+   * them all at once (one call posted at a time: when it is busy, tags
+   * pile up and each player gets them in one write) */
+  GMutex handoff_lock;
+  GPtrArray *handoff;           /* items, under handoff_lock */
+  gboolean handoff_posted;      /* under handoff_lock */
   gint pending_bytes;           /* atomic: handed over, not yet logged */
 
   /* I/O thread only (gstrtmpservefanout.c), or under server_run */
@@ -151,13 +156,6 @@ void gst_rtmp_serve_sink_post (GstRtmpServeSink * sink,
 gboolean gst_rtmp_serve_sink_emit_play_request (GstRtmpServeSink * sink,
     const GstErtmpPeer * peer, const gchar * query);
 
-/* What render() hands to the I/O thread */
-typedef struct
-{
-  GstRtmpServeSink *sink;
-  GPtrArray *items;
-} GstRtmpServeBatch;
-
 typedef struct
 {
   GstRtmpServeSink *sink;
@@ -170,8 +168,8 @@ typedef struct
 extern const GstErtmpPlayFuncs gst_rtmp_serve_play_funcs;
 void gst_rtmp_serve_fanout_init (GstRtmpServeSink * sink);
 void gst_rtmp_serve_fanout_clear (GstRtmpServeSink * sink);
-/* a GstRtmpServeBatch's items (refs taken) join the stream */
-gboolean gst_rtmp_serve_fanout_add (gpointer batch);
+/* the tags waiting in the hand-off join the stream */
+gboolean gst_rtmp_serve_fanout_add (gpointer sink);
 /* EOS: every player ends once it has the whole stream */
 gboolean gst_rtmp_serve_fanout_eos (gpointer sink);
 /* stop: every player's stream ends now */
