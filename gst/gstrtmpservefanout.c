@@ -54,7 +54,7 @@ gst_rtmp_serve_item_unref (GstRtmpServeItem * item)
     g_free (c);
   }
   g_slist_free (item->chunks);
-  gst_buffer_unref (item->body);
+  gst_clear_buffer (&item->body);
   g_free (item);
 }
 
@@ -71,13 +71,37 @@ csid_of (guint8 type)
   return type == 8 ? CSID_AUDIO : type == 9 ? CSID_VIDEO : CSID_DATA;
 }
 
-/* The item as chunks for @chunk_size and @msid, made on first use. */
+/* The message body back from chunks of it (ertmp_chunk_write_standalone:
+ * a one-byte basic header, as csids 4 to 6 take, and an 11-byte message
+ * header; continuation chunks have a one-byte header; each repeats the
+ * extended timestamp when there is one). */
+static GBytes *
+body_of_chunks (const GstRtmpServeChunks * c, gsize size)
+{
+  gsize len, off, left = size, n;
+  const guint8 *d = g_bytes_get_data (c->bytes, &len);
+  GByteArray *out = g_byte_array_sized_new (size);
+  gboolean ext = len >= 4 && d[1] == 0xff && d[2] == 0xff && d[3] == 0xff;
+
+  off = 12 + (ext ? 4 : 0);
+  while (left > 0 && off < len) {
+    n = MIN (MIN (left, c->chunk_size), len - off);
+    g_byte_array_append (out, d + off, n);
+    off += n + 1 + (ext ? 4 : 0);
+    left -= n;
+  }
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* The item as chunks for @chunk_size and @msid, made on first use.  The
+ * first ones take the place of the body: a tag is held once. */
 static GBytes *
 item_chunks (GstRtmpServeItem * item, guint32 chunk_size, guint32 msid)
 {
   GstRtmpServeChunks *c;
   GByteArray *out;
   GstMapInfo map;
+  GBytes *body;
   GSList *l;
 
   for (l = item->chunks; l != NULL; l = l->next) {
@@ -86,10 +110,18 @@ item_chunks (GstRtmpServeItem * item, guint32 chunk_size, guint32 msid)
       return c->bytes;
   }
   out = g_byte_array_sized_new (item->size + 16 + item->size / chunk_size);
-  if (gst_buffer_map (item->body, &map, GST_MAP_READ)) {
+  if (item->body != NULL && gst_buffer_map (item->body, &map,
+          GST_MAP_READ)) {
     ertmp_chunk_write_standalone (out, chunk_size, csid_of (item->type),
         item->type, msid, (guint32) item->ms, map.data, map.size);
     gst_buffer_unmap (item->body, &map);
+    gst_clear_buffer (&item->body);
+  } else if (item->chunks != NULL) {
+    body = body_of_chunks (item->chunks->data, item->size);
+    ertmp_chunk_write_standalone (out, chunk_size, csid_of (item->type),
+        item->type, msid, (guint32) item->ms, g_bytes_get_data (body, NULL),
+        g_bytes_get_size (body));
+    g_bytes_unref (body);
   }
   c = g_new0 (GstRtmpServeChunks, 1);
   c->chunk_size = chunk_size;

@@ -45,8 +45,9 @@ typedef struct
   gsize size;                   /* body bytes */
   guint64 end;                  /* body bytes of the stream up to here */
   gint64 at;                    /* monotonic us, handed to the I/O thread */
-  GstBuffer *body;
-  /* chunked: one GstRtmpServeChunks per chunk size and stream id */
+  GstBuffer *body;              /* until chunked (then NULL) */
+  /* chunked: one GstRtmpServeChunks per chunk size and stream id, the
+   * first one made first in the list's last place */
   GSList *chunks;
 } GstRtmpServeItem;
 

@@ -29,6 +29,7 @@
 #include "ertmp_session.h"
 #include "ertmp_peer.h"
 #include "flv_items.h"
+#include "core_player.h"
 
 /* Bounds that only catch hangs (ertmp_peer.h) */
 #define HANG ERTMP_TEST_HANG_BOUND
@@ -430,135 +431,17 @@ GST_END_TEST;
 
 /* ---- the core's client as a player, against nginx-rtmp ----------------- */
 
-typedef struct
-{
-  guint16 port;
-  GByteArray *flv;              /* what was played, as an FLV stream */
-  gint started;                 /* NetStream.Play.Start arrived */
-  gchar *error;
-  gchar *end;                   /* what ended the stream */
-} CorePlayer;
-
-static void
-append_tag (GByteArray * flv, guint8 type, gint64 ts, GBytes * body)
-{
-  ertmp_flv_tag_header th = { type, FALSE, 0, (guint32) ts, 0 };
-  gsize len;
-  const guint8 *data = g_bytes_get_data (body, &len);
-
-  th.size = len;
-  fail_unless_equals_int (ertmp_flv_write_tag_header (flv, &th), ERTMP_OK);
-  g_byte_array_append (flv, data, len);
-  ertmp_flv_write_prev_size (flv, len);
-}
-
-/* Handles one event; TRUE once the stream ended */
-static gboolean
-core_player_event (CorePlayer * cp, const ertmp_session_event * ev)
-{
-  switch (ev->type) {
-    case ERTMP_SESSION_EVENT_PLAY_STARTED:
-      g_atomic_int_set (&cp->started, 1);
-      return FALSE;
-    case ERTMP_SESSION_EVENT_MEDIA:
-      append_tag (cp->flv, ev->media.type_id, ev->media.timestamp,
-          ev->media.payload);
-      return FALSE;
-    case ERTMP_SESSION_EVENT_DATA:
-      append_tag (cp->flv, ERTMP_FLV_TAG_SCRIPT, ev->data.timestamp,
-          ev->data.payload);
-      return FALSE;
-    case ERTMP_SESSION_EVENT_STATUS:
-      if (g_strcmp0 (ev->status.code, "NetStream.Play.UnpublishNotify") &&
-          g_strcmp0 (ev->status.code, "NetStream.Play.Stop"))
-        return FALSE;
-      cp->end = g_strdup (ev->status.code);
-      return TRUE;
-    case ERTMP_SESSION_EVENT_USER_CONTROL:
-      /* nginx-rtmp's end of a publish (UnpublishNotify only with
-       * publish_notify on) */
-      if (ev->user_control.type != ERTMP_UC_STREAM_EOF)
-        return FALSE;
-      cp->end = g_strdup ("StreamEOF");
-      return TRUE;
-    case ERTMP_SESSION_EVENT_ERROR:
-      cp->error = g_strdup_printf ("%s: %s", ev->status.code,
-          ev->status.description);
-      return TRUE;
-    default:
-      return FALSE;
-  }
-}
-
-static gpointer
-core_player_thread (gpointer data)
-{
-  CorePlayer *cp = data;
-  GSocketClient *client = g_socket_client_new ();
-  GSocketConnection *conn;
-  GSocket *sock;
-  ertmp_session_config cfg;
-  ertmp_session_connect_params params = { 0 };
-  ertmp_session *s;
-  ertmp_session_event ev;
-  GError *err = NULL;
-  gchar *tc_url = g_strdup_printf ("rtmp://127.0.0.1:%u/live", cp->port);
-  guint8 buf[16384];
-  gboolean done = FALSE;
-
-  conn = g_socket_client_connect_to_host (client, "127.0.0.1", cp->port,
-      NULL, &err);
-  if (conn == NULL) {
-    cp->error = g_strdup (err->message);
-    goto out;
-  }
-  sock = g_socket_connection_get_socket (conn);
-  g_socket_set_timeout (sock, HANG_MS / 1000);
-  ertmp_session_config_init (&cfg, ERTMP_SESSION_CLIENT);
-  s = ertmp_session_new (&cfg);
-  params.app = "live";
-  params.tc_url = tc_url;
-  fail_unless_equals_int (ertmp_session_connect (s, &params), ERTMP_OK);
-  fail_unless_equals_int (ertmp_session_play (s, STREAM, 1000), ERTMP_OK);
-  while (!done && flush (s, sock, &err)) {
-    gssize n = g_socket_receive (sock, (gchar *) buf, sizeof (buf), NULL,
-        &err);
-    gsize pos = 0, consumed;
-
-    if (n <= 0)
-      break;
-    while (pos < (gsize) n && !done) {
-      fail_unless_equals_int (ertmp_session_receive (s, buf + pos, n - pos,
-              &consumed), ERTMP_OK);
-      pos += consumed;
-      while (!done && ertmp_session_next_event (s, &ev) == ERTMP_OK)
-        done = core_player_event (cp, &ev);
-    }
-  }
-  if (!done && cp->error == NULL)
-    cp->error = g_strdup (err ? err->message : "the connection ended");
-  ertmp_session_close (s);
-  flush (s, sock, NULL);
-  ertmp_session_free (s);
-  g_object_unref (conn);
-out:
-  g_clear_error (&err);
-  g_object_unref (client);
-  g_free (tc_url);
-  return NULL;
-}
-
 /* Plays from nginx-rtmp while FFmpeg publishes the file there (-re -c
  * copy): the core's client gets exactly its audio and video tags */
 GST_START_TEST (test_core_plays_from_nginx)
 {
   gchar *dir = ertmp_peer_tmpdir ();
   gchar *src, *url;
-  CorePlayer cp = { 0 };
+  CorePlayer *cp;
   ErtmpPeer *nginx, *ff;
-  GThread *player;
   GArray *items, *got;
   GError *err = NULL;
+  guint16 port;
   gint64 end;
 
   if (!ertmp_peer_have ("test_core_plays_from_nginx", "nginx") ||
@@ -569,19 +452,16 @@ GST_START_TEST (test_core_plays_from_nginx)
   }
   src = make_media (dir);
   items = flv_items_from_file (src);
-  cp.port = ertmp_peer_free_port ();
-  nginx = ertmp_peer_start_nginx (dir, cp.port, &err);
+  port = ertmp_peer_free_port ();
+  nginx = ertmp_peer_start_nginx (dir, port, &err);
   fail_unless (nginx != NULL, "nginx: %s", err ? err->message : "?");
-  cp.flv = g_byte_array_new ();
-  g_byte_array_append (cp.flv, (const guint8 *) "FLV\x01\x05\0\0\0\x09"
-      "\0\0\0\0", 13);
-  player = g_thread_new ("core-player", core_player_thread, &cp);
+  cp = core_player_start (port, "live", STREAM, 0);
   /* nginx answers a play before anyone publishes: publish after it */
   end = g_get_monotonic_time () + HANG / GST_USECOND;
-  while (!g_atomic_int_get (&cp.started) && g_get_monotonic_time () < end)
+  while (!core_player_started (cp) && g_get_monotonic_time () < end)
     g_usleep (10000);
-  fail_unless (g_atomic_int_get (&cp.started), "nginx did not start the play");
-  url = g_strdup_printf ("rtmp://127.0.0.1:%u/live/" STREAM, cp.port);
+  fail_unless (core_player_started (cp), "nginx did not start the play");
+  url = g_strdup_printf ("rtmp://127.0.0.1:%u/live/" STREAM, port);
   {
     const gchar *argv[] = { "ffmpeg", "-nostdin", "-loglevel", "error", "-re",
       "-i", src, "-c", "copy", "-f", "flv", url, NULL
@@ -593,17 +473,15 @@ GST_START_TEST (test_core_plays_from_nginx)
   fail_unless (ertmp_peer_succeeded (ff), "ffmpeg failed: %s",
       ertmp_peer_log (ff));
   ertmp_peer_stop (ff);
-  g_thread_join (player);
-  fail_unless (cp.error == NULL, "player: %s", cp.error);
-  GST_INFO ("the stream ended with %s", cp.end);
-  got = flv_items_parse (cp.flv->data, cp.flv->len, "core player");
+  core_player_join (cp);
+  GST_INFO ("the stream ended with %s", core_player_end (cp));
+  got = core_player_items (cp);
   flv_items_check_same (items, got, "core player from nginx");
   flv_items_check_start (got, "core player from nginx");
   ertmp_peer_stop (nginx);
+  core_player_free (cp);
   g_array_unref (got);
   g_array_unref (items);
-  g_byte_array_unref (cp.flv);
-  g_free (cp.end);
   g_free (url);
   g_free (src);
   ertmp_peer_rmdir (dir);

@@ -24,6 +24,7 @@
 #include "ertmp_peer.h"
 #include "flv_items.h"
 #include "serve_check.h"
+#include "core_player.h"
 
 #define HANG ERTMP_TEST_HANG_BOUND
 #define HANG_MS ((guint) (HANG / GST_MSECOND))
@@ -665,6 +666,67 @@ GST_START_TEST (test_bad_input)
 
 GST_END_TEST;
 
+/* ---- extended timestamps, a second stream id, small chunks ---- */
+
+/* @items @offset ms later (copies) */
+static GArray *
+shifted (GArray * items, guint32 offset)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (FlvItem));
+  guint i;
+
+  for (i = 0; i < items->len; i++) {
+    FlvItem it = g_array_index (items, FlvItem, i);
+
+    it.ts += offset;
+    g_array_append_val (out, it);       /* bodies borrowed from @items */
+  }
+  return out;
+}
+
+/* Timestamps past 2^24 ms (4.6 hours: every chunk repeats an extended
+ * timestamp) in 1 KiB chunks, to rtmp2src on stream 1 and to the core's
+ * client on stream 2: each tag is chunked for stream 1 and again, from
+ * those chunks, for stream 2; both players get every tag exactly. */
+GST_START_TEST (test_long_stream_two_stream_ids)
+{
+  gchar *dir = ertmp_peer_tmpdir ();
+  GArray *items = media_items (dir);
+  GArray *late = shifted (items, 0x1000000 + 5);
+  gchar *out = g_build_filename (dir, "rtmp2src.flv", NULL);
+  ServeFeed *f = serve_feed_start ("long", "chunk-size=1024");
+  gchar *url = serve_feed_url (f);
+  ErtmpPeer *gst;
+  CorePlayer *cp;
+  GArray *got;
+
+  gst = serve_spawn_gst_player (dir, "rtmp2src", url, out);
+  cp = core_player_start (serve_feed_port (f), "live", "long", 1);
+  fail_unless (serve_feed_wait_players (f, 2), "the players did not join");
+  serve_feed_push (f, late, 0, late->len);
+  serve_feed_eos (f);
+  serve_wait_success (gst, "rtmp2src");
+  core_player_join (cp);
+  fail_unless_equals_int (core_player_msid (cp), 2);
+  /* StreamEOF, then NetStream.Play.Stop: the player stops at the first */
+  fail_unless_equals_string (core_player_end (cp), "StreamEOF");
+  serve_feed_stop (f);
+  check_recording (late, out, "rtmp2src, extended timestamps");
+  got = core_player_items (cp);
+  flv_items_check_same (late, got, "core player on stream 2");
+  flv_items_check_start (got, "core player on stream 2");
+  g_array_unref (got);
+  core_player_free (cp);
+  g_array_unref (late);
+  g_array_unref (items);
+  g_free (out);
+  g_free (url);
+  ertmp_peer_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 serve_suite (void)
 {
@@ -683,6 +745,7 @@ serve_suite (void)
   tcase_add_test (tc, test_new_stream_after_eos);
   tcase_add_test (tc, test_rtmps_players);
   tcase_add_test (tc, test_bad_input);
+  tcase_add_test (tc, test_long_stream_two_stream_ids);
   suite_add_tcase (s, tc);
   return s;
 }
