@@ -51,6 +51,9 @@ struct _GstErtmpConn
   gboolean want_write;
   /* the owner's own bytes (write_vectors) wait for room */
   gboolean ext_waiting;
+  /* the owner is in the middle of one of its messages: session output
+   * waits until it is whole */
+  gboolean mid_message;
   gint64 last_input;
   gboolean reading;             /* the owner wants input */
   gboolean closing;             /* gst_ertmp_conn_close was called */
@@ -192,6 +195,10 @@ write_pending (GstErtmpConn * conn)
   gssize n;
   GError *err = NULL;
 
+  /* never between the bytes of the owner's message: on_writable lets it
+   * finish first */
+  if (conn->mid_message && !conn->closing)
+    return !conn->closed;
   while ((data = ertmp_session_pending_output (conn->session, &len)) != NULL
       && len > 0) {
     n = g_pollable_output_stream_write_nonblocking (conn->out, data, len,
@@ -222,6 +229,16 @@ on_writable (GObject * stream, gpointer user_data)
 
   gsize pending = 0;
 
+  if (conn->mid_message && !conn->closing) {
+    /* the owner's message first, then the session's output */
+    conn->ext_waiting = FALSE;
+    stop_waiting (conn);
+    if (conn->funcs.drained != NULL)
+      conn->funcs.drained (conn, conn->user_data);
+    if (!conn->closed && !conn->mid_message)
+      write_pending (conn);
+    return G_SOURCE_CONTINUE;
+  }
   if (!write_pending (conn))
     return G_SOURCE_CONTINUE;
   /* session output still waits: write_pending keeps waiting for room */
@@ -454,10 +471,22 @@ gst_ertmp_conn_set_reading (GstErtmpConn * conn, gboolean reading)
 }
 
 void
+gst_ertmp_conn_set_mid_message (GstErtmpConn * conn, gboolean mid)
+{
+  conn->mid_message = mid;
+  if (!mid && !conn->closed && !conn->closing)
+    write_pending (conn);
+}
+
+void
 gst_ertmp_conn_close (GstErtmpConn * conn, guint linger_ms)
 {
   if (conn->closed || conn->closing)
     return;
+  if (linger_ms == 0) {
+    finish (conn, GST_ERTMP_CONN_CLOSED_LOCAL, NULL);
+    return;
+  }
   conn->closing = TRUE;
   conn->linger_ms = linger_ms;
   /* the linger time bounds the output still to write, too */
@@ -475,12 +504,15 @@ gst_ertmp_conn_write_vectors (GstErtmpConn * conn,
   GError *err = NULL;
   gsize written = 0, total = 0, i, pending = 0;
 
-  if (conn->closed || conn->closing || !write_pending (conn))
+  if (conn->closed || conn->closing)
+    return -1;
+  /* a message of the owner's is finished before any session output */
+  if (!conn->mid_message && !write_pending (conn))
     return -1;
   for (i = 0; i < n_vectors; i++)
     total += vectors[i].size;
-  if (ertmp_session_pending_output (conn->session, &pending) == NULL
-      || pending == 0) {
+  if (conn->mid_message || ertmp_session_pending_output (conn->session,
+          &pending) == NULL || pending == 0) {
     r = g_pollable_output_stream_writev_nonblocking (conn->out, vectors,
         n_vectors, &written, NULL, &err);
     if (r == G_POLLABLE_RETURN_FAILED) {

@@ -79,12 +79,17 @@ gsize gst_ertmp_conn_get_pending (GstErtmpConn * conn);
  * over or closing.  Never blocks. */
 gssize gst_ertmp_conn_write_vectors (GstErtmpConn * conn,
     const GOutputVector * vectors, gsize n_vectors);
+/* The owner wrote part of one of its messages with write_vectors (@mid)
+ * or finished it: meanwhile the session's output (a ping response, a
+ * command's reply) waits, so that it never lands inside the message. */
+void gst_ertmp_conn_set_mid_message (GstErtmpConn * conn, gboolean mid);
 /* Stops or resumes reading (back-pressure from the owner's queue). */
 void gst_ertmp_conn_set_reading (GstErtmpConn * conn, gboolean reading);
 /* Graceful close: sends what is pending, shuts the sending side down
  * (FIN) and reads and drops until the peer closes or @linger_ms passes,
  * so that the peer reads our last words before its socket sees a reset.
- * Then the closed function runs with LOCAL.  @linger_ms 0: close now. */
+ * Then the closed function runs with LOCAL.  @linger_ms 0: close now,
+ * what is unsent is dropped. */
 void gst_ertmp_conn_close (GstErtmpConn * conn, guint linger_ms);
 gboolean gst_ertmp_conn_is_closed (GstErtmpConn * conn);
 

@@ -143,6 +143,8 @@ typedef struct
    * or the reason given to gst_ertmp_server_drop_player); after it @peer
    * is no longer the route's */
   void (*left) (gpointer route, GstErtmpPeer * peer, const gchar * reason);
+  /* every sweep (GST_ERTMP_SWEEP_MS), for timeouts (@now: monotonic us) */
+  void (*tick) (gpointer route, gint64 now);
 } GstErtmpPlayFuncs;
 
 typedef struct
@@ -188,7 +190,7 @@ void gst_ertmp_server_remove_route (GstErtmpServer * server, gpointer route);
 gboolean gst_ertmp_server_add_play_route (GstErtmpServer * server,
     const gchar * app, const gchar * name, const GstErtmpPlayFuncs * funcs,
     gpointer route, GError ** error);
-/* Its players are dropped (left is not called for them).  Returns when no
+/* Its players leave (reason "stopped") and are closed.  Returns when no
  * route function runs. */
 void gst_ertmp_server_remove_play_route (GstErtmpServer * server,
     gpointer route);

@@ -414,6 +414,7 @@ on_sweep (gpointer user_data)
     gst_ertmp_server_peer_timeouts (l->data, now,
         server->cfg.handshake_timeout, claim);
   }
+  gst_ertmp_server_tick_play_routes (server, now);
   refresh_gauges (server);
   /* work queued behind stuck workers gets one more */
   gst_ertmp_workers_check ();

@@ -284,14 +284,17 @@ on_play_request (GstErtmpPeerPriv * peer, const ertmp_session_event * ev)
   gst_ertmp_server_route_play (peer, ev);
 }
 
-/* The player stopped its stream (closeStream, deleteStream): as for a
- * publisher's teardown, it keeps its connection until it closes it. */
+/* The player stopped its stream (closeStream, deleteStream, or a new
+ * play on the same connection, which follows): the connection may play
+ * again within handshake-timeout, as a new one would. */
 static void
 on_play_ended (GstErtmpPeerPriv * peer)
 {
   gst_ertmp_server_player_left (peer, "stopped");
-  peer->linger_until = g_get_monotonic_time () +
-      GST_ERTMP_TEARDOWN_LINGER_MS * (gint64) 1000;
+  if (peer->local_reason != NULL || gst_ertmp_conn_is_closed (peer->pub.conn))
+    return;                     /* its route had to drop it */
+  peer->pub.state = GST_ERTMP_PEER_RTMP;
+  peer->pub.accepted_at = g_get_monotonic_time ();
 }
 
 static void

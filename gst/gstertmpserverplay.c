@@ -195,8 +195,10 @@ do_remove_play_route (gpointer data)
   for (l = server->peers.head; l != NULL; l = l->next) {
     GstErtmpPeerPriv *peer = l->data;
 
-    if (peer->play_route == route)
-      gst_ertmp_server_drop_player (&peer->pub, "route-removed", 0);
+    if (peer->play_route != route)
+      continue;
+    gst_ertmp_server_player_left (peer, "stopped");
+    gst_ertmp_server_drop_player (&peer->pub, "route-removed", 0);
   }
   g_hash_table_remove (server->play_routes, route->digest);
   gst_ertmp_server_count_app (server->play_apps, route->app_digest, -1);
@@ -210,6 +212,21 @@ gst_ertmp_server_remove_play_route (GstErtmpServer * server, gpointer target)
   PlayRouteCall call = { server, NULL, target, FALSE };
 
   gst_ertmp_server_run (server, do_remove_play_route, &call);
+}
+
+void
+gst_ertmp_server_tick_play_routes (GstErtmpServer * server, gint64 now)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, server->play_routes);
+  while (g_hash_table_iter_next (&iter, NULL, &value)) {
+    GstErtmpPlayRoute *route = value;
+
+    if (route->funcs->tick != NULL)
+      route->funcs->tick (route->route, now);
+  }
 }
 
 /* ---- calls that do not wait ----

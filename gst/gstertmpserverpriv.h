@@ -175,6 +175,8 @@ void gst_ertmp_server_route_play (GstErtmpPeerPriv * peer,
 /* A player's connection ended or its stream stopped: tells its route */
 void gst_ertmp_server_player_left (GstErtmpPeerPriv * peer,
     const gchar * reason);
+/* The sweep: each play route's tick */
+void gst_ertmp_server_tick_play_routes (GstErtmpServer * server, gint64 now);
 
 /* gstertmpserveraccept.c: listener, admission, PROXY, TLS, sweep */
 gboolean gst_ertmp_server_listen (GstErtmpServer * server, GError ** error);

@@ -260,6 +260,12 @@ player_free (GstRtmpServePlayer * p)
 
   g_queue_unlink (&sink->players, &p->link);
   count_address (sink, p->address, -1);
+  if (p->end != G_MAXUINT64) {
+    g_mutex_lock (&sink->eos_lock);
+    sink->ending--;
+    g_cond_broadcast (&sink->eos_cond);
+    g_mutex_unlock (&sink->eos_lock);
+  }
   if (p->peer != NULL)
     p->peer->player = NULL;
   gst_rtmp_serve_item_unref (p->cur);
@@ -372,6 +378,7 @@ consume (GstRtmpServePlayer * p, GstRtmpServeItem ** items,
       }
       p->cur_off += written;
       p->bytes += written;
+      gst_ertmp_conn_set_mid_message (p->peer->conn, TRUE);
       return;
     }
     written -= v[i].size;
@@ -388,6 +395,7 @@ consume (GstRtmpServePlayer * p, GstRtmpServeItem ** items,
       p->cur_off = 0;
     }
   }
+  gst_ertmp_conn_set_mid_message (p->peer->conn, FALSE);
 }
 
 static void end_player (GstRtmpServePlayer * p, const gchar * reason);
@@ -451,6 +459,8 @@ player_write (GstRtmpServePlayer * p)
     w = gst_ertmp_conn_write_vectors (p->peer->conn, v, n);
     if (w < 0)
       return;                   /* closing: the server says when it left */
+    if (w > 0)
+      p->progress_at = g_get_monotonic_time ();
     consume (p, items, v, n, w);
     if ((gsize) w < total) {
       p->blocked = TRUE;
@@ -514,6 +524,8 @@ skip (GstRtmpServePlayer * p, gint64 now)
 
   if (sink->gop_seq >= 0 && (guint64) sink->gop_seq > p->next)
     target = sink->gop_seq;
+  /* after EOS, no further than its stream's end */
+  target = MIN (target, MAX (p->end, p->next));
   for (seq = p->next; seq < target; seq++) {
     item = log_item (sink, seq);
     if (item->frame)
@@ -543,7 +555,13 @@ check_lag (GstRtmpServePlayer * p, gint64 now, guint max_time,
   GstRtmpServeItem *first = log_item (sink, p->next);
   GstRtmpServeItem *tail = log_tail (sink);
 
-  if (first == NULL)
+  /* a socket that took nothing for that long: the player is gone */
+  if (p->blocked && slow_timeout > 0 && now - p->progress_at >
+      max_time * (gint64) 1000 + slow_timeout * G_USEC_PER_SEC) {
+    drop_player (p, "too-slow");
+    return;
+  }
+  if (first == NULL || first->seq >= p->end)
     return;
   if (now - first->at > max_time * (gint64) 1000
       || tail->end - first->end + first->size > max_bytes) {
@@ -601,7 +619,7 @@ on_play (gpointer route, GstErtmpPeer * peer, const gchar * query,
   p->address = g_strdup (peer->address);
   p->fourccs = gst_ertmp_fourcc_list_string (&peer->caps);
   p->flash_ver = g_strdup (peer->flash_ver ? peer->flash_ver : "");
-  p->joined_at = g_get_monotonic_time ();
+  p->joined_at = p->progress_at = g_get_monotonic_time ();
   p->end = G_MAXUINT64;
   ertmp_session_get_stats (gst_ertmp_conn_get_session (peer->conn), &st);
   p->chunk_size = st.chunk_size_out;
@@ -656,12 +674,43 @@ on_left (gpointer route, GstErtmpPeer * peer, const gchar * reason)
     return;
   GST_INFO_OBJECT (p->sink, "player %s left: %s", p->address, reason);
   post_player (p, "rtmp-play-leave", reason);
-  player_free (p);
+  if (p->cur != NULL) {
+    /* half a message out: the connection cannot go on */
+    p->peer = NULL;
+    player_free (p);
+    gst_ertmp_server_drop_player (peer, reason, 0);
+  } else {
+    player_free (p);
+  }
   trim_log (route);
 }
 
+/* The sweep: lags and stalls are checked without new tags too (a stream
+ * that stalled, or ended) */
+static void
+on_tick (gpointer route, gint64 now)
+{
+  GstRtmpServeSink *sink = route;
+  guint max_time, max_bytes, slow_timeout;
+  GList *l, *next;
+
+  GST_OBJECT_LOCK (sink);
+  max_time = sink->max_player_queue_time;
+  max_bytes = sink->max_player_queue_bytes;
+  slow_timeout = sink->slow_player_timeout;
+  GST_OBJECT_UNLOCK (sink);
+  for (l = sink->players.head; l != NULL; l = next) {
+    GstRtmpServePlayer *p = l->data;
+
+    next = l->next;
+    if (p->blocked)
+      check_lag (p, now, max_time, max_bytes, slow_timeout);
+  }
+  trim_log (sink);
+}
+
 const GstErtmpPlayFuncs gst_rtmp_serve_play_funcs = {
-  on_play, on_writable, on_left
+  on_play, on_writable, on_left, on_tick
 };
 
 /* ---- from the streaming thread ---- */
@@ -751,6 +800,7 @@ static void
 reset_stream (GstRtmpServeSink * sink)
 {
   g_ptr_array_set_size (sink->log, 0);
+  sink->log_first = 0;          /* start() numbers tags from 0 again */
   g_ptr_array_set_size (sink->headers, 0);
   forget_keys (sink);
   sink->has_video = FALSE;
@@ -766,8 +816,15 @@ gst_rtmp_serve_fanout_eos (gpointer data)
   GstRtmpServeSink *sink = data;
   GList *l, *next;
 
-  for (l = sink->players.head; l != NULL; l = l->next)
-    ((GstRtmpServePlayer *) l->data)->end = log_end (sink);
+  g_mutex_lock (&sink->eos_lock);
+  for (l = sink->players.head; l != NULL; l = l->next) {
+    GstRtmpServePlayer *p = l->data;
+
+    if (p->end == G_MAXUINT64)
+      sink->ending++;
+    p->end = log_end (sink);
+  }
+  g_mutex_unlock (&sink->eos_lock);
   g_ptr_array_set_size (sink->headers, 0);
   forget_keys (sink);
   sink->has_video = FALSE;
@@ -795,6 +852,9 @@ gst_rtmp_serve_fanout_stop (gpointer data)
     else
       end_player (p, "stopped");
   }
+  g_mutex_lock (&sink->handoff_lock);
+  g_clear_pointer (&sink->handoff, g_ptr_array_unref);
+  g_mutex_unlock (&sink->handoff_lock);
   reset_stream (sink);
   return G_SOURCE_REMOVE;
 }

@@ -156,6 +156,9 @@ gst_rtmp_serve_sink_start (GstBaseSink * bsink)
   sink->next_seq = 0;
   sink->stream_bytes = 0;
   g_atomic_int_set (&sink->pending_bytes, 0);
+  g_mutex_lock (&sink->eos_lock);
+  sink->ending = 0;
+  g_mutex_unlock (&sink->eos_lock);
   sink->routed = gst_ertmp_server_add_play_route (sink->server, app, name,
       &gst_rtmp_serve_play_funcs, sink, &err);
   if (!sink->routed) {
@@ -181,6 +184,8 @@ gst_rtmp_serve_sink_stop (GstBaseSink * bsink)
   }
   sink->routed = FALSE;
   g_clear_pointer (&sink->reader, ertmp_flv_reader_free);
+  /* what a failed render() read and did not hand over */
+  g_clear_pointer (&sink->batch, g_ptr_array_unref);
   return TRUE;
 }
 
@@ -331,6 +336,49 @@ gst_rtmp_serve_sink_render (GstBaseSink * bsink, GstBuffer * buf)
   return GST_FLOW_OK;
 }
 
+/* Until the players who were there at EOS have the whole stream, the
+ * element is unlocked, or max-player-queue-time passes. */
+static void
+wait_players (GstRtmpServeSink * sink)
+{
+  gint64 end;
+
+  GST_OBJECT_LOCK (sink);
+  end = g_get_monotonic_time () + sink->max_player_queue_time *
+      (gint64) 1000;
+  GST_OBJECT_UNLOCK (sink);
+  g_mutex_lock (&sink->eos_lock);
+  while (sink->ending > 0 && !sink->unlocked
+      && g_cond_wait_until (&sink->eos_cond, &sink->eos_lock, end));
+  if (sink->ending > 0)
+    GST_INFO_OBJECT (sink, "EOS with %u players still getting the end",
+        sink->ending);
+  g_mutex_unlock (&sink->eos_lock);
+}
+
+static gboolean
+gst_rtmp_serve_sink_unlock (GstBaseSink * bsink)
+{
+  GstRtmpServeSink *sink = GST_RTMP_SERVE_SINK (bsink);
+
+  g_mutex_lock (&sink->eos_lock);
+  sink->unlocked = TRUE;
+  g_cond_broadcast (&sink->eos_cond);
+  g_mutex_unlock (&sink->eos_lock);
+  return TRUE;
+}
+
+static gboolean
+gst_rtmp_serve_sink_unlock_stop (GstBaseSink * bsink)
+{
+  GstRtmpServeSink *sink = GST_RTMP_SERVE_SINK (bsink);
+
+  g_mutex_lock (&sink->eos_lock);
+  sink->unlocked = FALSE;
+  g_mutex_unlock (&sink->eos_lock);
+  return TRUE;
+}
+
 static gboolean
 gst_rtmp_serve_sink_event (GstBaseSink * bsink, GstEvent * event)
 {
@@ -338,10 +386,13 @@ gst_rtmp_serve_sink_event (GstBaseSink * bsink, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_EOS:
-      /* players end once they have the whole stream */
-      if (sink->routed)
-        gst_ertmp_server_invoke (sink->server, gst_rtmp_serve_fanout_eos,
-            gst_object_ref (sink), gst_object_unref);
+      /* players end once they have the whole stream: EOS goes on then
+       * (so that an application that stops at EOS cuts no player short),
+       * or after max-player-queue-time for players too slow for it */
+      if (sink->routed) {
+        gst_ertmp_server_run (sink->server, gst_rtmp_serve_fanout_eos, sink);
+        wait_players (sink);
+      }
       /* a stream that follows starts afresh */
       g_clear_pointer (&sink->reader, ertmp_flv_reader_free);
       break;
@@ -385,6 +436,8 @@ gst_rtmp_serve_sink_finalize (GObject * object)
   g_clear_pointer (&sink->batch, g_ptr_array_unref);
   g_clear_pointer (&sink->handoff, g_ptr_array_unref);
   g_mutex_clear (&sink->handoff_lock);
+  g_mutex_clear (&sink->eos_lock);
+  g_cond_clear (&sink->eos_cond);
   g_clear_pointer (&sink->reader, ertmp_flv_reader_free);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -405,6 +458,9 @@ gst_rtmp_serve_sink_class_init (GstRtmpServeSinkClass * klass)
   base_sink_class->stop = GST_DEBUG_FUNCPTR (gst_rtmp_serve_sink_stop);
   base_sink_class->render = GST_DEBUG_FUNCPTR (gst_rtmp_serve_sink_render);
   base_sink_class->event = GST_DEBUG_FUNCPTR (gst_rtmp_serve_sink_event);
+  base_sink_class->unlock = GST_DEBUG_FUNCPTR (gst_rtmp_serve_sink_unlock);
+  base_sink_class->unlock_stop =
+      GST_DEBUG_FUNCPTR (gst_rtmp_serve_sink_unlock_stop);
   gst_rtmp_serve_sink_install_properties (gobject_class);
 
   /**
@@ -445,6 +501,8 @@ static void
 gst_rtmp_serve_sink_init (GstRtmpServeSink * sink)
 {
   g_mutex_init (&sink->handoff_lock);
+  g_mutex_init (&sink->eos_lock);
+  g_cond_init (&sink->eos_cond);
   gst_rtmp_serve_sink_init_properties (sink);
   gst_rtmp_serve_fanout_init (sink);
 }

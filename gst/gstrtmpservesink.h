@@ -77,6 +77,7 @@ typedef struct
   gboolean blocked;             /* socket full: writable() resumes it */
   gint64 behind_since;          /* monotonic us, 0: keeping up */
   gint64 joined_at;             /* monotonic us */
+  gint64 progress_at;           /* monotonic us: its socket last took bytes */
   guint64 bytes, frames, skipped, skips;
   gint64 last_ms;               /* of the last tag sent */
   gchar *address;
@@ -141,6 +142,13 @@ struct _GstRtmpServeSink
   GPtrArray *headers;           /* current stream headers (items) */
   GQueue players;
   GHashTable *per_address;      /* ip -> players (GUINT_TO_POINTER) */
+
+  /* EOS: players still getting the stream's end (players with an end),
+   * under eos_lock; the EOS event waits for them (bounded) */
+  GMutex eos_lock;
+  GCond eos_cond;
+  guint ending;
+  gboolean unlocked;            /* unlock(): stop waiting */
 
   /* counters, under the object lock */
   guint64 players_total, players_refused, players_dropped;

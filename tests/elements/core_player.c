@@ -3,6 +3,7 @@
  */
 #include "core_player.h"
 
+#include <sys/socket.h>
 #include <gio/gio.h>
 #include <gst/check/gstcheck.h>
 
@@ -19,6 +20,8 @@ struct _CorePlayer
   guint16 port;
   gchar *app, *name;
   guint extra_streams;
+  gboolean slow;
+  guint pings;
   GThread *thread;
   GByteArray *flv;              /* what was played, as an FLV stream */
   gint started;                 /* NetStream.Play.Start arrived */
@@ -124,7 +127,7 @@ player_thread (gpointer data)
 {
   CorePlayer *cp = data;
   GSocketClient *client = g_socket_client_new ();
-  GSocketConnection *conn;
+  GSocketConnection *conn = NULL;
   GSocket *sock;
   ertmp_session_config cfg;
   ertmp_session_connect_params params = { 0 };
@@ -136,8 +139,23 @@ player_thread (gpointer data)
   guint8 buf[16384];
   gboolean done = FALSE;
 
-  conn = g_socket_client_connect_to_host (client, "127.0.0.1", cp->port,
-      NULL, &err);
+  if (cp->slow) {
+    /* a small receive window, set before the connection is made */
+    GSocket *raw = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+        G_SOCKET_PROTOCOL_TCP, &err);
+    GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    GSocketAddress *addr = g_inet_socket_address_new (lo, cp->port);
+
+    if (raw != NULL && g_socket_set_option (raw, SOL_SOCKET, SO_RCVBUF,
+            4096, &err) && g_socket_connect (raw, addr, NULL, &err))
+      conn = g_socket_connection_factory_create_connection (raw);
+    g_clear_object (&raw);
+    g_object_unref (addr);
+    g_object_unref (lo);
+  } else {
+    conn = g_socket_client_connect_to_host (client, "127.0.0.1", cp->port,
+        NULL, &err);
+  }
   if (conn == NULL) {
     cp->error = g_strdup (err->message);
     goto out;
@@ -150,12 +168,17 @@ player_thread (gpointer data)
   params.tc_url = tc_url;
   fail_unless_equals_int (ertmp_session_connect (s, &params), ERTMP_OK);
   while (!done && flush (s, sock, &err)) {
-    gssize n = g_socket_receive (sock, (gchar *) buf, sizeof (buf), NULL,
-        &err);
+    gssize n = g_socket_receive (sock, (gchar *) buf, cp->slow ? 2048 :
+        sizeof (buf), NULL, &err);
     gsize pos = 0, consumed;
 
     if (n <= 0)
       break;
+    if (cp->slow && g_atomic_int_get (&cp->started)) {
+      g_usleep (1000);
+      if (ertmp_session_ping (s, ++cp->pings) != ERTMP_OK)
+        cp->pings--;
+    }
     while (pos < (gsize) n && !done) {
       fail_unless_equals_int (ertmp_session_receive (s, buf + pos, n - pos,
               &consumed), ERTMP_OK);
@@ -187,6 +210,22 @@ core_player_start (guint16 port, const gchar * app, const gchar * name,
   cp->app = g_strdup (app);
   cp->name = g_strdup (name);
   cp->extra_streams = extra_streams;
+  cp->flv = g_byte_array_new ();
+  g_byte_array_append (cp->flv, (const guint8 *) "FLV\x01\x05\0\0\0\x09"
+      "\0\0\0\0", 13);
+  cp->thread = g_thread_new ("core-player", player_thread, cp);
+  return cp;
+}
+
+CorePlayer *
+core_player_start_slow (guint16 port, const gchar * app, const gchar * name)
+{
+  CorePlayer *cp = g_new0 (CorePlayer, 1);
+
+  cp->port = port;
+  cp->app = g_strdup (app);
+  cp->name = g_strdup (name);
+  cp->slow = TRUE;
   cp->flv = g_byte_array_new ();
   g_byte_array_append (cp->flv, (const guint8 *) "FLV\x01\x05\0\0\0\x09"
       "\0\0\0\0", 13);

@@ -727,6 +727,51 @@ GST_START_TEST (test_long_stream_two_stream_ids)
 
 GST_END_TEST;
 
+/* ---- a player that pings while its socket is full ---- */
+
+/* The core's client reads slowly through a 4 KiB receive buffer and
+ * sends a PingRequest with every read while the whole stream is pushed at
+ * once: the server's socket is full in the middle of messages again and
+ * again, and each ping response waits for the message to be whole.  The
+ * player parses every byte (a response inside a message would break its
+ * chunk stream) and gets every tag. */
+GST_START_TEST (test_ping_while_blocked)
+{
+  gchar *dir = ertmp_peer_tmpdir ();
+  GArray *items = media_items (dir);
+  ServeFeed *f = serve_feed_start ("pings", "chunk-size=4096");
+  CorePlayer *cp;
+  GArray *got;
+
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (FlvItem));
+  guint k;
+
+  /* 48 s of stream (4.4 MB): more than the server's socket buffer */
+  g_array_append_vals (all, items->data, items->len);
+  for (k = 1; k < 12; k++) {
+    GArray *more = repeat_frames (items, k, 4000);
+
+    g_array_append_vals (all, more->data, more->len);
+    g_array_unref (more);
+  }
+  cp = core_player_start_slow (serve_feed_port (f), "live", "pings");
+  fail_unless (serve_feed_wait_players (f, 1), "the player did not join");
+  serve_feed_push (f, all, 0, all->len);
+  serve_feed_eos (f);
+  core_player_join (cp);
+  serve_feed_stop (f);
+  got = core_player_items (cp);
+  flv_items_check_same (all, got, "slow player that pings");
+  g_array_unref (all);
+  g_array_unref (got);
+  core_player_free (cp);
+  g_array_unref (items);
+  ertmp_peer_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 serve_suite (void)
 {
@@ -746,6 +791,7 @@ serve_suite (void)
   tcase_add_test (tc, test_rtmps_players);
   tcase_add_test (tc, test_bad_input);
   tcase_add_test (tc, test_long_stream_two_stream_ids);
+  tcase_add_test (tc, test_ping_while_blocked);
   suite_add_tcase (s, tc);
   return s;
 }
