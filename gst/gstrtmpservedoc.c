@@ -57,6 +57,8 @@ static const gchar *const documentation[][2] = {
       "thread held 64 MiB of this sink's tags), cached-tags (guint), "
       "cached-bytes (guint64: the log shared by the players, from the "
       "GOP cache's key frame or the slowest player's position), "
+      "stream-codecs (gchararray: the codecs of the stream's sequence "
+      "starts, e.g. \"H.265/HEVC (track 0), Opus (track 0)\"), "
       "player-stats (GstValueArray of rtmp-play-player structures: "
       "peer-address, flash-ver, player-fourcc-list, "
       "announced-fourcc-list (gboolean), bytes, frames, skipped-frames, "

@@ -55,6 +55,7 @@ gst_rtmp_serve_item_unref (GstRtmpServeItem * item)
   }
   g_slist_free (item->chunks);
   gst_clear_buffer (&item->body);
+  g_free (item->codecs);
   g_free (item);
 }
 
@@ -884,6 +885,23 @@ gst_rtmp_serve_fanout_clear (GstRtmpServeSink * sink)
 
 /* ---- stats ---- */
 
+/* "H.264/AVC (track 0), AAC (track 0)": the codecs of the current stream
+ * headers */
+static gchar *
+stream_codecs (GstRtmpServeSink * sink)
+{
+  GString *out = g_string_new ("");
+  guint i;
+
+  for (i = 0; i < sink->headers->len; i++) {
+    GstRtmpServeItem *h = g_ptr_array_index (sink->headers, i);
+
+    if (h->codecs != NULL)
+      g_string_append_printf (out, "%s%s", out->len ? ", " : "", h->codecs);
+  }
+  return g_string_free (out, FALSE);
+}
+
 gboolean
 gst_rtmp_serve_fanout_stats (gpointer data)
 {
@@ -895,6 +913,7 @@ gst_rtmp_serve_fanout_stats (gpointer data)
   GValue v = G_VALUE_INIT;
   GList *l;
 
+  call->codecs = stream_codecs (sink);
   call->log_tags = sink->log->len;
   call->log_bytes = head ? tail->end - head->end + head->size : 0;
   for (l = sink->players.head; l != NULL; l = l->next) {

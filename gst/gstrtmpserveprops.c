@@ -164,7 +164,7 @@ gst_rtmp_serve_sink_uri_handler_init (gpointer g_iface, gpointer iface_data)
 GstStructure *
 gst_rtmp_serve_sink_get_stats (GstRtmpServeSink * sink)
 {
-  GstRtmpServeStatsCall call = { sink, NULL, 0, 0 };
+  GstRtmpServeStatsCall call = { sink, NULL, NULL, 0, 0 };
   GValue players = G_VALUE_INIT;
   GstErtmpServer *server;
   GstStructure *s;
@@ -188,8 +188,10 @@ gst_rtmp_serve_sink_get_stats (GstRtmpServeSink * sink)
       "frames-skipped", G_TYPE_UINT64, sink->frames_skipped,
       "tags-dropped", G_TYPE_UINT64, sink->sink_dropped,
       "cached-tags", G_TYPE_UINT, call.log_tags,
-      "cached-bytes", G_TYPE_UINT64, call.log_bytes, NULL);
+      "cached-bytes", G_TYPE_UINT64, call.log_bytes,
+      "stream-codecs", G_TYPE_STRING, call.codecs ? call.codecs : "", NULL);
   GST_OBJECT_UNLOCK (sink);
+  g_free (call.codecs);
   gst_structure_take_value (s, "player-stats", &players);
   return s;
 }

@@ -26,6 +26,7 @@
 #include "gstertmpelements.h"
 #include "gstertmptag.h"
 #include "gstertmpredact.h"
+#include "ertmp_codec.h"
 #include "ertmp_media.h"
 #include "ertmp_time.h"
 
@@ -209,19 +210,36 @@ gst_rtmp_serve_sink_change_state (GstElement * element,
 /* ---- tags ---- */
 
 /* The track of an audio or video tag (of its first track when it carries
- * several: they share the frame type), 0 when it has none */
+ * several: they share the frame type), 0 when it has none; for a sequence
+ * start, its codecs ("AAC (track 0)") into *@codecs */
 static guint8
-first_track (guint8 type, const guint8 * body, gsize len)
+first_track (guint8 type, const guint8 * body, gsize len, gchar ** codecs)
 {
   ertmp_media_tag tag;
   ertmp_media_track track;
+  GString *names = NULL;
+  guint8 first = 0;
+  gboolean any = FALSE;
 
   if ((type != 8 && type != 9) || ertmp_media_parse (type == 9 ?
           ERTMP_CODEC_KIND_VIDEO : ERTMP_CODEC_KIND_AUDIO, body, len, NULL,
-          &tag) != ERTMP_OK || tag.hdr.multitrack ==
-      ERTMP_MEDIA_MULTITRACK_NONE || !ertmp_media_next_track (&tag, &track))
+          &tag) != ERTMP_OK)
     return 0;
-  return track.track_id;
+  if (tag.hdr.packet == ERTMP_MEDIA_PACKET_SEQUENCE_START)
+    names = g_string_new ("");
+  while (ertmp_media_next_track (&tag, &track)) {
+    if (!any)
+      first = track.track_id;
+    any = TRUE;
+    if (names != NULL)
+      g_string_append_printf (names, "%s%s (track %u)", names->len ? ", " :
+          "", ertmp_codec_name (track.codec), track.track_id);
+    else
+      break;
+  }
+  if (names != NULL)
+    *codecs = g_string_free (names, FALSE);
+  return tag.hdr.multitrack == ERTMP_MEDIA_MULTITRACK_NONE ? 0 : first;
 }
 
 static GstRtmpServeItem *
@@ -245,7 +263,8 @@ make_item (GstRtmpServeSink * sink, const ertmp_flv_tag * t, GstBuffer * in,
   item->keyframe = info.keyframe;
   item->frame = (item->type == 8 || item->type == 9)
       && info.header_key == GST_ERTMP_TAG_NOT_HEADER;
-  item->track = first_track (item->type, t->payload, item->size);
+  item->track = first_track (item->type, t->payload, item->size,
+      &item->codecs);
   sink->stream_bytes += item->size;
   item->end = sink->stream_bytes;
   return item;

@@ -41,6 +41,7 @@ typedef struct
   gint header_key;              /* gst_ertmp_tag_classify */
   gboolean keyframe;            /* video key frame */
   guint8 track;                 /* audio or video: its (first) track id */
+  gchar *codecs;                /* sequence starts: "AAC (track 0)" */
   gboolean frame;               /* audio or video frame (not a header) */
   gsize size;                   /* body bytes */
   guint64 end;                  /* body bytes of the stream up to here */
@@ -169,6 +170,7 @@ typedef struct
 {
   GstRtmpServeSink *sink;
   GValue *players;              /* GST_TYPE_ARRAY of structures */
+  gchar *codecs;
   guint64 log_bytes;
   guint log_tags;
 } GstRtmpServeStatsCall;

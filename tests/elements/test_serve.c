@@ -129,6 +129,14 @@ GST_START_TEST (test_players_get_whole_stream)
   check_legacy_players (f, 3);
 
   serve_feed_push (f, items, 0, items->len);
+  {
+    GstStructure *stats = serve_feed_stats (f);
+    const gchar *codecs = gst_structure_get_string (stats, "stream-codecs");
+
+    fail_unless (codecs != NULL && strstr (codecs, "H.264") != NULL
+        && strstr (codecs, "AAC") != NULL, "stream-codecs: %s", codecs);
+    gst_structure_free (stats);
+  }
   serve_feed_eos (f);
   serve_wait_success (ff, "ffmpeg");
   serve_wait_success (gst, "rtmp2src");
