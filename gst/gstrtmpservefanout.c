@@ -194,11 +194,11 @@ trim_log (GstRtmpServeSink * sink)
   GList *l;
 
   GST_OBJECT_LOCK (sink);
-  max_bytes = sink->max_player_queue_bytes;
+  max_bytes = sink->gop_cache_max_bytes;
   max_time = sink->max_player_queue_time;
   GST_OBJECT_UNLOCK (sink);
-  /* a GOP longer than a player may lag is not cached: a late joiner
-   * waits for the next key frame instead */
+  /* a GOP longer than that, or than a player may lag, is not cached: a
+   * late joiner waits for the next key frame instead */
   gop = sink->gop_seq >= 0 ? log_item (sink, sink->gop_seq) : NULL;
   if (gop != NULL && tail != NULL && (tail->end - gop->end + gop->size >
           max_bytes || tail->ms - gop->ms > (gint64) max_time))

@@ -26,6 +26,8 @@ GST_DEBUG_CATEGORY_EXTERN (gst_rtmp_serve_sink_debug);
 #define DEFAULT_MAX_PER_ADDRESS 32
 #define DEFAULT_PROXY_PROTOCOL FALSE
 #define DEFAULT_GOP_CACHE TRUE
+/* a 10 s GOP at 6 Mb/s */
+#define DEFAULT_GOP_CACHE_MAX_BYTES (8 * 1024 * 1024)
 /* as SRS's queue_length (10 s) and nginx-rtmp's, a few seconds */
 #define DEFAULT_MAX_PLAYER_QUEUE_TIME 5000
 #define DEFAULT_MAX_PLAYER_QUEUE_BYTES (8 * 1024 * 1024)
@@ -51,6 +53,7 @@ enum
   PROP_TLS_CERTIFICATE_FILE,
   PROP_TLS_KEY_FILE,
   PROP_GOP_CACHE,
+  PROP_GOP_CACHE_MAX_BYTES,
   PROP_MAX_PLAYER_QUEUE_TIME,
   PROP_MAX_PLAYER_QUEUE_BYTES,
   PROP_SLOW_PLAYER_TIMEOUT,
@@ -265,6 +268,9 @@ gst_rtmp_serve_sink_set_property (GObject * object, guint prop_id,
     case PROP_GOP_CACHE:
       sink->gop_cache = g_value_get_boolean (value);
       break;
+    case PROP_GOP_CACHE_MAX_BYTES:
+      sink->gop_cache_max_bytes = g_value_get_uint (value);
+      break;
     case PROP_MAX_PLAYER_QUEUE_TIME:
       sink->max_player_queue_time = g_value_get_uint (value);
       break;
@@ -343,6 +349,9 @@ gst_rtmp_serve_sink_get_property (GObject * object, guint prop_id,
       break;
     case PROP_GOP_CACHE:
       g_value_set_boolean (value, sink->gop_cache);
+      break;
+    case PROP_GOP_CACHE_MAX_BYTES:
+      g_value_set_uint (value, sink->gop_cache_max_bytes);
       break;
     case PROP_MAX_PLAYER_QUEUE_TIME:
       g_value_set_uint (value, sink->max_player_queue_time);
@@ -447,8 +456,13 @@ gst_rtmp_serve_sink_install_properties (GObjectClass * gobject_class)
           "Keep the tags since the latest video key frame, so that a "
           "player who joins starts there and decodes its first frame at "
           "once (off: it waits for the next key frame).  A GOP longer than "
-          "max-player-queue-time or -bytes is not kept", DEFAULT_GOP_CACHE,
-          live));
+          "gop-cache-max-bytes or max-player-queue-time is not kept",
+          DEFAULT_GOP_CACHE, live));
+  g_object_class_install_property (gobject_class, PROP_GOP_CACHE_MAX_BYTES,
+      g_param_spec_uint ("gop-cache-max-bytes", "GOP cache maximum bytes",
+          "Bytes of stream the GOP cache holds at most: past it (a long "
+          "GOP), the cache is left empty until the next key frame", 65536,
+          G_MAXUINT, DEFAULT_GOP_CACHE_MAX_BYTES, live));
   g_object_class_install_property (gobject_class,
       PROP_MAX_PLAYER_QUEUE_TIME, g_param_spec_uint ("max-player-queue-time",
           "Maximum player queue time",
@@ -461,7 +475,7 @@ gst_rtmp_serve_sink_install_properties (GObjectClass * gobject_class)
       g_param_spec_uint ("max-player-queue-bytes",
           "Maximum player queue bytes",
           "Bytes of stream a player may lag before it skips to the latest "
-          "key frame (also what the GOP cache holds at most)", 65536,
+          "key frame", 65536,
           G_MAXUINT, DEFAULT_MAX_PLAYER_QUEUE_BYTES, live));
   g_object_class_install_property (gobject_class, PROP_SLOW_PLAYER_TIMEOUT,
       g_param_spec_uint ("slow-player-timeout", "Slow player timeout",
@@ -501,6 +515,7 @@ gst_rtmp_serve_sink_init_properties (GstRtmpServeSink * sink)
   sink->max_per_address = DEFAULT_MAX_PER_ADDRESS;
   sink->proxy_protocol = DEFAULT_PROXY_PROTOCOL;
   sink->gop_cache = DEFAULT_GOP_CACHE;
+  sink->gop_cache_max_bytes = DEFAULT_GOP_CACHE_MAX_BYTES;
   sink->max_player_queue_time = DEFAULT_MAX_PLAYER_QUEUE_TIME;
   sink->max_player_queue_bytes = DEFAULT_MAX_PLAYER_QUEUE_BYTES;
   sink->slow_player_timeout = DEFAULT_SLOW_PLAYER_TIMEOUT;

@@ -107,6 +107,7 @@ struct _GstRtmpServeSink
   gchar *tls_certificate_file;
   gchar *tls_key_file;
   gboolean gop_cache;
+  guint gop_cache_max_bytes;
   guint max_player_queue_time;  /* ms */
   guint max_player_queue_bytes;
   guint slow_player_timeout;    /* s */

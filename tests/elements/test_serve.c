@@ -175,16 +175,35 @@ index_at (GArray * items, guint32 ms)
   return i;
 }
 
-/* rtmp2src (it keeps the stream's timestamps) joins 2.5 s into the
- * stream: with the GOP cache it starts at the key frame of 2 s, without
- * it at the next one (3 s); both start with the stream headers. */
+/* The body bytes of tags [@from, @to) */
+static gsize
+bytes_between (GArray * items, guint from, guint to)
+{
+  gsize n = 0;
+
+  for (; from < to; from++)
+    n += g_bytes_get_size (g_array_index (items, FlvItem, from).body);
+  return n;
+}
+
+/* rtmp2src (it keeps the stream's timestamps) joins 2.9 s into the
+ * stream: with the GOP cache it starts at the key frame of 2 s; without
+ * it, or when that GOP is already larger than gop-cache-max-bytes, at the
+ * next one (3 s); each starts with the stream headers. */
 GST_START_TEST (test_late_joiner)
 {
-  static const gchar *const props[] = { "gop-cache=true", "gop-cache=false" };
+  static const gchar *const props[] = { "gop-cache=true", "gop-cache=false",
+    "gop-cache-max-bytes=65536"
+  };
   gchar *dir = ertmp_peer_tmpdir ();
   GArray *items = media_items (dir);
-  guint mid = index_at (items, 2500), i;
+  guint mid = index_at (items, 2900), i;
+  guint gop = index_at (items, 2000);
 
+  /* the media is what this test needs: the GOP at the join is well over
+   * 64 KiB (H.264 at about 600 kb/s) */
+  fail_unless (bytes_between (items, gop, mid) > 65536 * 5 / 4,
+      "GOP of %" G_GSIZE_FORMAT " bytes", bytes_between (items, gop, mid));
   for (i = 0; i < G_N_ELEMENTS (props); i++) {
     ServeFeed *f = serve_feed_start ("late", props[i]);
     gchar *url = serve_feed_url (f);
