@@ -24,7 +24,12 @@
  *
  * Players print "tick MONO_NS conns C playing P failed F recv_msgs M
  * recv_bytes B" a second, "all-playing MONO_NS" once every one plays, and
- * --out-prefix gets PREFIX.received, "INDEX MESSAGES".
+ * --out-prefix gets PREFIX.received, "INDEX MESSAGES", and
+ * PREFIX.samples, "INDEX TS NS MESSAGES": for every video key frame
+ * received, its RTMP timestamp, the CLOCK_MONOTONIC time of the read()
+ * that completed it and the audio and video messages that connection had
+ * received then, this one included (the messages between two key frames
+ * are the difference).
  *
  * At the end (SIGINT, SIGTERM or --duration) pending output is flushed and
  * --out-prefix gets two files: PREFIX.sent, "INDEX MESSAGES" (audio and
@@ -92,6 +97,7 @@ typedef struct
 {
   guint32 idx, ts;
   gint64 ns;
+  guint64 msgs; /* players: messages received, this one included */
 } Sample;
 
 static volatile sig_atomic_t stop_flag;
@@ -247,15 +253,30 @@ conn_flush (Conn * c)
     total_bytes += n;
     t = now_ns ();
     while (c->n_pend > 0 && c->pend[0].end <= c->written) {
-      Sample s = { c->idx, c->pend[0].ts, t };
+      Sample s = { c->idx, c->pend[0].ts, t, 0 };
       g_array_append_val (samples, s);
       memmove (c->pend, c->pend + 1, --c->n_pend * sizeof (PendingSample));
     }
   }
 }
 
+/* A received video message is a key frame (not a sequence header). */
+static gboolean
+is_key_frame (const ertmp_session_event * ev)
+{
+  Tag t = { 0 };
+
+  if (ev->media.type_id != 9)
+    return FALSE;
+  t.type = 9;
+  t.data = g_bytes_get_data (ev->media.payload, &t.size);
+  classify (&t);
+  return t.key;
+}
+
+/* @read_ns: when the bytes that completed these events were read */
 static void
-conn_events (Conn * c)
+conn_events (Conn * c, gint64 read_ns)
 {
   ertmp_session_event ev;
 
@@ -266,6 +287,12 @@ conn_events (Conn * c)
       c->recv_msgs++;
       total_recv_msgs++;
       total_recv_bytes += g_bytes_get_size (ev.media.payload);
+      if (opt.out_prefix && is_key_frame (&ev)) {
+        Sample s = { c->idx, (guint32) ev.media.timestamp, read_ns,
+          c->recv_msgs
+        };
+        g_array_append_val (samples, s);
+      }
     } else if (ev.type == ERTMP_SESSION_EVENT_PUBLISH_STARTED) {
       c->publishing = TRUE;
       /* a random start in the first second spreads the load */
@@ -285,6 +312,7 @@ conn_read (Conn * c)
   while (!c->failed) {
     gssize n = read (c->fd, buf, sizeof buf);
     gsize off = 0;
+    gint64 t = opt.play ? now_ns () : 0;
 
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
       return;
@@ -297,7 +325,7 @@ conn_read (Conn * c)
       if (ertmp_session_receive (c->s, buf + off, n - off, &used) != ERTMP_OK)
         conn_fail (c, "protocol error");
       off += used;
-      conn_events (c);
+      conn_events (c, t);
     }
   }
 }
@@ -503,6 +531,16 @@ write_results (Conn * conns)
     if (f)
       fclose (f);
     g_free (path);
+    path = g_strdup_printf ("%s.samples", opt.out_prefix);
+    f = fopen (path, "w");
+    for (i = 0; f && i < samples->len; i++) {
+      Sample *s = &g_array_index (samples, Sample, i);
+      fprintf (f, "%u %u %" G_GINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+          s->idx, s->ts, s->ns, s->msgs);
+    }
+    if (f)
+      fclose (f);
+    g_free (path);
     return;
   }
   path = g_strdup_printf ("%s.sent", opt.out_prefix);
@@ -593,7 +631,7 @@ main (int argc, char **argv)
     {"duration", 0, 0, G_OPTION_ARG_INT, &opt.duration, "seconds (0: until "
           "SIGINT/SIGTERM)", "S"},
     {"out-prefix", 0, 0, G_OPTION_ARG_FILENAME, &opt.out_prefix,
-        "result files PREFIX.sent and PREFIX.samples", "P"},
+        "result files PREFIX.sent (.received) and PREFIX.samples", "P"},
     {"seed", 0, 0, G_OPTION_ARG_INT, &opt.seed, "random seed", "S"},
     {"play", 0, 0, G_OPTION_ARG_STRING, &opt.play, "players of stream NAME "
           "instead of publishers", "NAME"},
