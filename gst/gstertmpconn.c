@@ -7,6 +7,12 @@
 
 #include "gstertmpconn.h"
 
+#ifdef G_OS_UNIX
+#include <errno.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#endif
+
 /* bytes per read: a few TCP segments; the session reassembles */
 #define READ_SIZE 65536
 
@@ -54,6 +60,8 @@ struct _GstErtmpConn
   /* the owner is in the middle of one of its messages: session output
    * waits until it is whole */
   gboolean mid_message;
+  /* write_pending left session output for want of room */
+  gboolean session_waiting;
   gint64 last_input;
   gboolean reading;             /* the owner wants input */
   gboolean closing;             /* gst_ertmp_conn_close was called */
@@ -205,6 +213,7 @@ write_pending (GstErtmpConn * conn)
         NULL, &err);
     if (n < 0 && g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
       g_clear_error (&err);
+      conn->session_waiting = TRUE;
       wait_for_room (conn);
       return TRUE;
     }
@@ -214,6 +223,7 @@ write_pending (GstErtmpConn * conn)
     }
     ertmp_session_output_written (conn->session, n);
   }
+  conn->session_waiting = FALSE;
   /* the owner's bytes may still wait: on_writable tells it */
   if (!conn->ext_waiting)
     stop_waiting (conn);
@@ -226,8 +236,6 @@ static gboolean
 on_writable (GObject * stream, gpointer user_data)
 {
   GstErtmpConn *conn = user_data;
-
-  gsize pending = 0;
 
   if (conn->mid_message && !conn->closing) {
     /* the owner's message first, then the session's output */
@@ -242,8 +250,7 @@ on_writable (GObject * stream, gpointer user_data)
   if (!write_pending (conn))
     return G_SOURCE_CONTINUE;
   /* session output still waits: write_pending keeps waiting for room */
-  if (ertmp_session_pending_output (conn->session, &pending) != NULL
-      && pending > 0)
+  if (conn->session_waiting)
     return G_SOURCE_CONTINUE;
   conn->ext_waiting = FALSE;
   stop_waiting (conn);
@@ -473,8 +480,11 @@ gst_ertmp_conn_set_reading (GstErtmpConn * conn, gboolean reading)
 void
 gst_ertmp_conn_set_mid_message (GstErtmpConn * conn, gboolean mid)
 {
+  gboolean was = conn->mid_message;
+
   conn->mid_message = mid;
-  if (!mid && !conn->closed && !conn->closing)
+  /* what the session wrote meanwhile goes now */
+  if (was && !mid && !conn->closed && !conn->closing)
     write_pending (conn);
 }
 
@@ -496,13 +506,53 @@ gst_ertmp_conn_close (GstErtmpConn * conn, guint linger_ms)
   write_pending (conn);
 }
 
+/* Up to @n_vectors at once, never waiting; what the socket took in
+ * *@written.  Plain TCP goes straight to sendmsg(): GIO's pollable writev
+ * costs more than the send itself on a fan-out's hot path. */
+static GPollableReturn
+send_vectors (GstErtmpConn * conn, const GOutputVector * vectors,
+    gsize n_vectors, gsize * written, GError ** err)
+{
+#ifdef G_OS_UNIX
+  if (!conn->tls && conn->socket != NULL) {
+    struct iovec iov[64];
+    struct msghdr msg = { 0 };
+    gssize n;
+    gsize i;
+
+    n_vectors = MIN (n_vectors, G_N_ELEMENTS (iov));
+    for (i = 0; i < n_vectors; i++) {
+      iov[i].iov_base = (gpointer) vectors[i].buffer;
+      iov[i].iov_len = vectors[i].size;
+    }
+    msg.msg_iov = iov;
+    msg.msg_iovlen = n_vectors;
+    do
+      n = sendmsg (g_socket_get_fd (conn->socket), &msg,
+          MSG_DONTWAIT | MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n >= 0) {
+      *written = n;
+      return G_POLLABLE_RETURN_OK;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+      return G_POLLABLE_RETURN_WOULD_BLOCK;
+    g_set_error (err, G_IO_ERROR, g_io_error_from_errno (errno),
+        "Error sending data: %s", g_strerror (errno));
+    return G_POLLABLE_RETURN_FAILED;
+  }
+#endif
+  return g_pollable_output_stream_writev_nonblocking (conn->out, vectors,
+      n_vectors, written, NULL, err);
+}
+
 gssize
 gst_ertmp_conn_write_vectors (GstErtmpConn * conn,
     const GOutputVector * vectors, gsize n_vectors)
 {
   GPollableReturn r;
   GError *err = NULL;
-  gsize written = 0, total = 0, i, pending = 0;
+  gsize written = 0, total = 0, i;
 
   if (conn->closed || conn->closing)
     return -1;
@@ -511,10 +561,8 @@ gst_ertmp_conn_write_vectors (GstErtmpConn * conn,
     return -1;
   for (i = 0; i < n_vectors; i++)
     total += vectors[i].size;
-  if (conn->mid_message || ertmp_session_pending_output (conn->session,
-          &pending) == NULL || pending == 0) {
-    r = g_pollable_output_stream_writev_nonblocking (conn->out, vectors,
-        n_vectors, &written, NULL, &err);
+  if (conn->mid_message || !conn->session_waiting) {
+    r = send_vectors (conn, vectors, n_vectors, &written, &err);
     if (r == G_POLLABLE_RETURN_FAILED) {
       finish (conn, GST_ERTMP_CONN_CLOSED_IO_ERROR, err);
       return -1;

@@ -184,14 +184,13 @@ forget_keys (GstRtmpServeSink * sink)
   sink->gop_seq = -1;
 }
 
-/* Drops what no player needs and the GOP cache does not keep. */
+/* Drops the items before @keep (the first any player needs) that the GOP
+ * cache does not keep. */
 static void
-trim_log (GstRtmpServeSink * sink)
+trim_log_before (GstRtmpServeSink * sink, guint64 keep)
 {
-  guint64 keep = log_end (sink);
   GstRtmpServeItem *tail = log_tail (sink), *gop;
   guint max_bytes, max_time;
-  GList *l;
 
   GST_OBJECT_LOCK (sink);
   max_bytes = sink->gop_cache_max_bytes;
@@ -205,14 +204,24 @@ trim_log (GstRtmpServeSink * sink)
     forget_keys (sink);
   if (sink->gop_seq >= 0)
     keep = MIN (keep, (guint64) sink->gop_seq);
-  for (l = sink->players.head; l != NULL; l = l->next)
-    keep = MIN (keep, ((GstRtmpServePlayer *) l->data)->next);
   if (keep > sink->log_first) {
     guint n = MIN (keep - sink->log_first, sink->log->len);
 
     g_ptr_array_remove_range (sink->log, 0, n);
     sink->log_first += n;
   }
+}
+
+/* Drops what no player needs and the GOP cache does not keep. */
+static void
+trim_log (GstRtmpServeSink * sink)
+{
+  guint64 keep = log_end (sink);
+  GList *l;
+
+  for (l = sink->players.head; l != NULL; l = l->next)
+    keep = MIN (keep, ((GstRtmpServePlayer *) l->data)->next);
+  trim_log_before (sink, keep);
 }
 
 /* ---- players ---- */
@@ -357,8 +366,9 @@ static void
 consume (GstRtmpServePlayer * p, GstRtmpServeItem ** items,
     const GOutputVector * v, guint n, gsize written)
 {
-  ertmp_session *session = gst_ertmp_conn_get_session (p->peer->conn);
   GstRtmpServeItem *item;
+  gsize done[3] = { 0, 0, 0 };
+  gboolean whole = TRUE;
   guint i;
 
   for (i = 0; i < n; i++) {
@@ -380,30 +390,38 @@ consume (GstRtmpServePlayer * p, GstRtmpServeItem ** items,
       p->cur_off += written;
       p->bytes += written;
       gst_ertmp_conn_set_mid_message (p->peer->conn, TRUE);
-      return;
+      whole = FALSE;
+      break;
     }
     written -= v[i].size;
     p->bytes += v[i].size;
     p->last_ms = item->ms;
     if (item->frame)
       p->frames++;
-    ertmp_session_external_output (session, csid_of (item->type),
-        g_bytes_get_size (item_chunks (item, p->chunk_size,
-                p->peer->msid)));
+    done[csid_of (item->type) - CSID_DATA] +=
+        g_bytes_get_size (item_chunks (item, p->chunk_size, p->peer->msid));
     if (i == 0 && p->cur != NULL) {
       gst_rtmp_serve_item_unref (p->cur);
       p->cur = NULL;
       p->cur_off = 0;
     }
   }
-  gst_ertmp_conn_set_mid_message (p->peer->conn, FALSE);
+  /* the session counts them, and its next header on those chunk streams
+   * cannot follow from ours */
+  for (i = 0; i < G_N_ELEMENTS (done); i++)
+    if (done[i] > 0)
+      ertmp_session_external_output (gst_ertmp_conn_get_session
+          (p->peer->conn), CSID_DATA + i, done[i]);
+  if (whole)
+    gst_ertmp_conn_set_mid_message (p->peer->conn, FALSE);
 }
 
 static void end_player (GstRtmpServePlayer * p, const gchar * reason);
 
-/* Writes what @p has not been sent, until done or its socket is full. */
-static void
-player_write (GstRtmpServePlayer * p)
+/* Writes what @p has not been sent, until done or its socket is full.
+ * FALSE when that ended its stream (@p is gone). */
+static gboolean
+player_write (GstRtmpServePlayer * p, gint64 now)
 {
   GOutputVector v[MAX_VECTORS];
   GstRtmpServeItem *items[MAX_VECTORS];
@@ -443,9 +461,11 @@ player_write (GstRtmpServePlayer * p)
       /* all sent: the frames passed over waiting for key frames too */
       cursor_set (p, &c);
       p->behind_since = 0;
-      if (p->next >= p->end)
+      if (p->next >= p->end) {
         end_player (p, "eos");
-      return;
+        return FALSE;
+      }
+      return TRUE;
     }
     if (p->cur == NULL) {
       /* consume() walks the cursor from the first item: it must not be
@@ -459,13 +479,13 @@ player_write (GstRtmpServePlayer * p)
     }
     w = gst_ertmp_conn_write_vectors (p->peer->conn, v, n);
     if (w < 0)
-      return;                   /* closing: the server says when it left */
+      return TRUE;              /* closing: the server says when it left */
     if (w > 0)
-      p->progress_at = g_get_monotonic_time ();
+      p->progress_at = now;
     consume (p, items, v, n, w);
     if ((gsize) w < total) {
       p->blocked = TRUE;
-      return;
+      return TRUE;
     }
   }
 }
@@ -547,8 +567,9 @@ skip (GstRtmpServePlayer * p, gint64 now)
       p->address, count);
 }
 
-/* After new tags: skips or drops players that lag too far. */
-static void
+/* After new tags: skips or drops players that lag too far.  FALSE when
+ * @p was dropped (gone). */
+static gboolean
 check_lag (GstRtmpServePlayer * p, gint64 now, guint max_time,
     guint max_bytes, guint slow_timeout)
 {
@@ -560,19 +581,20 @@ check_lag (GstRtmpServePlayer * p, gint64 now, guint max_time,
   if (p->blocked && slow_timeout > 0 && now - p->progress_at >
       max_time * (gint64) 1000 + slow_timeout * G_USEC_PER_SEC) {
     drop_player (p, "too-slow");
-    return;
+    return FALSE;
   }
   if (first == NULL || first->seq >= p->end)
-    return;
+    return TRUE;
   if (now - first->at > max_time * (gint64) 1000
       || tail->end - first->end + first->size > max_bytes) {
     if (p->behind_since != 0 && slow_timeout > 0
         && now - p->behind_since > slow_timeout * G_USEC_PER_SEC) {
       drop_player (p, "too-slow");
-      return;
+      return FALSE;
     }
     skip (p, now);
   }
+  return TRUE;
 }
 
 /* ---- the play route ---- */
@@ -663,7 +685,7 @@ static void
 on_writable (gpointer route, GstErtmpPeer * peer)
 {
   if (peer->player != NULL)
-    player_write (peer->player);
+    player_write (peer->player, g_get_monotonic_time ());
 }
 
 static void
@@ -740,6 +762,7 @@ gst_rtmp_serve_fanout_add (gpointer data)
   GPtrArray *items;
   gint64 now = g_get_monotonic_time ();
   guint max_time, max_bytes, slow_timeout, i;
+  guint64 keep;
   gboolean gop_cache;
   GList *l, *next;
 
@@ -776,22 +799,17 @@ gst_rtmp_serve_fanout_add (gpointer data)
     }
   }
   /* only a player whose socket is full can lag: the others take the new
-   * tags now */
+   * tags now.  One walk: the log keeps what the players still need. */
+  keep = log_end (sink);
   for (l = sink->players.head; l != NULL; l = next) {
     GstRtmpServePlayer *p = l->data;
 
     next = l->next;
-    if (p->blocked)
-      check_lag (p, now, max_time, max_bytes, slow_timeout);
+    if (p->blocked ? check_lag (p, now, max_time, max_bytes, slow_timeout)
+        : player_write (p, now))
+      keep = MIN (keep, p->next);
   }
-  for (l = sink->players.head; l != NULL; l = next) {
-    GstRtmpServePlayer *p = l->data;
-
-    next = l->next;
-    if (!p->blocked)
-      player_write (p);
-  }
-  trim_log (sink);
+  trim_log_before (sink, keep);
   g_ptr_array_unref (items);
   return G_SOURCE_REMOVE;
 }
@@ -834,8 +852,9 @@ gst_rtmp_serve_fanout_eos (gpointer data)
     GstRtmpServePlayer *p = l->data;
 
     next = l->next;
+    /* ends it once all is sent */
     if (!p->blocked)
-      player_write (p);         /* ends it once all is sent */
+      player_write (p, g_get_monotonic_time ());
   }
   trim_log (sink);
   return G_SOURCE_REMOVE;
