@@ -294,10 +294,10 @@ hand_over (GstRtmpServeSink * sink)
         gst_object_ref (sink), gst_object_unref);
 }
 
+/* Cuts @buf into tags and queues them in the batch. */
 static GstFlowReturn
-gst_rtmp_serve_sink_render (GstBaseSink * bsink, GstBuffer * buf)
+read_tags (GstRtmpServeSink * sink, GstBuffer * buf)
 {
-  GstRtmpServeSink *sink = GST_RTMP_SERVE_SINK (bsink);
   GstRtmpServeItem *item;
   ertmp_flv_tag t;
   ertmp_result res;
@@ -347,12 +347,56 @@ gst_rtmp_serve_sink_render (GstBaseSink * bsink, GstBuffer * buf)
     g_ptr_array_add (sink->batch, item);
   }
   gst_buffer_unmap (buf, &map);
-  hand_over (sink);
   GST_OBJECT_LOCK (sink);
   sink->tags_in += tags;
   sink->sink_dropped += dropped;
   GST_OBJECT_UNLOCK (sink);
   return GST_FLOW_OK;
+}
+
+/* A stream that starts with no headers of its own (a branch linked to a
+ * tee after the muxer started) starts with the caps' streamheader: the
+ * FLV header, onMetaData and the sequence starts the muxer sent then. */
+static GstFlowReturn
+read_caps_headers (GstRtmpServeSink * sink)
+{
+  GstCaps *caps = gst_pad_get_current_caps (GST_BASE_SINK_PAD (sink));
+  const GValue *headers = NULL;
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint i, n = 0;
+
+  if (caps != NULL)
+    headers = gst_structure_get_value (gst_caps_get_structure (caps, 0),
+        "streamheader");
+  if (headers != NULL && GST_VALUE_HOLDS_ARRAY (headers))
+    n = gst_value_array_get_size (headers);
+  for (i = 0; i < n && ret == GST_FLOW_OK; i++) {
+    const GValue *v = gst_value_array_get_value (headers, i);
+
+    if (G_VALUE_HOLDS (v, GST_TYPE_BUFFER))
+      ret = read_tags (sink, gst_value_get_buffer (v));
+  }
+  if (n > 0)
+    GST_INFO_OBJECT (sink, "the stream starts without its headers: %u "
+        "buffers of the caps' streamheader go first", n);
+  gst_clear_caps (&caps);
+  return ret;
+}
+
+static GstFlowReturn
+gst_rtmp_serve_sink_render (GstBaseSink * bsink, GstBuffer * buf)
+{
+  GstRtmpServeSink *sink = GST_RTMP_SERVE_SINK (bsink);
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  if (sink->reader == NULL && !GST_BUFFER_FLAG_IS_SET (buf,
+          GST_BUFFER_FLAG_HEADER))
+    ret = read_caps_headers (sink);
+  if (ret == GST_FLOW_OK)
+    ret = read_tags (sink, buf);
+  if (ret == GST_FLOW_OK)
+    hand_over (sink);
+  return ret;
 }
 
 /* Until the players who were there at EOS have the whole stream, the

@@ -449,3 +449,48 @@ serve_wait_success (ErtmpPeer * peer, const gchar * who)
       ertmp_peer_log (peer));
   ertmp_peer_stop (peer);
 }
+
+/* 4 s of H.264 (a key frame every 30 frames) and AAC, legacy FLV */
+#define SERVE_MEDIA "flvmux name=m streamable=true " \
+  "videotestsrc num-buffers=120 ! video/x-raw,format=I420,width=160," \
+  "height=120,framerate=30/1 ! x264enc speed-preset=ultrafast " \
+  "key-int-max=30 ! h264parse ! m. " \
+  "audiotestsrc num-buffers=172 ! audio/x-raw,rate=44100,channels=2 ! " \
+  "audioconvert ! avenc_aac ! m. "
+
+GArray *
+serve_media_items (const gchar * dir)
+{
+  gchar *path = serve_make_media (dir, "src.flv", SERVE_MEDIA);
+  GArray *items = flv_items_from_file (path);
+
+  g_free (path);
+  return items;
+}
+
+void
+serve_check_recording (GArray * want, const gchar * path, const gchar * who)
+{
+  GArray *got = flv_items_from_file (path);
+
+  flv_items_check_same (want, got, who);
+  flv_items_check_start (got, who);
+  g_array_unref (got);
+}
+
+GArray *
+serve_repeat_frames (GArray * items, guint k, guint32 period)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (FlvItem));
+  guint i;
+
+  for (i = 0; i < items->len; i++) {
+    FlvItem it = g_array_index (items, FlvItem, i);
+
+    if (it.kind != FLV_ITEM_FRAME)
+      continue;
+    it.ts += k * period;
+    g_array_append_val (out, it);       /* bodies borrowed from @items */
+  }
+  return out;
+}

@@ -90,6 +90,17 @@ GArray *serve_items_from (GArray * items, guint start);
 /* The index of the first video key frame at or after @from, or len */
 guint serve_items_next_key (GArray * items, guint from);
 
+/* The tags of 4 s of H.264 (a key frame a second) and AAC in legacy FLV,
+ * made here with GStreamer into @dir/src.flv */
+GArray *serve_media_items (const gchar * dir);
+/* The recording at @path holds exactly the tags of @want and starts as a
+ * player can decode (headers, then a key frame) */
+void serve_check_recording (GArray * want, const gchar * path,
+    const gchar * who);
+/* The frames of @items again, @k periods of @period ms later (copies;
+ * bodies borrowed from @items) */
+GArray *serve_repeat_frames (GArray * items, guint k, guint32 period);
+
 G_END_DECLS
 
 #endif /* SERVE_CHECK_H */

@@ -24,38 +24,9 @@
 #include "ertmp_peer.h"
 #include "flv_items.h"
 #include "serve_check.h"
-#include "core_player.h"
 
 #define HANG ERTMP_TEST_HANG_BOUND
 #define HANG_MS ((guint) (HANG / GST_MSECOND))
-
-/* 4 s of H.264 (a key frame every 30 frames) and AAC, legacy FLV */
-#define MEDIA "flvmux name=m streamable=true " \
-  "videotestsrc num-buffers=120 ! video/x-raw,format=I420,width=160," \
-  "height=120,framerate=30/1 ! x264enc speed-preset=ultrafast " \
-  "key-int-max=30 ! h264parse ! m. " \
-  "audiotestsrc num-buffers=172 ! audio/x-raw,rate=44100,channels=2 ! " \
-  "audioconvert ! avenc_aac ! m. "
-
-static GArray *
-media_items (const gchar * dir)
-{
-  gchar *path = serve_make_media (dir, "src.flv", MEDIA);
-  GArray *items = flv_items_from_file (path);
-
-  g_free (path);
-  return items;
-}
-
-static void
-check_recording (GArray * want, const gchar * path, const gchar * who)
-{
-  GArray *got = flv_items_from_file (path);
-
-  flv_items_check_same (want, got, who);
-  flv_items_check_start (got, who);
-  g_array_unref (got);
-}
 
 /* a leave message for each of @n players, with @reason */
 static void
@@ -116,7 +87,7 @@ GST_START_TEST (test_players_get_whole_stream)
     g_free (dir);
     return;
   }
-  items = media_items (dir);
+  items = serve_media_items (dir);
   f = serve_feed_start ("show", NULL);
   url = serve_feed_url (f);
   out_ff = g_build_filename (dir, "ffmpeg.flv", NULL);
@@ -147,9 +118,9 @@ GST_START_TEST (test_players_get_whole_stream)
   ertmp_peer_wait (lib, HANG_MS);
   ertmp_peer_stop (lib);
 
-  check_recording (items, out_ff, "FFmpeg");
-  check_recording (items, out_gst, "rtmp2src");
-  check_recording (items, out_lib, "rtmpsrc");
+  serve_check_recording (items, out_ff, "FFmpeg");
+  serve_check_recording (items, out_gst, "rtmp2src");
+  serve_check_recording (items, out_lib, "rtmpsrc");
   g_array_unref (items);
   g_free (out_ff);
   g_free (out_gst);
@@ -196,7 +167,7 @@ GST_START_TEST (test_late_joiner)
     "gop-cache-max-bytes=65536"
   };
   gchar *dir = ertmp_peer_tmpdir ();
-  GArray *items = media_items (dir);
+  GArray *items = serve_media_items (dir);
   guint mid = index_at (items, 2900), i;
   guint gop = index_at (items, 2000);
 
@@ -224,7 +195,7 @@ GST_START_TEST (test_late_joiner)
     serve_wait_success (player, "rtmp2src");
     check_leaves (f, 1, "eos");
     serve_feed_stop (f);
-    check_recording (want, out, props[i]);
+    serve_check_recording (want, out, props[i]);
     g_array_unref (want);
     g_free (out);
     g_free (url);
@@ -392,24 +363,6 @@ received (ErtmpPeer * players, const gchar * prefix)
   return counts;
 }
 
-/* @items again, @k media durations later, frames only */
-static GArray *
-repeat_frames (GArray * items, guint k, guint32 period)
-{
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (FlvItem));
-  guint i;
-
-  for (i = 0; i < items->len; i++) {
-    FlvItem it = g_array_index (items, FlvItem, i);
-
-    if (it.kind != FLV_ITEM_FRAME)
-      continue;
-    it.ts += k * period;
-    g_array_append_val (out, it);       /* bodies borrowed from @items */
-  }
-  return out;
-}
-
 static guint
 count_media (GArray * items)
 {
@@ -441,7 +394,7 @@ GST_START_TEST (test_stuck_player_among_hundred)
     g_free (dir);
     return;
   }
-  items = media_items (dir);
+  items = serve_media_items (dir);
   /* every player comes from 127.0.0.1: lift the per-address limit */
   f = serve_feed_start ("crowd", "max-player-queue-time=3000 "
       "slow-player-timeout=2 max-connections-per-address=0");
@@ -458,7 +411,7 @@ GST_START_TEST (test_stuck_player_among_hundred)
   serve_feed_push (f, items, 0, items->len);
   sent = count_media (items);
   for (k = 1; serve_feed_count_messages (f, "rtmp-play-dropped") == 0; k++) {
-    GArray *more = repeat_frames (items, k, 4000);
+    GArray *more = serve_repeat_frames (items, k, 4000);
     guint q;
 
     fail_unless (k < 2 * HANG_MS / 1000, "the stuck player was never "
@@ -509,7 +462,7 @@ GST_START_TEST (test_stop_with_hundred_players)
 {
   gchar *dir = ertmp_peer_tmpdir ();
   gchar *prefix = g_build_filename (dir, "players", NULL);
-  GArray *items = media_items (dir), *counts;
+  GArray *items = serve_media_items (dir), *counts;
   ErtmpPeer *players;
   ServeFeed *f;
   gint64 start;
@@ -540,7 +493,7 @@ GST_END_TEST;
 GST_START_TEST (test_new_stream_after_eos)
 {
   gchar *dir = ertmp_peer_tmpdir ();
-  GArray *items = media_items (dir);
+  GArray *items = serve_media_items (dir);
   gchar *out1 = g_build_filename (dir, "first.flv", NULL);
   gchar *out2 = g_build_filename (dir, "second.flv", NULL);
   ServeFeed *f = serve_feed_start ("again", NULL);
@@ -562,8 +515,8 @@ GST_START_TEST (test_new_stream_after_eos)
   serve_wait_success (p2, "rtmp2src (second stream)");
   check_leaves (f, 1, "eos");
   serve_feed_stop (f);
-  check_recording (items, out1, "first stream");
-  check_recording (items, out2, "second stream");
+  serve_check_recording (items, out1, "first stream");
+  serve_check_recording (items, out2, "second stream");
   g_array_unref (items);
   g_free (url);
   g_free (out1);
@@ -606,7 +559,7 @@ GST_START_TEST (test_rtmps_players)
     fail_unless (ssl != NULL, "openssl: %s", err ? err->message : "?");
     serve_wait_success (ssl, "openssl");
   }
-  items = media_items (dir);
+  items = serve_media_items (dir);
   props = g_strdup_printf ("tls-certificate-file=\"%s\" tls-key-file=\"%s\"",
       cert, key);
   f = serve_feed_start ("secure", props);
@@ -630,8 +583,8 @@ GST_START_TEST (test_rtmps_players)
   serve_wait_success (ff, "ffmpeg over TLS");
   check_leaves (f, 2, "eos");
   serve_feed_stop (f);
-  check_recording (items, out_gst, "rtmp2src over TLS");
-  check_recording (items, out_ff, "FFmpeg over TLS");
+  serve_check_recording (items, out_gst, "rtmp2src over TLS");
+  serve_check_recording (items, out_ff, "FFmpeg over TLS");
   g_array_unref (items);
   g_free (props);
   g_free (loc);
@@ -656,7 +609,7 @@ GST_END_TEST;
 GST_START_TEST (test_bad_input)
 {
   gchar *dir = ertmp_peer_tmpdir ();
-  GArray *items = media_items (dir);
+  GArray *items = serve_media_items (dir);
   gchar *out = g_build_filename (dir, "before.flv", NULL);
   ServeFeed *f = serve_feed_start ("bad", NULL);
   gchar *url = serve_feed_url (f), *error;
@@ -693,112 +646,6 @@ GST_START_TEST (test_bad_input)
 
 GST_END_TEST;
 
-/* ---- extended timestamps, a second stream id, small chunks ---- */
-
-/* @items @offset ms later (copies) */
-static GArray *
-shifted (GArray * items, guint32 offset)
-{
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (FlvItem));
-  guint i;
-
-  for (i = 0; i < items->len; i++) {
-    FlvItem it = g_array_index (items, FlvItem, i);
-
-    it.ts += offset;
-    g_array_append_val (out, it);       /* bodies borrowed from @items */
-  }
-  return out;
-}
-
-/* Timestamps past 2^24 ms (4.6 hours: every chunk repeats an extended
- * timestamp) in 1 KiB chunks, to rtmp2src on stream 1 and to the core's
- * client on stream 2: each tag is chunked for stream 1 and again, from
- * those chunks, for stream 2; both players get every tag exactly. */
-GST_START_TEST (test_long_stream_two_stream_ids)
-{
-  gchar *dir = ertmp_peer_tmpdir ();
-  GArray *items = media_items (dir);
-  GArray *late = shifted (items, 0x1000000 + 5);
-  gchar *out = g_build_filename (dir, "rtmp2src.flv", NULL);
-  ServeFeed *f = serve_feed_start ("long", "chunk-size=1024");
-  gchar *url = serve_feed_url (f);
-  ErtmpPeer *gst;
-  CorePlayer *cp;
-  GArray *got;
-
-  gst = serve_spawn_gst_player (dir, "rtmp2src", url, out);
-  cp = core_player_start (serve_feed_port (f), "live", "long", 1);
-  fail_unless (serve_feed_wait_players (f, 2), "the players did not join");
-  serve_feed_push (f, late, 0, late->len);
-  serve_feed_eos (f);
-  serve_wait_success (gst, "rtmp2src");
-  core_player_join (cp);
-  fail_unless_equals_int (core_player_msid (cp), 2);
-  /* StreamEOF, then NetStream.Play.Stop: the player stops at the first */
-  fail_unless_equals_string (core_player_end (cp), "StreamEOF");
-  serve_feed_stop (f);
-  check_recording (late, out, "rtmp2src, extended timestamps");
-  got = core_player_items (cp);
-  flv_items_check_same (late, got, "core player on stream 2");
-  flv_items_check_start (got, "core player on stream 2");
-  g_array_unref (got);
-  core_player_free (cp);
-  g_array_unref (late);
-  g_array_unref (items);
-  g_free (out);
-  g_free (url);
-  ertmp_peer_rmdir (dir);
-  g_free (dir);
-}
-
-GST_END_TEST;
-
-/* ---- a player that pings while its socket is full ---- */
-
-/* The core's client reads slowly through a 4 KiB receive buffer and
- * sends a PingRequest with every read while the whole stream is pushed at
- * once: the server's socket is full in the middle of messages again and
- * again, and each ping response waits for the message to be whole.  The
- * player parses every byte (a response inside a message would break its
- * chunk stream) and gets every tag. */
-GST_START_TEST (test_ping_while_blocked)
-{
-  gchar *dir = ertmp_peer_tmpdir ();
-  GArray *items = media_items (dir);
-  ServeFeed *f = serve_feed_start ("pings", "chunk-size=4096");
-  CorePlayer *cp;
-  GArray *got;
-
-  GArray *all = g_array_new (FALSE, FALSE, sizeof (FlvItem));
-  guint k;
-
-  /* 48 s of stream (4.4 MB): more than the server's socket buffer */
-  g_array_append_vals (all, items->data, items->len);
-  for (k = 1; k < 12; k++) {
-    GArray *more = repeat_frames (items, k, 4000);
-
-    g_array_append_vals (all, more->data, more->len);
-    g_array_unref (more);
-  }
-  cp = core_player_start_slow (serve_feed_port (f), "live", "pings");
-  fail_unless (serve_feed_wait_players (f, 1), "the player did not join");
-  serve_feed_push (f, all, 0, all->len);
-  serve_feed_eos (f);
-  core_player_join (cp);
-  serve_feed_stop (f);
-  got = core_player_items (cp);
-  flv_items_check_same (all, got, "slow player that pings");
-  g_array_unref (all);
-  g_array_unref (got);
-  core_player_free (cp);
-  g_array_unref (items);
-  ertmp_peer_rmdir (dir);
-  g_free (dir);
-}
-
-GST_END_TEST;
-
 static Suite *
 serve_suite (void)
 {
@@ -817,8 +664,6 @@ serve_suite (void)
   tcase_add_test (tc, test_new_stream_after_eos);
   tcase_add_test (tc, test_rtmps_players);
   tcase_add_test (tc, test_bad_input);
-  tcase_add_test (tc, test_long_stream_two_stream_ids);
-  tcase_add_test (tc, test_ping_while_blocked);
   suite_add_tcase (s, tc);
   return s;
 }
