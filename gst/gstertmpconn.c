@@ -44,6 +44,7 @@ struct _GstErtmpConn
   GPollableInputStream *in;
   GPollableOutputStream *out;
   GSocket *socket;              /* the TCP socket under any TLS */
+  gint fd;                      /* its descriptor, -1 without one */
   gboolean tls;
   ertmp_session *session;
   GMainContext *context;
@@ -410,6 +411,7 @@ gst_ertmp_conn_new_polled (GIOStream * stream, ertmp_session * session,
   conn->out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream
       (stream));
   conn->socket = tcp_socket_of (stream, &conn->tls);
+  conn->fd = conn->socket != NULL ? g_socket_get_fd (conn->socket) : -1;
   conn->session = session;
   conn->context = g_main_context_ref (context);
   conn->funcs = *funcs;
@@ -514,7 +516,7 @@ send_vectors (GstErtmpConn * conn, const GOutputVector * vectors,
     gsize n_vectors, gsize * written, GError ** err)
 {
 #ifdef G_OS_UNIX
-  if (!conn->tls && conn->socket != NULL) {
+  if (!conn->tls && conn->fd >= 0) {
     struct iovec iov[64];
     struct msghdr msg = { 0 };
     gssize n;
@@ -528,7 +530,7 @@ send_vectors (GstErtmpConn * conn, const GOutputVector * vectors,
     msg.msg_iov = iov;
     msg.msg_iovlen = n_vectors;
     do
-      n = sendmsg (g_socket_get_fd (conn->socket), &msg,
+      n = sendmsg (conn->fd, &msg,
           MSG_DONTWAIT | MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     if (n >= 0) {

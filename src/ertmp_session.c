@@ -214,7 +214,12 @@ ertmp_session_external_output (ertmp_session * s, guint32 csid, gsize n)
   g_return_if_fail (s != NULL);
 
   s->bytes_out += n;
-  ertmp_chunk_writer_forget (s->writer, csid);
+  /* a fan-out calls this for every write: the forget waits for the
+   * session's next message there (ertmp_session_write) */
+  if (csid < 64)
+    s->shared_csids |= G_GUINT64_CONSTANT (1) << csid;
+  else
+    ertmp_chunk_writer_forget (s->writer, csid);
 }
 
 /* Whether a message of @len more payload bytes fits under the output limit */
@@ -274,6 +279,8 @@ ertmp_session_write (ertmp_session * s, guint32 csid, guint8 type_id,
 {
   ertmp_result res;
 
+  if (csid < 64 && (s->shared_csids >> csid) & 1)
+    ertmp_chunk_writer_forget (s->writer, csid);
   res = ertmp_chunk_writer_write (
       s->writer, s->out, csid, type_id, msid, timestamp, data, len);
   if (res == ERTMP_OK)

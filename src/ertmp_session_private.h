@@ -149,6 +149,9 @@ struct _ertmp_session
   gboolean play_started; /* PLAY_STARTED pushed */
 
   guint64 bytes_in, bytes_out;
+  /* csids (< 64) the caller wrote on itself (external_output): the
+   * session's messages there start with a full header */
+  guint64 shared_csids;
   guint64 messages_in[ERTMP_SESSION_N_KINDS];
   guint64 messages_out[ERTMP_SESSION_N_KINDS];
   guint64 acks_in, acks_out;
