@@ -20,7 +20,8 @@ static const gchar *const documentation[][2] = {
       "\"ip:port\", app has its ?query redacted, name is redacted, query "
       "is the played name's ?query without \"?\" (not redacted: a token "
       "for you to check) or NULL.  Emitted from the server's I/O thread: "
-      "do not block in it.  Return FALSE to refuse "
+      "do not block in it, and do not change the element's state there "
+      "(hand that to another thread).  Return FALSE to refuse "
       "(NetStream.Play.Failed); the first FALSE wins"},
   {"message-play-join",
       "rtmp-play-join: element message, a player was accepted: "

@@ -537,7 +537,9 @@ gst_rtmp_serve_sink_class_init (GstRtmpServeSinkClass * klass)
    * Emitted from the server's I/O thread when a player asks to play this
    * element's stream (application and name matched), after the player
    * limits.  That thread serves every connection of the process: do not
-   * block in a handler.  Return FALSE to refuse it
+   * block in a handler, and do not change the element's state there (the
+   * same holds for a bus sync handler of its element messages): hand that
+   * to another thread.  Return FALSE to refuse it
    * (NetStream.Play.Failed); the first FALSE wins.
    *
    * Returns: TRUE to let it play.
