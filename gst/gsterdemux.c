@@ -148,7 +148,10 @@ gst_er_demux_class_init (GstErDemuxClass * klass)
       "Demuxes legacy and Enhanced (E-RTMP v1/v2) FLV into elementary "
       "streams: multitrack, FourCC codecs (HEVC, AV1, VP9, VP8, VVC, Opus, "
       "FLAC, AC-3, E-AC-3), HDR metadata and nanosecond timestamps.  "
-      "Rank PRIMARY + 1, above flvdemux.  " MESSAGES_DOC,
+      "Rank PRIMARY + 1, above flvdemux.  " MESSAGES_DOC
+      ".  Example: filesrc location=hevc-opus.flv ! erdemux name=d "
+      "d.video ! queue ! decodebin ! autovideosink "
+      "d.audio ! queue ! decodebin ! autoaudiosink",
       "gst-ertmp developers");
 }
 

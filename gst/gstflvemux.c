@@ -712,7 +712,10 @@ gst_flv_emux_class_init (GstFlvEMuxClass * klass)
       "messages: ERROR core/negotiation (caps it cannot write, e.g. no "
       "codec_data), ERROR stream/mux (a frame or onMetaData no FLV tag can "
       "hold), WARNING stream/mux (video reordering deeper than its SPS "
-      "says: some DTS approximate), LATENCY (when DTS rebuilding starts)",
+      "says: some DTS approximate), LATENCY (when DTS rebuilding starts).  "
+      "Example: videotestsrc num-buffers=300 ! x265enc ! h265parse ! "
+      "flvemux name=m ! filesink location=hevc-opus.flv "
+      "audiotestsrc num-buffers=700 ! opusenc ! m.",
       "gst-ertmp developers");
   gst_type_mark_as_plugin_api (GST_TYPE_FLV_EMUX_PAD, 0);
 }

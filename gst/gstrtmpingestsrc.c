@@ -478,7 +478,10 @@ gst_rtmp_ingest_src_class_init (GstRtmpIngestSrcClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "RTMP ingest server source", "Source/Network",
       "Receives a stream published over RTMP/RTMPS (and Enhanced RTMP) "
-      "by OBS, FFmpeg or any encoder, as FLV",
+      "by OBS, FFmpeg or any encoder, as FLV.  "
+      "Example: rtmpingestsrc location=rtmp://0.0.0.0:1935/live/KEY ! "
+      "erdemux name=d d.video ! queue ! decodebin ! autovideosink "
+      "d.audio ! queue ! decodebin ! autoaudiosink",
       "gst-ertmp developers");
   gst_rtmp_ingest_src_add_documentation (element_class);
 }

@@ -274,7 +274,10 @@ gst_rtmp_push_sink_class_init (GstRtmpPushSinkClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "RTMP publisher sink", "Sink/Network",
       "Publishes FLV over RTMP/RTMPS with Enhanced RTMP negotiation, the "
-      "Reconnect Request and automatic reconnection." MESSAGES_DOC,
+      "Reconnect Request and automatic reconnection." MESSAGES_DOC
+      "  Example: videotestsrc is-live=true ! x264enc tune=zerolatency "
+      "key-int-max=60 ! h264parse ! flvemux ! "
+      "rtmppushsink location=rtmp://127.0.0.1:1935/live/KEY",
       "gst-ertmp developers");
   gst_rtmp_push_props_mark_api ();
 }
