@@ -23,6 +23,6 @@ plugin_init (GstPlugin * plugin)
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, ertmp,
-    "RTMP and Enhanced RTMP (E-RTMP v1/v2): ingest server, publisher, "
-    "Enhanced FLV muxer and demuxer", plugin_init, VERSION, GST_LICENSE,
-    GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)
+    "RTMP and Enhanced RTMP (E-RTMP v1/v2): ingest and play-out server, "
+    "publisher, Enhanced FLV muxer and demuxer", plugin_init, VERSION,
+    GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)
