@@ -63,7 +63,8 @@ example_proc_start (const gchar * env_var, const gchar * const *args,
   const gchar *program = g_getenv (env_var);
   GPtrArray *argv = g_ptr_array_new ();
   ExampleProc *p;
-  gchar *base;
+  gchar *base, *interp_var = g_strconcat (env_var, "_INTERPRETER", NULL);
+  const gchar *interp = g_getenv (interp_var);
   gint fd, out_fd = -1;
   GPid pid;
   gboolean ok;
@@ -72,8 +73,12 @@ example_proc_start (const gchar * env_var, const gchar * const *args,
     g_set_error (err, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT, "%s is not set",
         env_var);
     g_ptr_array_unref (argv);
+    g_free (interp_var);
     return NULL;
   }
+  /* a script: the interpreter meson found for it */
+  if (interp != NULL && *interp != '\0')
+    g_ptr_array_add (argv, (gpointer) interp);
   g_ptr_array_add (argv, (gpointer) program);
   for (; args != NULL && *args != NULL; args++)
     g_ptr_array_add (argv, (gpointer) * args);
@@ -92,6 +97,7 @@ example_proc_start (const gchar * env_var, const gchar * const *args,
   if (fd >= 0)
     close (fd);
   g_ptr_array_unref (argv);
+  g_free (interp_var);
   if (!ok) {
     if (fd < 0)
       g_set_error (err, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: %s",

@@ -24,7 +24,8 @@ G_BEGIN_DECLS
 typedef struct _ExampleProc ExampleProc;
 
 /* Starts the program named by the environment variable @env_var (set by
- * meson) with @args (NULL-terminated, without argv[0]).  NULL and @err
+ * meson) with @args (NULL-terminated, without argv[0]); through the
+ * interpreter in @env_var + "_INTERPRETER" when that is set (a script).  NULL and @err
  * when the variable is unset or the spawn fails. */
 ExampleProc *example_proc_start (const gchar * env_var,
     const gchar * const *args, const gchar * dir, GError ** err);
