@@ -223,6 +223,7 @@ gst_rtmp_push_client_start (GstRtmpPushSink * sink)
   sink->attempt = 0;
   sink->reconnects = 0;
   sink->publish_at = 0;
+  sink->stats_at = 0;
   sink->finishing = FALSE;
   sink->stopping = FALSE;
   sink->resume = FALSE;

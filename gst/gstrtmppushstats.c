@@ -62,6 +62,11 @@ session_stats (GstRtmpPushSink * sink, GstRtmpPushConn * c)
   GstStructure *s;
 
   ertmp_session_get_stats (gst_ertmp_conn_get_session (c->conn), &st);
+  /* the first window starts with the stream, not at the clock's origin */
+  if (sink->stats_at == 0) {
+    sink->stats_at = sink->publish_at ? sink->publish_at : now;
+    sink->stats_bytes = 0;
+  }
   if (now - sink->stats_at >= G_USEC_PER_SEC / 2) {
     sink->bitrate = (st.bytes_out - MIN (st.bytes_out, sink->stats_bytes))
         * 8 * G_USEC_PER_SEC / MAX (now - sink->stats_at, 1);

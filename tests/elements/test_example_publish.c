@@ -5,7 +5,8 @@
  * rtmppushsink to an rtmpingestsrc of this process on 127.0.0.1.  Once it
  * says "published", the server drops it (the "disconnect-publisher"
  * action signal): the script reports "disconnected", then "reconnected
- * attempt=1", and its stats lines count the reconnection; the server gets
+ * attempt=1", and its stats lines count the reconnection (and, before,
+ * gave the stream's bitrate); the server gets
  * media again after it.  SIGTERM ends the stream with EOS and the script
  * exits 0.  No line the script printed holds the stream key.
  */
@@ -83,6 +84,26 @@ GST_START_TEST (test_publish_reports_reconnect)
   g_free (field);
   g_free (line);
   before = g_atomic_int_get (&media_buffers);
+
+  /* while it published, its stats said so with a bitrate of the stream
+   * (~600 kbit/s: over 10 kbit/s, whatever the load), not of the time
+   * since the clock's origin */
+  for (n = 0;; n++) {
+    guint64 bitrate;
+
+    line = example_proc_wait_line (p, "stats publishing=true", n, HANG);
+    fail_unless (line != NULL, "no bitrate in the stats while publishing");
+    field = example_proc_field (line, "bitrate");
+    bitrate = g_ascii_strtoull (field, NULL, 10);
+    g_free (field);
+    if (bitrate > 0) {
+      /* the first that has one */
+      fail_unless (bitrate > 10000, "%s", line);
+      g_free (line);
+      break;
+    }
+    g_free (line);
+  }
 
   /* its stats count the reconnection, while it publishes again */
   for (n = example_proc_count_lines (p, "stats "); !reconnected; n++) {
