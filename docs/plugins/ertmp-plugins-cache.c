@@ -228,6 +228,18 @@ rank_name (guint rank)
   return g_strdup ("none");
 }
 
+static void
+add_value (Node * values, const gchar * nick, const gchar * name,
+    const gchar * num)
+{
+  Node *v = node_new (OBJECT, NULL);
+
+  set_string (v, "name", nick);
+  set_string (v, "desc", name);
+  set_string (v, "value", num);
+  g_ptr_array_add (values->items, v);
+}
+
 /* enums and flags the plugin's properties and signals use */
 static void
 note_type (Node * other, GType type)
@@ -247,13 +259,10 @@ note_type (Node * other, GType type)
     GEnumClass *klass = g_type_class_ref (type);
 
     for (i = 0; i < klass->n_values; i++) {
-      Node *v = node_new (OBJECT, NULL);
       gchar *num = g_strdup_printf ("%d", klass->values[i].value);
 
-      set_string (v, "name", klass->values[i].value_nick);
-      set_string (v, "desc", klass->values[i].value_name);
-      set_string (v, "value", num);
-      g_ptr_array_add (values->items, v);
+      add_value (values, klass->values[i].value_nick,
+          klass->values[i].value_name, num);
       g_free (num);
     }
     g_type_class_unref (klass);
@@ -261,13 +270,10 @@ note_type (Node * other, GType type)
     GFlagsClass *klass = g_type_class_ref (type);
 
     for (i = 0; i < klass->n_values; i++) {
-      Node *v = node_new (OBJECT, NULL);
       gchar *num = g_strdup_printf ("0x%08x", klass->values[i].value);
 
-      set_string (v, "name", klass->values[i].value_nick);
-      set_string (v, "desc", klass->values[i].value_name);
-      set_string (v, "value", num);
-      g_ptr_array_add (values->items, v);
+      add_value (values, klass->values[i].value_nick,
+          klass->values[i].value_name, num);
       g_free (num);
     }
     g_type_class_unref (klass);
