@@ -413,6 +413,8 @@ write_next (GstFlvEMux * mux, GstFlvEMuxPad * pad)
     return gst_flv_emux_write_frame (mux, pad, buf, dts, pts);
   }
   buf = gst_aggregator_pad_pop_buffer (GST_AGGREGATOR_PAD (pad));
+  if (buf == NULL)
+    return GST_FLOW_OK;         /* flushed since it was peeked (stopping) */
   if (!gst_flv_emux_buffer_time (pad, buf, &dts, &pts)) {
     GST_WARNING_OBJECT (pad, "dropping a buffer without a valid timestamp");
     gst_buffer_unref (buf);

@@ -229,6 +229,10 @@ gst_flv_emux_dts_feed (GstFlvEMux * mux, GstFlvEMuxPad * pad)
       update_latency (mux);
     gst_buffer_unref (buf);
     buf = gst_aggregator_pad_pop_buffer (apad);
+    /* flushed since it was peeked: the pad stops (a LATENCY message just
+     * went out, and a bus handler may have stopped the element) */
+    if (buf == NULL)
+      return;
     if (!gst_flv_emux_buffer_time (pad, buf, &dts, &pts)) {
       GST_WARNING_OBJECT (pad, "dropping a buffer without a valid PTS");
       gst_buffer_unref (buf);
