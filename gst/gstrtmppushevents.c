@@ -193,7 +193,7 @@ authenticate (GstRtmpPushConn * c, const ertmp_session_event * ev,
   GstRtmpPushConn *next;
   gchar *query, *why;
 
-  switch (gst_rtmp_push_auth_next (sink, ev->status.description,
+  switch (gst_rtmp_push_auth_next (sink, ev->status.description, c->app,
           c->auth_step, &query, &why)) {
     case GST_RTMP_PUSH_AUTH_RETRY:
       /* the next step on a new connection (this one is closing) */

@@ -118,10 +118,12 @@ gst_rtmp_push_authmod_get_type (void)
   static const GEnumValue values[] = {
     {GST_RTMP_PUSH_AUTHMOD_NONE, "No authentication: a refused connect is "
           "an error", "none"},
-    {GST_RTMP_PUSH_AUTHMOD_AUTO, "Adobe authentication when the server asks "
-          "for it", "auto"},
+    {GST_RTMP_PUSH_AUTHMOD_AUTO, "Adobe or Limelight authentication, the "
+          "one the server asks for", "auto"},
     {GST_RTMP_PUSH_AUTHMOD_ADOBE, "Adobe authentication from the first "
           "connect", "adobe"},
+    {GST_RTMP_PUSH_AUTHMOD_LLNW, "Limelight (LLNW) authentication from the "
+          "first connect", "llnw"},
     {0, NULL, NULL},
   };
 
@@ -442,15 +444,16 @@ install_connection_properties (GObjectClass * gobject_class)
           DEFAULT_STREAM, rw));
   g_object_class_install_property (gobject_class, PROP_USERNAME,
       g_param_spec_string ("username", "User name",
-          "RTMP authorization user name (Adobe authentication, see "
-          "authmod)", NULL, rw));
+          "RTMP authorization user name (Adobe or Limelight "
+          "authentication, see authmod)", NULL, rw));
   g_object_class_install_property (gobject_class, PROP_PASSWORD,
       g_param_spec_string ("password", "Password",
           "RTMP authorization password (see username)", NULL, rw));
   g_object_class_install_property (gobject_class, PROP_AUTHMOD,
       g_param_spec_enum ("authmod", "Authentication mode",
-          "Adobe authentication (username, password): when the server asks "
-          "for it, from the first connect, or never",
+          "Connect authentication with username and password: the Adobe "
+          "or Limelight (llnw) scheme the server asks for (auto), one of "
+          "them from the first connect, or none",
           GST_TYPE_RTMP_PUSH_AUTHMOD, DEFAULT_AUTHMOD, rw));
   g_object_class_install_property (gobject_class, PROP_SECURE_TOKEN,
       g_param_spec_string ("secure-token", "Secure token",

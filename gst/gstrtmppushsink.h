@@ -39,12 +39,14 @@ typedef enum
   GST_RTMP_PUSH_ADVERTISE_FULL, /* fourCcList, InfoMaps, capsEx */
 } GstRtmpPushAdvertise;
 
-/* authmod: Adobe authentication (ertmp_auth.h); rtmp2sink's values */
+/* authmod: Adobe or Limelight authentication (ertmp_auth.h); rtmp2sink's
+ * values (llnw since GStreamer 1.24) */
 typedef enum
 {
   GST_RTMP_PUSH_AUTHMOD_NONE,
   GST_RTMP_PUSH_AUTHMOD_AUTO,   /* when the server asks for it */
   GST_RTMP_PUSH_AUTHMOD_ADOBE,  /* from the first connect */
+  GST_RTMP_PUSH_AUTHMOD_LLNW,   /* Limelight, from the first connect */
 } GstRtmpPushAuthmod;
 
 typedef struct _GstRtmpPushConn GstRtmpPushConn;
@@ -172,13 +174,15 @@ typedef enum
   GST_RTMP_PUSH_AUTH_RETRY,     /* connect again with the query */
   GST_RTMP_PUSH_AUTH_FAILED,    /* give up: the reason says why */
 } GstRtmpPushAuthStep;
-/* The query of the first connect (authmod=adobe), or NULL */
+/* The query of the first connect (authmod=adobe or llnw), or NULL */
 gchar *gst_rtmp_push_auth_first_query (GstRtmpPushSink * sink);
-/* After a connect refused with @description at authentication @step
- * (0: plain, 1: user sent, 2: response sent): RETRY with *@query, or
- * FAILED with *@why (both newly allocated). */
+/* After a connect to application @app (without query) refused with
+ * @description at authentication @step (0: plain, 1: user sent, 2:
+ * response sent): RETRY with *@query, or FAILED with *@why (both newly
+ * allocated). */
 GstRtmpPushAuthStep gst_rtmp_push_auth_next (GstRtmpPushSink * sink,
-    const gchar * description, guint step, gchar ** query, gchar ** why);
+    const gchar * description, const gchar * app, guint step,
+    gchar ** query, gchar ** why);
 
 /* gstrtmppushqueue.c (render thread unless said) */
 void gst_rtmp_push_queue_init (GstRtmpPushSink * sink);

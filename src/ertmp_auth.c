@@ -1,4 +1,4 @@
-/* gst-ertmp: connect authentication (Adobe "authmod=adobe", SecureToken)
+/* gst-ertmp: connect authentication (Adobe, Limelight, SecureToken)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "ertmp_auth.h"
@@ -96,6 +96,7 @@ ertmp_auth_parse_rejection (const gchar * d, ertmp_auth_rejection * r)
   r->salt = ertmp_auth_query_get (query, "salt");
   r->challenge = ertmp_auth_query_get (query, "challenge");
   r->opaque = ertmp_auth_query_get (query, "opaque");
+  r->nonce = ertmp_auth_query_get (query, "nonce");
   r->kind = strcmp (r->reason, "needauth") == 0 ?
       ERTMP_AUTH_REJECT_CHALLENGE : ERTMP_AUTH_REJECT_FAILED;
 }
@@ -109,6 +110,7 @@ ertmp_auth_rejection_clear (ertmp_auth_rejection * r)
   g_clear_pointer (&r->salt, g_free);
   g_clear_pointer (&r->challenge, g_free);
   g_clear_pointer (&r->opaque, g_free);
+  g_clear_pointer (&r->nonce, g_free);
 }
 
 gchar *
@@ -125,6 +127,73 @@ ertmp_auth_adobe_query (const gchar * user, const gchar * password,
   query = g_strdup_printf ("authmod=adobe&user=%s&challenge=%s&response=%s"
       "%s%s", user, client_challenge, response, r->opaque ? "&opaque=" : "",
       r->opaque ? r->opaque : "");
+  g_free (response);
+  return query;
+}
+
+/* ---- Limelight: HTTP digest ------------------------------------------ */
+
+/* md5 of the parts, in lowercase hex (newly allocated) */
+static gchar *
+md5_hex (const gchar * const *parts)
+{
+  GChecksum *md5 = g_checksum_new (G_CHECKSUM_MD5);
+  gchar *hex;
+
+  for (; *parts; parts++)
+    g_checksum_update (md5, (const guchar *) *parts, -1);
+  hex = g_strdup (g_checksum_get_string (md5));
+  g_checksum_free (md5);
+  return hex;
+}
+
+gchar *
+ertmp_auth_llnw_response (const gchar * user, const gchar * password,
+    const gchar * app, const gchar * nonce, const gchar * nc,
+    const gchar * cnonce)
+{
+  gsize app_len;
+  gchar *path, *ha1, *ha2, *response;
+
+  g_return_val_if_fail (user && password && app, NULL);
+  g_return_val_if_fail (nonce && nc && cnonce, NULL);
+
+  app_len = strcspn (app, "?");
+  path = g_strndup (app, app_len);
+  {
+    const gchar *a1[] = { user, ":live:", password, NULL };
+    const gchar *a2[] = { "publish:/", path,
+      memchr (app, '/', app_len) ? "" : "/_definst_", NULL
+    };
+
+    ha1 = md5_hex (a1);
+    ha2 = md5_hex (a2);
+  }
+  {
+    const gchar *r[] = { ha1, ":", nonce, ":", nc, ":", cnonce, ":auth:",
+      ha2, NULL
+    };
+
+    response = md5_hex (r);
+  }
+  g_free (path);
+  g_free (ha1);
+  g_free (ha2);
+  return response;
+}
+
+gchar *
+ertmp_auth_llnw_query (const gchar * user, const gchar * password,
+    const gchar * app, const ertmp_auth_rejection * r, const gchar * cnonce)
+{
+  gchar *response, *query;
+
+  if (r->nonce == NULL)
+    return NULL;
+  response = ertmp_auth_llnw_response (user, password, app, r->nonce,
+      "00000001", cnonce);
+  query = g_strdup_printf ("authmod=llnw&user=%s&nonce=%s&cnonce=%s&"
+      "nc=00000001&response=%s", user, r->nonce, cnonce, response);
   g_free (response);
   return query;
 }

@@ -59,6 +59,7 @@ ertmp_session_new (const ertmp_session_config * cfg)
     ertmp_caps_copy (&s->local_caps, cfg->caps);
   if (cfg->auth != NULL) {
     s->has_auth = TRUE;
+    s->auth_llnw = cfg->auth->llnw;
     s->auth[0] = g_strdup (cfg->auth->user);
     s->auth[1] = g_strdup (cfg->auth->password);
     s->auth[2] = g_strdup (cfg->auth->salt);

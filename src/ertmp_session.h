@@ -86,9 +86,9 @@ typedef enum
   ERTMP_SESSION_STATE_FAILED, /* protocol error: see get_error */
 } ertmp_session_state;
 
-/* Server: the Adobe authentication (ertmp_auth.h) a connect must pass.
- * Strings copied.  The client reconnects between the steps: give every
- * connection of one login the same salt, challenge and opaque. */
+/* Server: the Adobe or Limelight authentication (ertmp_auth.h) a connect
+ * must pass.  Strings copied.  The client reconnects between the steps:
+ * give every connection of one login the same salt, challenge and opaque. */
 typedef struct
 {
   const gchar * user;
@@ -97,6 +97,8 @@ typedef struct
   const gchar * challenge;
   const gchar * opaque; /* NULL: none sent (the client then hashes the
                          * challenge) */
+  gboolean llnw; /* authmod=llnw: the challenge is the nonce; salt and
+                  * opaque unused */
 } ertmp_session_auth;
 
 typedef struct
@@ -128,7 +130,7 @@ typedef struct
   /* client: the teardown commands close() sends, ERTMP_SESSION_STOP_*;
    * default FCUNPUBLISH | DELETESTREAM (what FFmpeg and rtmp2sink send) */
   guint stop_commands;
-  /* server: NULL, or the Adobe authentication every connect must pass:
+  /* server: NULL, or the authentication every connect must pass:
    * a connect without it, or with a wrong response, is refused with
    * _error NetConnection.Connect.Rejected (the descriptions of
    * ertmp_auth.h), an ERROR event follows and the session is CLOSING */

@@ -1,9 +1,9 @@
 /* gst-ertmp: connect authentication in a session (ertmp_auth.h)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Server: the Adobe challenge on connect, the SecureToken challenge in the
- * connect _result and its check before publish.  Client: the answer to a
- * SecureToken challenge.  (The client's Adobe steps need new connections:
+ * Server: the Adobe or Limelight challenge on connect, the SecureToken
+ * challenge in the connect _result and its check before publish.  Client:
+ * the answer to a SecureToken challenge.  (The client's connect steps need new connections:
  * the caller makes them, with ertmp_auth.h.)
  */
 #include "ertmp_session_private.h"
@@ -56,6 +56,46 @@ adobe_response_ok (ertmp_session * s, const gchar * user,
   return ok;
 }
 
+/* The client's LLNW step 3 answer (in @query) is right: our nonce and
+ * the digest of the password */
+static gboolean
+llnw_response_ok (ertmp_session * s, const gchar * query, const gchar * user,
+    const gchar * response)
+{
+  gchar *nonce = ertmp_auth_query_get (query, "nonce");
+  gchar *cnonce = ertmp_auth_query_get (query, "cnonce");
+  gchar *nc = ertmp_auth_query_get (query, "nc");
+  gchar *expected;
+  gboolean ok = user != NULL && response != NULL && cnonce != NULL
+      && nc != NULL && g_strcmp0 (user, s->auth[AUTH_USER]) == 0
+      && g_strcmp0 (nonce, s->auth[AUTH_CHALLENGE]) == 0;
+
+  if (ok) {
+    expected = ertmp_auth_llnw_response (user, s->auth[AUTH_PASSWORD],
+        s->app, nonce, nc, cnonce);
+    ok = strcmp (expected, response) == 0;
+    g_free (expected);
+  }
+  g_free (nonce);
+  g_free (cnonce);
+  g_free (nc);
+  return ok;
+}
+
+/* step 2's description: the same for any user (no hint which exist) */
+static gchar *
+challenge_description (ertmp_session * s, const gchar * user)
+{
+  if (s->auth_llnw)
+    return g_strdup_printf ("%s?reason=needauth&user=%s&nonce=%s",
+        ERTMP_AUTH_REJECT_PREFIX_LLNW, user, s->auth[AUTH_CHALLENGE]);
+  return g_strdup_printf ("%s?reason=needauth&user=%s&salt=%s&"
+      "challenge=%s%s%s", ERTMP_AUTH_REJECT_PREFIX_ADOBE, user,
+      s->auth[AUTH_SALT], s->auth[AUTH_CHALLENGE],
+      s->auth[AUTH_OPAQUE] ? "&opaque=" : "",
+      s->auth[AUTH_OPAQUE] ? s->auth[AUTH_OPAQUE] : "");
+}
+
 /* "app?query" -> "app" */
 static void
 strip_query (gchar * str)
@@ -79,18 +119,18 @@ ertmp_session_server_check_auth (ertmp_session * s, gdouble txn)
   user = query ? ertmp_auth_query_get (query + 1, "user") : NULL;
   challenge = query ? ertmp_auth_query_get (query + 1, "challenge") : NULL;
   response = query ? ertmp_auth_query_get (query + 1, "response") : NULL;
-  if (g_strcmp0 (authmod, "adobe") != 0 || user == NULL) {
-    refuse_connect (s, txn, ERTMP_AUTH_NEED_AUTH_ADOBE);
+  if (g_strcmp0 (authmod, s->auth_llnw ? "llnw" : "adobe") != 0
+      || user == NULL) {
+    refuse_connect (s, txn, s->auth_llnw ? ERTMP_AUTH_NEED_AUTH_LLNW :
+        ERTMP_AUTH_NEED_AUTH_ADOBE);
   } else if (response == NULL) {
-    /* the same answer for any user: no hint which users exist */
-    desc = g_strdup_printf ("%s?reason=needauth&user=%s&salt=%s&"
-        "challenge=%s%s%s", ERTMP_AUTH_REJECT_PREFIX_ADOBE, user,
-        s->auth[AUTH_SALT], s->auth[AUTH_CHALLENGE],
-        s->auth[AUTH_OPAQUE] ? "&opaque=" : "",
-        s->auth[AUTH_OPAQUE] ? s->auth[AUTH_OPAQUE] : "");
+    desc = challenge_description (s, user);
     refuse_connect (s, txn, desc);
-  } else if (!adobe_response_ok (s, user, challenge, response)) {
-    desc = g_strdup_printf ("%s?reason=authfailed&opaque=%s",
+  } else if (s->auth_llnw ? !llnw_response_ok (s, query + 1, user, response)
+      : !adobe_response_ok (s, user, challenge, response)) {
+    desc = s->auth_llnw ?
+        g_strdup (ERTMP_AUTH_REJECT_PREFIX_LLNW "?reason=authfailed") :
+        g_strdup_printf ("%s?reason=authfailed&opaque=%s",
         ERTMP_AUTH_REJECT_PREFIX_ADOBE, s->auth[AUTH_OPAQUE] ?
         s->auth[AUTH_OPAQUE] : "");
     refuse_connect (s, txn, desc);

@@ -88,7 +88,7 @@ struct _ertmp_session
   gchar * fms_ver;
   guint stop_commands;
   gchar * auth[5]; /* server: user, password, salt, challenge, opaque */
-  gboolean has_auth;
+  gboolean has_auth, auth_llnw;
   gchar * secure_token;
   gchar * token_text; /* server: the secureToken challenge's answer */
   gboolean token_ok; /* server: secureTokenResponse solved it */

@@ -1,5 +1,5 @@
 /* gst-ertmp: tests for connect authentication (Adobe authmod=adobe,
- * SecureToken) and its server side in a session
+ * Limelight authmod=llnw, SecureToken) and its server side in a session
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "test_util.h"
@@ -20,6 +20,34 @@ START_TEST (test_adobe_response_vector)
   r = ertmp_auth_adobe_response ("alice", "s4lt", "secret", "ch4llenge",
       "c0ffee42");
   ck_assert_str_eq (r, "5jag4LCCZr0xUHHXL9jPvQ==");
+  g_free (r);
+}
+
+END_TEST;
+
+/* Vectors computed with Python's hashlib, not with this code:
+ *   ha1 = md5("alice:live:secret")   = f7b8075832e11e7e68e019541c4b8fc3
+ *   ha2 = md5("publish:/live/_definst_")
+ *   md5(ha1 ":n0nce:00000001:c0ffee42:auth:" ha2)
+ *                                    = 03d29049235216d9598d7493e37685c2
+ *   the same with ha2 = md5("publish:/live/sub")
+ *                                    = 0038d721498757b176369ac76b54fa0a */
+START_TEST (test_llnw_response_vector)
+{
+  gchar *r = ertmp_auth_llnw_response ("alice", "secret", "live", "n0nce",
+      "00000001", "c0ffee42");
+
+  ck_assert_str_eq (r, "03d29049235216d9598d7493e37685c2");
+  g_free (r);
+  /* the application's own query is not hashed */
+  r = ertmp_auth_llnw_response ("alice", "secret", "live?authmod=llnw",
+      "n0nce", "00000001", "c0ffee42");
+  ck_assert_str_eq (r, "03d29049235216d9598d7493e37685c2");
+  g_free (r);
+  /* an application with an instance gets no _definst_ */
+  r = ertmp_auth_llnw_response ("alice", "secret", "live/sub", "n0nce",
+      "00000001", "c0ffee42");
+  ck_assert_str_eq (r, "0038d721498757b176369ac76b54fa0a");
   g_free (r);
 }
 
@@ -59,6 +87,24 @@ START_TEST (test_parse_rejections)
   ck_assert_ptr_null (r.salt);
   q = ertmp_auth_adobe_query ("alice", "secret", &r, "c0ffee42");
   ck_assert_ptr_null (q);
+  ertmp_auth_rejection_clear (&r);
+
+  ertmp_auth_parse_rejection (ERTMP_AUTH_NEED_AUTH_LLNW, &r);
+  ck_assert_int_eq (r.kind, ERTMP_AUTH_REJECT_NEED_AUTH);
+  ck_assert_str_eq (r.authmod, "llnw");
+  ertmp_auth_rejection_clear (&r);
+
+  ertmp_auth_parse_rejection (ERTMP_AUTH_REJECT_PREFIX_LLNW
+      "?reason=needauth&user=alice&nonce=n0nce", &r);
+  ck_assert_int_eq (r.kind, ERTMP_AUTH_REJECT_CHALLENGE);
+  ck_assert_str_eq (r.authmod, "llnw");
+  ck_assert_str_eq (r.nonce, "n0nce");
+  ck_assert_ptr_null (r.salt);
+  ck_assert_ptr_null (ertmp_auth_adobe_query ("alice", "secret", &r, "cc"));
+  q = ertmp_auth_llnw_query ("alice", "secret", "live", &r, "c0ffee42");
+  ck_assert_str_eq (q, "authmod=llnw&user=alice&nonce=n0nce&cnonce=c0ffee42&"
+      "nc=00000001&response=03d29049235216d9598d7493e37685c2");
+  g_free (q);
   ertmp_auth_rejection_clear (&r);
 
   ertmp_auth_parse_rejection ("Connection refused", &r);
@@ -174,13 +220,19 @@ shuttle (pair * p, ertmp_session * from, ertmp_session * to)
 }
 
 static const ertmp_session_auth alice = { "alice", "secret", "s4lt",
-  "ch4llenge", "0paq"
+  "ch4llenge", "0paq", FALSE
 };
 
-/* One connection: connect to app @app, publish "key" */
+/* Limelight: the challenge is the nonce */
+static const ertmp_session_auth alice_llnw = { "alice", "secret", NULL,
+  "n0nce", NULL, TRUE
+};
+
+/* One connection to a server asking for @auth (or, with @server_token,
+ * a SecureToken): connect to app @app, publish "key" */
 static void
-run_pair (pair * p, const gchar * app, const gchar * token,
-    const gchar * server_token)
+run_pair_with (pair * p, const ertmp_session_auth * auth, const gchar * app,
+    const gchar * token, const gchar * server_token)
 {
   ertmp_session_config ccfg, scfg;
   ertmp_session_connect_params cp = { 0 };
@@ -190,7 +242,7 @@ run_pair (pair * p, const gchar * app, const gchar * token,
   memset (p, 0, sizeof (*p));
   ertmp_session_config_init (&ccfg, ERTMP_SESSION_CLIENT);
   ertmp_session_config_init (&scfg, ERTMP_SESSION_SERVER);
-  scfg.auth = server_token ? NULL : &alice;
+  scfg.auth = auth;
   scfg.secure_token = server_token;
   scfg.handshake_seed = 1234;
   p->client = ertmp_session_new (&ccfg);
@@ -206,6 +258,14 @@ run_pair (pair * p, const gchar * app, const gchar * token,
     shuttle (p, p->server, p->client);
   }
   g_free (tc_url);
+}
+
+/* alice's Adobe login, or only the SecureToken @server_token */
+static void
+run_pair (pair * p, const gchar * app, const gchar * token,
+    const gchar * server_token)
+{
+  run_pair_with (p, server_token ? NULL : &alice, app, token, server_token);
 }
 
 static void
@@ -297,6 +357,78 @@ START_TEST (test_server_adobe_wrong_user)
 
 END_TEST;
 
+/* connect with app "live?" @query: refused with @says (NULL: published) */
+static void
+expect_llnw (const gchar * query, const gchar * says)
+{
+  gchar *app = g_strdup_printf ("live%s%s", query ? "?" : "",
+      query ? query : "");
+  pair p;
+
+  run_pair_with (&p, &alice_llnw, app, NULL, NULL);
+  if (says == NULL) {
+    ck_assert_ptr_null (p.client_error);
+    ck_assert (p.published);
+    ck_assert_str_eq (p.server_app, "live");
+    ck_assert_str_eq (p.server_tc_url, "rtmp://h/live");
+  } else {
+    ck_assert (!p.client_connected);
+    ck_assert (!p.server_publish_request);
+    ck_assert_str_eq (p.client_error, says);
+  }
+  pair_clear (&p);
+  g_free (app);
+}
+
+#define REJECTED "connect NetConnection.Connect.Rejected "
+
+/* Steps 1, 2, 3 of Limelight authentication, each on its own connection,
+ * and the answers that must fail */
+START_TEST (test_server_llnw_steps)
+{
+  gchar *resp, *query;
+
+  expect_llnw (NULL, REJECTED ERTMP_AUTH_NEED_AUTH_LLNW);
+  /* an Adobe client is told which scheme to use */
+  expect_llnw ("authmod=adobe&user=alice", REJECTED
+      ERTMP_AUTH_NEED_AUTH_LLNW);
+  expect_llnw ("authmod=llnw&user=alice", REJECTED
+      ERTMP_AUTH_REJECT_PREFIX_LLNW "?reason=needauth&user=alice&nonce=n0nce");
+  /* the same answer for a user that does not exist */
+  expect_llnw ("authmod=llnw&user=bob", REJECTED
+      ERTMP_AUTH_REJECT_PREFIX_LLNW "?reason=needauth&user=bob&nonce=n0nce");
+
+  /* the vector above: accepted */
+  expect_llnw ("authmod=llnw&user=alice&nonce=n0nce&cnonce=c0ffee42&"
+      "nc=00000001&response=03d29049235216d9598d7493e37685c2", NULL);
+  /* a nonce of the client's choosing, with its right digest */
+  resp = ertmp_auth_llnw_response ("alice", "secret", "live", "other",
+      "00000001", "c0ffee42");
+  query = g_strdup_printf ("authmod=llnw&user=alice&nonce=other&"
+      "cnonce=c0ffee42&nc=00000001&response=%s", resp);
+  expect_llnw (query, REJECTED ERTMP_AUTH_REJECT_PREFIX_LLNW
+      "?reason=authfailed");
+  g_free (query);
+  g_free (resp);
+  /* the wrong password, another user, no cnonce */
+  resp = ertmp_auth_llnw_response ("alice", "guess", "live", "n0nce",
+      "00000001", "c0ffee42");
+  query = g_strdup_printf ("authmod=llnw&user=alice&nonce=n0nce&"
+      "cnonce=c0ffee42&nc=00000001&response=%s", resp);
+  expect_llnw (query, REJECTED ERTMP_AUTH_REJECT_PREFIX_LLNW
+      "?reason=authfailed");
+  g_free (query);
+  g_free (resp);
+  expect_llnw ("authmod=llnw&user=bob&nonce=n0nce&cnonce=c0ffee42&"
+      "nc=00000001&response=03d29049235216d9598d7493e37685c2", REJECTED
+      ERTMP_AUTH_REJECT_PREFIX_LLNW "?reason=authfailed");
+  expect_llnw ("authmod=llnw&user=alice&nonce=n0nce&nc=00000001&"
+      "response=03d29049235216d9598d7493e37685c2", REJECTED
+      ERTMP_AUTH_REJECT_PREFIX_LLNW "?reason=authfailed");
+}
+
+END_TEST;
+
 START_TEST (test_server_secure_token)
 {
   pair p;
@@ -334,11 +466,13 @@ auth_suite (void)
   TCase *tc = tcase_create ("auth");
 
   tcase_add_test (tc, test_adobe_response_vector);
+  tcase_add_test (tc, test_llnw_response_vector);
   tcase_add_test (tc, test_parse_rejections);
   tcase_add_test (tc, test_query_get);
   tcase_add_test (tc, test_secure_token_vector);
   tcase_add_test (tc, test_server_adobe_steps);
   tcase_add_test (tc, test_server_adobe_wrong_user);
+  tcase_add_test (tc, test_server_llnw_steps);
   tcase_add_test (tc, test_server_secure_token);
   suite_add_tcase (s, tc);
   return s;

@@ -151,6 +151,7 @@ ertmp_test_server_new (const ertmp_session_auth * auth,
     s->auth.salt = g_strdup (auth->salt);
     s->auth.challenge = g_strdup (auth->challenge);
     s->auth.opaque = g_strdup (auth->opaque);
+    s->auth.llnw = auth->llnw;
   }
   s->secure_token = g_strdup (secure_token);
   s->context = g_main_context_new ();
