@@ -12,6 +12,14 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #endif
+#ifdef __linux__
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
+#endif
+
+/* A closing peer that keeps taking our bytes keeps its connection this
+ * many linger periods at most (a slow player reading a stream's tail) */
+#define LINGER_PERIODS_MAX 15
 
 /* bytes per read: a few TCP segments; the session reassembles */
 #define READ_SIZE 65536
@@ -67,6 +75,9 @@ struct _GstErtmpConn
   gboolean reading;             /* the owner wants input */
   gboolean closing;             /* gst_ertmp_conn_close was called */
   guint linger_ms;
+  guint linger_periods;         /* of linger_ms, passed */
+  guint64 sent;                 /* bytes written to the socket */
+  guint64 linger_taken;         /* what the peer had taken at the last one */
   gboolean shut;                /* our FIN is out; input is dropped */
   gboolean closed;              /* stream closed, closed_source pending */
   GstErtmpConnClosed reason;
@@ -137,11 +148,35 @@ finish (GstErtmpConn * conn, GstErtmpConnClosed reason, GError * error)
   conn->closed_source = attach (conn, g_idle_source_new (), on_closed);
 }
 
+/* Bytes the peer has taken: what we wrote less what our socket still
+ * holds (unsent or unacknowledged); under TLS, roughly (the socket holds
+ * records, we count plain bytes).  0 where the socket cannot say. */
+static guint64
+peer_taken (GstErtmpConn * conn)
+{
+#ifdef __linux__
+  int queued = 0;
+
+  if (conn->fd >= 0 && ioctl (conn->fd, SIOCOUTQ, &queued) == 0
+      && queued >= 0)
+    return conn->sent - MIN (conn->sent, (guint64) queued);
+#endif
+  return 0;
+}
+
+/* A linger period passed: another one while the peer still takes our
+ * bytes, else the end */
 static gboolean
 on_linger_done (gpointer user_data)
 {
   GstErtmpConn *conn = user_data;
+  guint64 taken = peer_taken (conn);
 
+  if (taken > conn->linger_taken
+      && ++conn->linger_periods < LINGER_PERIODS_MAX) {
+    conn->linger_taken = taken;
+    return G_SOURCE_CONTINUE;
+  }
   g_source_unref (conn->linger_source);
   conn->linger_source = NULL;
   finish (conn, GST_ERTMP_CONN_CLOSED_LOCAL, NULL);
@@ -223,6 +258,7 @@ write_pending (GstErtmpConn * conn)
       return FALSE;
     }
     ertmp_session_output_written (conn->session, n);
+    conn->sent += n;
   }
   conn->session_waiting = FALSE;
   /* the owner's bytes may still wait: on_writable tells it */
@@ -501,6 +537,7 @@ gst_ertmp_conn_close (GstErtmpConn * conn, guint linger_ms)
   }
   conn->closing = TRUE;
   conn->linger_ms = linger_ms;
+  conn->linger_taken = peer_taken (conn);
   /* the linger time bounds the output still to write, too */
   if (linger_ms > 0)
     conn->linger_source = attach (conn, g_timeout_source_new (linger_ms),
@@ -571,6 +608,7 @@ gst_ertmp_conn_write_vectors (GstErtmpConn * conn,
     }
     if (r == G_POLLABLE_RETURN_WOULD_BLOCK)
       written = 0;
+    conn->sent += written;
   }
   if (written < total) {
     conn->ext_waiting = TRUE;

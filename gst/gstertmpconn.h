@@ -86,10 +86,11 @@ void gst_ertmp_conn_set_mid_message (GstErtmpConn * conn, gboolean mid);
 /* Stops or resumes reading (back-pressure from the owner's queue). */
 void gst_ertmp_conn_set_reading (GstErtmpConn * conn, gboolean reading);
 /* Graceful close: sends what is pending, shuts the sending side down
- * (FIN) and reads and drops until the peer closes or @linger_ms passes,
- * so that the peer reads our last words before its socket sees a reset.
- * Then the closed function runs with LOCAL.  @linger_ms 0: close now,
- * what is unsent is dropped. */
+ * (FIN) and reads and drops until the peer closes or @linger_ms passes
+ * with the peer taking none of our bytes (15 periods at most), so that
+ * the peer reads our last words before its socket sees a reset.  Then
+ * the closed function runs with LOCAL.  @linger_ms 0: close now, what is
+ * unsent is dropped. */
 void gst_ertmp_conn_close (GstErtmpConn * conn, guint linger_ms);
 gboolean gst_ertmp_conn_is_closed (GstErtmpConn * conn);
 

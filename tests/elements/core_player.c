@@ -21,6 +21,7 @@ struct _CorePlayer
   gchar *app, *name;
   guint extra_streams;
   gboolean slow;
+  gulong pause_us;              /* slow: the pause after each read */
   guint pings;
   GThread *thread;
   GByteArray *flv;              /* what was played, as an FLV stream */
@@ -175,7 +176,7 @@ player_thread (gpointer data)
     if (n <= 0)
       break;
     if (cp->slow && g_atomic_int_get (&cp->started)) {
-      g_usleep (1000);
+      g_usleep (cp->pause_us);
       if (ertmp_session_ping (s, ++cp->pings) != ERTMP_OK)
         cp->pings--;
     }
@@ -218,7 +219,8 @@ core_player_start (guint16 port, const gchar * app, const gchar * name,
 }
 
 CorePlayer *
-core_player_start_slow (guint16 port, const gchar * app, const gchar * name)
+core_player_start_slow (guint16 port, const gchar * app, const gchar * name,
+    gulong pause_us)
 {
   CorePlayer *cp = g_new0 (CorePlayer, 1);
 
@@ -226,6 +228,7 @@ core_player_start_slow (guint16 port, const gchar * app, const gchar * name)
   cp->app = g_strdup (app);
   cp->name = g_strdup (name);
   cp->slow = TRUE;
+  cp->pause_us = pause_us;
   cp->flv = g_byte_array_new ();
   g_byte_array_append (cp->flv, (const guint8 *) "FLV\x01\x05\0\0\0\x09"
       "\0\0\0\0", 13);

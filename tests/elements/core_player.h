@@ -25,11 +25,12 @@ typedef struct _CorePlayer CorePlayer;
  * on, so that it plays on stream id @extra_streams + 1 */
 CorePlayer *core_player_start (guint16 port, const gchar * app,
     const gchar * name, guint extra_streams);
-/* The same, reading slowly through a small receive buffer and sending a
- * PingRequest with every read, so that the server's ping responses meet
- * messages it could only half write */
+/* The same, reading slowly (at most 2 KiB, then a pause of @pause_us)
+ * through a small receive buffer and sending a PingRequest with every
+ * read, so that the server's ping responses meet messages it could only
+ * half write */
 CorePlayer *core_player_start_slow (guint16 port, const gchar * app,
-    const gchar * name);
+    const gchar * name, gulong pause_us);
 /* NetStream.Play.Start arrived */
 gboolean core_player_started (CorePlayer * cp);
 /* Waits for the end of the stream; fails the test when it ended with an

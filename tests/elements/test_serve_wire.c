@@ -111,7 +111,7 @@ GST_START_TEST (test_ping_while_blocked)
     g_array_append_vals (all, more->data, more->len);
     g_array_unref (more);
   }
-  cp = core_player_start_slow (serve_feed_port (f), "live", "pings");
+  cp = core_player_start_slow (serve_feed_port (f), "live", "pings", 1000);
   fail_unless (serve_feed_wait_players (f, 1), "the player did not join");
   serve_feed_push (f, all, 0, all->len);
   serve_feed_eos (f);
@@ -119,6 +119,45 @@ GST_START_TEST (test_ping_while_blocked)
   serve_feed_stop (f);
   got = core_player_items (cp);
   flv_items_check_same (all, got, "slow player that pings");
+  g_array_unref (all);
+  g_array_unref (got);
+  core_player_free (cp);
+  g_array_unref (items);
+  ertmp_peer_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* ---- a slow player's tail after EOS ---- */
+
+/* The stream ends while most of it still waits in the server's socket for
+ * a player that reads 2 KiB every 20 ms (and pings each time): the
+ * server has said its last words, but the player needs seconds more to
+ * read them.  The server keeps the connection while the player is still
+ * taking bytes, so it gets every tag, then its StreamEOF. */
+GST_START_TEST (test_slow_player_gets_the_tail)
+{
+  gchar *dir = ertmp_peer_tmpdir ();
+  GArray *items = serve_media_items (dir);
+  ServeFeed *f = serve_feed_start ("tail", "chunk-size=4096");
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (FlvItem));
+  GArray *more = serve_repeat_frames (items, 1, 4000);
+  CorePlayer *cp;
+  GArray *got;
+
+  g_array_append_vals (all, items->data, items->len);
+  g_array_append_vals (all, more->data, more->len);
+  g_array_unref (more);
+  cp = core_player_start_slow (serve_feed_port (f), "live", "tail", 20000);
+  fail_unless (serve_feed_wait_players (f, 1), "the player did not join");
+  serve_feed_push (f, all, 0, all->len);
+  serve_feed_eos (f);
+  core_player_join (cp);
+  fail_unless_equals_string (core_player_end (cp), "StreamEOF");
+  serve_feed_stop (f);
+  got = core_player_items (cp);
+  flv_items_check_same (all, got, "slow player after EOS");
   g_array_unref (all);
   g_array_unref (got);
   core_player_free (cp);
@@ -297,6 +336,7 @@ serve_wire_suite (void)
   tcase_add_checked_fixture (tc, NULL, ertmp_peer_stop_all);
   tcase_add_test (tc, test_long_stream_two_stream_ids);
   tcase_add_test (tc, test_ping_while_blocked);
+  tcase_add_test (tc, test_slow_player_gets_the_tail);
   tcase_add_test (tc, test_branch_linked_late);
   suite_add_tcase (s, tc);
   return s;
