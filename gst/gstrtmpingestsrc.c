@@ -76,7 +76,7 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 #define gst_rtmp_ingest_src_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstRtmpIngestSrc, gst_rtmp_ingest_src,
     GST_TYPE_ELEMENT, G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,
-        gst_rtmp_ingest_src_uri_handler_init));
+        gst_ertmp_server_settings_uri_handler_init));
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (rtmpingestsrc, "rtmpingestsrc",
     GST_RANK_NONE, GST_TYPE_RTMP_INGEST_SRC,
     GST_DEBUG_CATEGORY_INIT (gst_rtmp_ingest_src_debug, "rtmpingestsrc", 0,
@@ -97,8 +97,9 @@ load_certificate (GstRtmpIngestSrc * src, GError ** error)
   GTlsCertificate *cert;
 
   GST_OBJECT_LOCK (src);
-  cert = gst_ertmp_server_load_certificate (src->tls_certificate,
-      src->tls_certificate_file, src->tls_key_file, src->tls_scheme, error);
+  cert = gst_ertmp_server_load_certificate (src->settings.tls_certificate,
+      src->settings.tls_certificate_file, src->settings.tls_key_file,
+      src->settings.tls_scheme, error);
   GST_OBJECT_UNLOCK (src);
   return cert;
 }
@@ -112,14 +113,14 @@ join_server (GstRtmpIngestSrc * src)
   gchar *bad_location;
 
   GST_OBJECT_LOCK (src);
-  bad_location = g_strdup (src->bad_location);
-  cfg.host = g_strdup (src->host);
-  cfg.port = src->port;
-  cfg.chunk_size = src->chunk_size;
-  cfg.handshake_timeout = src->handshake_timeout;
-  cfg.max_connections = src->max_connections;
-  cfg.max_per_address = src->max_per_address;
-  cfg.proxy_protocol = src->proxy_protocol;
+  bad_location = g_strdup (src->settings.bad_location);
+  cfg.host = g_strdup (src->settings.host);
+  cfg.port = src->settings.port;
+  cfg.chunk_size = src->settings.chunk_size;
+  cfg.handshake_timeout = src->settings.handshake_timeout;
+  cfg.max_connections = src->settings.max_connections;
+  cfg.max_per_address = src->settings.max_per_address;
+  cfg.proxy_protocol = src->settings.proxy_protocol;
   GST_OBJECT_UNLOCK (src);
   if (bad_location == NULL)
     cfg.tls = load_certificate (src, &err);
@@ -129,7 +130,7 @@ join_server (GstRtmpIngestSrc * src)
   if (src->server == NULL)
     return FALSE;
   GST_OBJECT_LOCK (src);
-  src->bound_port = gst_ertmp_server_get_bound_port (src->server);
+  src->settings.bound_port = gst_ertmp_server_get_bound_port (src->server);
   GST_OBJECT_UNLOCK (src);
   g_object_notify (G_OBJECT (src), "bound-port");
   g_object_notify (G_OBJECT (src), "server");
@@ -145,7 +146,7 @@ leave_server (GstRtmpIngestSrc * src)
     return;
   GST_OBJECT_LOCK (src);
   src->server = NULL;
-  src->bound_port = 0;
+  src->settings.bound_port = 0;
   GST_OBJECT_UNLOCK (src);
   gst_ertmp_server_release (server, GST_ELEMENT (src));
 }
@@ -159,8 +160,8 @@ start (GstRtmpIngestSrc * src)
   gchar *app, *key;
 
   GST_OBJECT_LOCK (src);
-  app = g_strdup (src->application);
-  key = g_strdup (src->stream_key);
+  app = g_strdup (src->settings.application);
+  key = g_strdup (src->settings.stream);
   cfg.takeover = src->takeover;
   cfg.first_media_timeout = src->first_media_timeout;
   cfg.idle_timeout = src->idle_timeout;
@@ -179,7 +180,7 @@ start (GstRtmpIngestSrc * src)
   } else if (key == NULL) {
     GST_ELEMENT_WARNING (src, RESOURCE, SETTINGS,
         ("No stream key set: any stream key is accepted on %s:%d",
-            src->host, src->bound_port),
+            src->settings.host, src->settings.bound_port),
         ("set stream-key (or a KEY in location) to accept one key only"));
   }
   g_free (app);

@@ -6,12 +6,12 @@
  *    the server);
  *  - gstrtmpingeststream.c: the queue between the server's I/O thread and
  *    the streaming workers (gstertmpworkers.h), and the pushing;
- *  - gstrtmpingestprops.c: its properties;
+ *  - gstrtmpingestprops.c: its properties (location, application, key,
+ *    server settings and the GstURIHandler: gstertmpserversettings.h);
  *  - gstrtmpingestpublish.c: the element as a route of the shared server
  *    (gstertmpserver.h): publish checks, media -> queued tags, ends;
  *  - gstrtmpingesttags.c: the streaming side (FLV header, streamheader
  *    caps, timestamps on the running time, DISCONT per publisher);
- *  - gstrtmpingestlocation.c: location and GstURIHandler;
  *  - gstrtmpingestdoc.c: the reference gst-inspect-1.0 prints.
  */
 #ifndef __GST_RTMP_INGEST_SRC_H__
@@ -21,6 +21,7 @@
 #include <gio/gio.h>
 #include "ertmp_session.h"
 #include "gstertmpserver.h"
+#include "gstertmpserversettings.h"
 #include "gstertmpworkers.h"
 
 G_BEGIN_DECLS
@@ -58,30 +59,15 @@ struct _GstRtmpIngestSrc
   GstElement parent;
   GstPad *srcpad;
 
-  /* properties, under the object lock */
-  gchar *host;
-  gint port;
-  gchar *application;
-  gchar *stream_key;
+  /* properties, under the object lock; settings.stream: the key */
+  GstErtmpServerSettings settings;
   gboolean keep_listening;
   gboolean drop_is_eos;
-  guint handshake_timeout;      /* s */
   guint idle_timeout;           /* s */
   guint latency;                /* ms */
-  guint chunk_size;
   guint max_queue_bytes;
-  GTlsCertificate *tls_certificate;
-  gchar *tls_certificate_file;
-  gchar *tls_key_file;
-  gboolean tls_scheme;          /* location was rtmps:// */
-  gchar *bad_location;          /* the last location set, refused
-                                 * (redacted), or NULL */
-  gint bound_port;
   GstErtmpTakeover takeover;
   guint first_media_timeout;    /* s */
-  guint max_connections;
-  guint max_per_address;
-  gboolean proxy_protocol;
 
   /* the shared server, from READY to NULL; the route from start to stop */
   GstErtmpServer *server;
@@ -167,13 +153,6 @@ GstStructure *gst_rtmp_ingest_src_get_stats (GstRtmpIngestSrc * src);
 
 /* gstrtmpingestpublish.c */
 extern const GstErtmpRouteFuncs gst_rtmp_ingest_route_funcs;
-
-/* gstrtmpingestlocation.c, under the object lock (but the handler's) */
-void gst_rtmp_ingest_src_set_location (GstRtmpIngestSrc * src,
-    const gchar * location);
-gchar *gst_rtmp_ingest_src_get_location (GstRtmpIngestSrc * src);
-void gst_rtmp_ingest_src_uri_handler_init (gpointer g_iface,
-    gpointer iface_data);
 
 /* gstrtmpingestdoc.c: signals, bus messages, stats for gst-inspect */
 void gst_rtmp_ingest_src_add_documentation (GstElementClass * klass);

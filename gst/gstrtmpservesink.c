@@ -52,7 +52,7 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 #define gst_rtmp_serve_sink_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstRtmpServeSink, gst_rtmp_serve_sink,
     GST_TYPE_BASE_SINK, G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,
-        gst_rtmp_serve_sink_uri_handler_init);
+        gst_ertmp_server_settings_uri_handler_init);
     GST_DEBUG_CATEGORY_INIT (gst_rtmp_serve_sink_debug, "rtmpservesink", 0,
         "RTMP play-out sink"));
 GST_ELEMENT_REGISTER_DEFINE (rtmpservesink, "rtmpservesink", GST_RANK_NONE,
@@ -90,18 +90,19 @@ join_server (GstRtmpServeSink * sink)
   GstErtmpServer *server;
 
   GST_OBJECT_LOCK (sink);
-  bad_location = g_strdup (sink->bad_location);
-  cfg.host = g_strdup (sink->host);
-  cfg.port = sink->port;
-  cfg.chunk_size = sink->chunk_size;
-  cfg.handshake_timeout = sink->handshake_timeout;
-  cfg.max_connections = sink->max_connections;
-  cfg.max_per_address = sink->max_per_address;
-  cfg.proxy_protocol = sink->proxy_protocol;
+  bad_location = g_strdup (sink->settings.bad_location);
+  cfg.host = g_strdup (sink->settings.host);
+  cfg.port = sink->settings.port;
+  cfg.chunk_size = sink->settings.chunk_size;
+  cfg.handshake_timeout = sink->settings.handshake_timeout;
+  cfg.max_connections = sink->settings.max_connections;
+  cfg.max_per_address = sink->settings.max_per_address;
+  cfg.proxy_protocol = sink->settings.proxy_protocol;
   if (bad_location == NULL)
-    cfg.tls = gst_ertmp_server_load_certificate (sink->tls_certificate,
-        sink->tls_certificate_file, sink->tls_key_file, sink->tls_scheme,
-        &err);
+    cfg.tls =
+        gst_ertmp_server_load_certificate (sink->settings.tls_certificate,
+        sink->settings.tls_certificate_file, sink->settings.tls_key_file,
+        sink->settings.tls_scheme, &err);
   GST_OBJECT_UNLOCK (sink);
   server = gst_ertmp_server_join (GST_ELEMENT (sink), &cfg, bad_location,
       "rtmp://HOST[:PORT]/APP/NAME or rtmps://...", err);
@@ -110,7 +111,7 @@ join_server (GstRtmpServeSink * sink)
     return FALSE;
   GST_OBJECT_LOCK (sink);
   sink->server = server;
-  sink->bound_port = gst_ertmp_server_get_bound_port (server);
+  sink->settings.bound_port = gst_ertmp_server_get_bound_port (server);
   GST_OBJECT_UNLOCK (sink);
   g_object_notify (G_OBJECT (sink), "bound-port");
   g_object_notify (G_OBJECT (sink), "server");
@@ -125,7 +126,7 @@ leave_server (GstRtmpServeSink * sink)
   GST_OBJECT_LOCK (sink);
   server = sink->server;
   sink->server = NULL;
-  sink->bound_port = 0;
+  sink->settings.bound_port = 0;
   GST_OBJECT_UNLOCK (sink);
   if (server != NULL)
     gst_ertmp_server_release (server, GST_ELEMENT (sink));
@@ -140,8 +141,9 @@ gst_rtmp_serve_sink_start (GstBaseSink * bsink)
   gchar *app, *name;
 
   GST_OBJECT_LOCK (sink);
-  app = g_strdup (sink->application ? sink->application : "");
-  name = g_strdup (sink->stream_name);
+  app = g_strdup (sink->settings.application ? sink->settings.application :
+      "");
+  name = g_strdup (sink->settings.stream);
   GST_OBJECT_UNLOCK (sink);
   if (name == NULL || *name == '\0') {
     GST_ELEMENT_ERROR (sink, RESOURCE, SETTINGS,

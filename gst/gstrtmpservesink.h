@@ -4,7 +4,8 @@
  * Its parts:
  *  - gstrtmpservesink.c: the element (states, events, render: FLV in,
  *    tags out to the server's I/O thread);
- *  - gstrtmpserveprops.c: its properties, location and GstURIHandler;
+ *  - gstrtmpserveprops.c: its properties (location, application, name,
+ *    server settings and the GstURIHandler: gstertmpserversettings.h);
  *  - gstrtmpservefanout.c: the I/O thread's side: the stream's log of
  *    tags (GOP cache), stream headers, players, their cursors, the
  *    slow-player policy, the end of a stream;
@@ -23,6 +24,7 @@
 #include <gio/gio.h>
 #include "ertmp_flv.h"
 #include "gstertmpserver.h"
+#include "gstertmpserversettings.h"
 
 G_BEGIN_DECLS
 
@@ -90,22 +92,8 @@ struct _GstRtmpServeSink
 {
   GstBaseSink parent;
 
-  /* properties, under the object lock */
-  gchar *host;
-  gint port;
-  gchar *application;
-  gchar *stream_name;
-  gboolean tls_scheme;
-  gchar *bad_location;
-  gint bound_port;
-  guint chunk_size;
-  guint handshake_timeout;
-  guint max_connections;
-  guint max_per_address;
-  gboolean proxy_protocol;
-  GTlsCertificate *tls_certificate;
-  gchar *tls_certificate_file;
-  gchar *tls_key_file;
+  /* properties, under the object lock; settings.stream: the name */
+  GstErtmpServerSettings settings;
   gboolean gop_cache;
   guint gop_cache_max_bytes;
   guint max_player_queue_time;  /* ms */
@@ -197,8 +185,6 @@ void gst_rtmp_serve_sink_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec);
 void gst_rtmp_serve_sink_init_properties (GstRtmpServeSink * sink);
 void gst_rtmp_serve_sink_clear_properties (GstRtmpServeSink * sink);
-void gst_rtmp_serve_sink_uri_handler_init (gpointer g_iface,
-    gpointer iface_data);
 GstStructure *gst_rtmp_serve_sink_get_stats (GstRtmpServeSink * sink);
 
 /* gstrtmpservedoc.c */
