@@ -108,6 +108,60 @@ set_location_property (GstErtmpServerSettings * s, GObject * object,
   g_error_free (err);
 }
 
+/* ---- the server ---- */
+
+gboolean
+gst_ertmp_server_settings_join (GstErtmpServerSettings * s,
+    GstElement * element, GstErtmpServer ** server)
+{
+  GstErtmpServerConfig cfg = { NULL };
+  GError *err = NULL;
+  gchar *bad_location, *expected;
+  GstErtmpServer *joined;
+
+  GST_OBJECT_LOCK (element);
+  bad_location = g_strdup (s->bad_location);
+  cfg.host = g_strdup (s->host);
+  cfg.port = s->port;
+  cfg.chunk_size = s->chunk_size;
+  cfg.handshake_timeout = s->handshake_timeout;
+  cfg.max_connections = s->max_connections;
+  cfg.max_per_address = s->max_per_address;
+  cfg.proxy_protocol = s->proxy_protocol;
+  if (bad_location == NULL)
+    cfg.tls = gst_ertmp_server_load_certificate (s->tls_certificate,
+        s->tls_certificate_file, s->tls_key_file, s->tls_scheme, &err);
+  GST_OBJECT_UNLOCK (element);
+  expected = g_strdup_printf ("rtmp://HOST[:PORT]/APP/%s or rtmps://...",
+      s->info->stream_word);
+  joined = gst_ertmp_server_join (element, &cfg, bad_location, expected,
+      err);
+  g_free (expected);
+  g_free (bad_location);
+  if (joined == NULL)
+    return FALSE;
+  GST_OBJECT_LOCK (element);
+  *server = joined;
+  s->bound_port = gst_ertmp_server_get_bound_port (joined);
+  GST_OBJECT_UNLOCK (element);
+  return TRUE;
+}
+
+void
+gst_ertmp_server_settings_leave (GstErtmpServerSettings * s,
+    GstElement * element, GstErtmpServer ** server)
+{
+  GstErtmpServer *left;
+
+  GST_OBJECT_LOCK (element);
+  left = *server;
+  *server = NULL;
+  s->bound_port = 0;
+  GST_OBJECT_UNLOCK (element);
+  if (left != NULL)
+    gst_ertmp_server_release (left, element);
+}
+
 /* ---- URI handler ---- */
 
 static const GstErtmpServerSettingsInfo *

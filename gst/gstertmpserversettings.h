@@ -7,14 +7,16 @@
  * (the ingest's key, the play-out's name), and a location that sets them.
  * An element embeds a GstErtmpServerSettings, installs its properties from
  * a property id on, hands those ids to set_property() and get_property()
- * under its object lock, and uses the URI handler here.  Property texts
- * that tell the element's role stay the element's (the Info below).
+ * under its object lock, uses the URI handler here, and joins its server
+ * with them.  Property texts that tell the element's role stay the
+ * element's (the Info below).
  */
 #ifndef __GST_ERTMP_SERVER_SETTINGS_H__
 #define __GST_ERTMP_SERVER_SETTINGS_H__
 
 #include <gst/gst.h>
 #include <gio/gio.h>
+#include "gstertmpserver.h"
 
 G_BEGIN_DECLS
 
@@ -106,6 +108,17 @@ gboolean gst_ertmp_server_settings_get_property (GstErtmpServerSettings * s,
 gboolean gst_ertmp_server_settings_set_location (GstErtmpServerSettings * s,
     const gchar * location, GError ** error);
 gchar *gst_ertmp_server_settings_get_location (GstErtmpServerSettings * s);
+
+/* NULL -> READY: binds the address, or joins the server already there,
+ * with gst_ertmp_server_join() (what goes wrong is posted on @element).
+ * Sets *@server (a ref) and bound_port under the object lock; FALSE when
+ * an error was posted. */
+gboolean gst_ertmp_server_settings_join (GstErtmpServerSettings * s,
+    GstElement * element, GstErtmpServer ** server);
+/* READY -> NULL: unsets *@server and bound_port under the object lock and
+ * releases the server, if any */
+void gst_ertmp_server_settings_leave (GstErtmpServerSettings * s,
+    GstElement * element, GstErtmpServer ** server);
 
 G_END_DECLS
 

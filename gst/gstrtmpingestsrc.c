@@ -91,47 +91,13 @@ gst_rtmp_ingest_src_post (GstRtmpIngestSrc * src, GstStructure * structure)
 
 /* ---- the server ---- */
 
-static GTlsCertificate *
-load_certificate (GstRtmpIngestSrc * src, GError ** error)
-{
-  GTlsCertificate *cert;
-
-  GST_OBJECT_LOCK (src);
-  cert = gst_ertmp_server_load_certificate (src->settings.tls_certificate,
-      src->settings.tls_certificate_file, src->settings.tls_key_file,
-      src->settings.tls_scheme, error);
-  GST_OBJECT_UNLOCK (src);
-  return cert;
-}
-
 /* NULL -> READY: binds the address, or joins the server already there. */
 static gboolean
 join_server (GstRtmpIngestSrc * src)
 {
-  GstErtmpServerConfig cfg = { NULL };
-  GError *err = NULL;
-  gchar *bad_location;
-
-  GST_OBJECT_LOCK (src);
-  bad_location = g_strdup (src->settings.bad_location);
-  cfg.host = g_strdup (src->settings.host);
-  cfg.port = src->settings.port;
-  cfg.chunk_size = src->settings.chunk_size;
-  cfg.handshake_timeout = src->settings.handshake_timeout;
-  cfg.max_connections = src->settings.max_connections;
-  cfg.max_per_address = src->settings.max_per_address;
-  cfg.proxy_protocol = src->settings.proxy_protocol;
-  GST_OBJECT_UNLOCK (src);
-  if (bad_location == NULL)
-    cfg.tls = load_certificate (src, &err);
-  src->server = gst_ertmp_server_join (GST_ELEMENT (src), &cfg,
-      bad_location, "rtmp://HOST[:PORT]/APP/KEY or rtmps://...", err);
-  g_free (bad_location);
-  if (src->server == NULL)
+  if (!gst_ertmp_server_settings_join (&src->settings, GST_ELEMENT (src),
+          &src->server))
     return FALSE;
-  GST_OBJECT_LOCK (src);
-  src->settings.bound_port = gst_ertmp_server_get_bound_port (src->server);
-  GST_OBJECT_UNLOCK (src);
   g_object_notify (G_OBJECT (src), "bound-port");
   g_object_notify (G_OBJECT (src), "server");
   return TRUE;
@@ -140,15 +106,8 @@ join_server (GstRtmpIngestSrc * src)
 static void
 leave_server (GstRtmpIngestSrc * src)
 {
-  GstErtmpServer *server = src->server;
-
-  if (server == NULL)
-    return;
-  GST_OBJECT_LOCK (src);
-  src->server = NULL;
-  src->settings.bound_port = 0;
-  GST_OBJECT_UNLOCK (src);
-  gst_ertmp_server_release (server, GST_ELEMENT (src));
+  gst_ertmp_server_settings_leave (&src->settings, GST_ELEMENT (src),
+      &src->server);
 }
 
 /* READY -> PAUSED: the route to this element's app and key. */

@@ -84,35 +84,9 @@ gst_rtmp_serve_sink_emit_play_request (GstRtmpServeSink * sink,
 static gboolean
 join_server (GstRtmpServeSink * sink)
 {
-  GstErtmpServerConfig cfg = { NULL };
-  GError *err = NULL;
-  gchar *bad_location;
-  GstErtmpServer *server;
-
-  GST_OBJECT_LOCK (sink);
-  bad_location = g_strdup (sink->settings.bad_location);
-  cfg.host = g_strdup (sink->settings.host);
-  cfg.port = sink->settings.port;
-  cfg.chunk_size = sink->settings.chunk_size;
-  cfg.handshake_timeout = sink->settings.handshake_timeout;
-  cfg.max_connections = sink->settings.max_connections;
-  cfg.max_per_address = sink->settings.max_per_address;
-  cfg.proxy_protocol = sink->settings.proxy_protocol;
-  if (bad_location == NULL)
-    cfg.tls =
-        gst_ertmp_server_load_certificate (sink->settings.tls_certificate,
-        sink->settings.tls_certificate_file, sink->settings.tls_key_file,
-        sink->settings.tls_scheme, &err);
-  GST_OBJECT_UNLOCK (sink);
-  server = gst_ertmp_server_join (GST_ELEMENT (sink), &cfg, bad_location,
-      "rtmp://HOST[:PORT]/APP/NAME or rtmps://...", err);
-  g_free (bad_location);
-  if (server == NULL)
+  if (!gst_ertmp_server_settings_join (&sink->settings, GST_ELEMENT (sink),
+          &sink->server))
     return FALSE;
-  GST_OBJECT_LOCK (sink);
-  sink->server = server;
-  sink->settings.bound_port = gst_ertmp_server_get_bound_port (server);
-  GST_OBJECT_UNLOCK (sink);
   g_object_notify (G_OBJECT (sink), "bound-port");
   g_object_notify (G_OBJECT (sink), "server");
   return TRUE;
@@ -121,15 +95,8 @@ join_server (GstRtmpServeSink * sink)
 static void
 leave_server (GstRtmpServeSink * sink)
 {
-  GstErtmpServer *server;
-
-  GST_OBJECT_LOCK (sink);
-  server = sink->server;
-  sink->server = NULL;
-  sink->settings.bound_port = 0;
-  GST_OBJECT_UNLOCK (sink);
-  if (server != NULL)
-    gst_ertmp_server_release (server, GST_ELEMENT (sink));
+  gst_ertmp_server_settings_leave (&sink->settings, GST_ELEMENT (sink),
+      &sink->server);
 }
 
 /* READY -> PAUSED: the play route of this element's app and name. */
