@@ -164,11 +164,16 @@ gst_ertmp_server_settings_leave (GstErtmpServerSettings * s,
 
 /* ---- URI handler ---- */
 
+/* the Info of @type's element class (a subclass has its parent's) */
 static const GstErtmpServerSettingsInfo *
 class_info (GType type)
 {
-  return g_type_get_qdata (type,
-      g_quark_from_static_string ("gst-ertmp-server-settings-info"));
+  GQuark q = g_quark_from_static_string ("gst-ertmp-server-settings-info");
+  const GstErtmpServerSettingsInfo *info = NULL;
+
+  for (; info == NULL && type != 0; type = g_type_parent (type))
+    info = g_type_get_qdata (type, q);
+  return info;
 }
 
 static GstErtmpServerSettings *
