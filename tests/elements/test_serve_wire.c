@@ -84,72 +84,20 @@ GST_START_TEST (test_long_stream_two_stream_ids)
 
 GST_END_TEST;
 
-/* ---- a player that pings while its socket is full ---- */
+/* ---- slow players that ping ---- */
 
-/* The core's client reads slowly through a 4 KiB receive buffer and
- * sends a PingRequest with every read while the whole stream is pushed at
- * once: the server's socket is full in the middle of messages again and
- * again, and each ping response waits for the message to be whole.  The
- * player parses every byte (a response inside a message would break its
- * chunk stream) and gets every tag. */
-GST_START_TEST (test_ping_while_blocked)
+/* @all pushed at once to stream @name, played by the core's client reading
+ * slowly (a pause of @pause_us after each read of at most 2 KiB, a ping
+ * with each): it gets every tag, then StreamEOF */
+static void
+play_slowly (const gchar * name, GArray * all, gulong pause_us,
+    const gchar * what)
 {
-  gchar *dir = ertmp_peer_tmpdir ();
-  GArray *items = serve_media_items (dir);
-  ServeFeed *f = serve_feed_start ("pings", "chunk-size=4096");
-  CorePlayer *cp;
+  ServeFeed *f = serve_feed_start (name, "chunk-size=4096");
+  CorePlayer *cp = core_player_start_slow (serve_feed_port (f), "live",
+      name, pause_us);
   GArray *got;
 
-  GArray *all = g_array_new (FALSE, FALSE, sizeof (FlvItem));
-  guint k;
-
-  /* 48 s of stream (4.4 MB): more than the server's socket buffer */
-  g_array_append_vals (all, items->data, items->len);
-  for (k = 1; k < 12; k++) {
-    GArray *more = serve_repeat_frames (items, k, 4000);
-
-    g_array_append_vals (all, more->data, more->len);
-    g_array_unref (more);
-  }
-  cp = core_player_start_slow (serve_feed_port (f), "live", "pings", 1000);
-  fail_unless (serve_feed_wait_players (f, 1), "the player did not join");
-  serve_feed_push (f, all, 0, all->len);
-  serve_feed_eos (f);
-  core_player_join (cp);
-  serve_feed_stop (f);
-  got = core_player_items (cp);
-  flv_items_check_same (all, got, "slow player that pings");
-  g_array_unref (all);
-  g_array_unref (got);
-  core_player_free (cp);
-  g_array_unref (items);
-  ertmp_peer_rmdir (dir);
-  g_free (dir);
-}
-
-GST_END_TEST;
-
-/* ---- a slow player's tail after EOS ---- */
-
-/* The stream ends while most of it still waits in the server's socket for
- * a player that reads 2 KiB every 20 ms (and pings each time): the
- * server has said its last words, but the player needs seconds more to
- * read them.  The server keeps the connection while the player is still
- * taking bytes, so it gets every tag, then its StreamEOF. */
-GST_START_TEST (test_slow_player_gets_the_tail)
-{
-  gchar *dir = ertmp_peer_tmpdir ();
-  GArray *items = serve_media_items (dir);
-  ServeFeed *f = serve_feed_start ("tail", "chunk-size=4096");
-  GArray *all = g_array_new (FALSE, FALSE, sizeof (FlvItem));
-  GArray *more = serve_repeat_frames (items, 1, 4000);
-  CorePlayer *cp;
-  GArray *got;
-
-  g_array_append_vals (all, items->data, items->len);
-  g_array_append_vals (all, more->data, more->len);
-  g_array_unref (more);
-  cp = core_player_start_slow (serve_feed_port (f), "live", "tail", 20000);
   fail_unless (serve_feed_wait_players (f, 1), "the player did not join");
   serve_feed_push (f, all, 0, all->len);
   serve_feed_eos (f);
@@ -157,10 +105,64 @@ GST_START_TEST (test_slow_player_gets_the_tail)
   fail_unless_equals_string (core_player_end (cp), "StreamEOF");
   serve_feed_stop (f);
   got = core_player_items (cp);
-  flv_items_check_same (all, got, "slow player after EOS");
-  g_array_unref (all);
+  flv_items_check_same (all, got, what);
   g_array_unref (got);
   core_player_free (cp);
+}
+
+/* @items and @repeats more copies of its frames (4 s apart) */
+static GArray *
+repeated_stream (GArray * items, guint repeats)
+{
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (FlvItem));
+  guint k;
+
+  g_array_append_vals (all, items->data, items->len);
+  for (k = 1; k <= repeats; k++) {
+    GArray *more = serve_repeat_frames (items, k, 4000);
+
+    g_array_append_vals (all, more->data, more->len);
+    g_array_unref (more);
+  }
+  return all;
+}
+
+/* A player reads slowly through a 4 KiB receive buffer and sends a
+ * PingRequest with every read while the whole stream is pushed at once:
+ * the server's socket is full in the middle of messages again and again,
+ * and each ping response waits for the message to be whole.  The player
+ * parses every byte (a response inside a message would break its chunk
+ * stream) and gets every tag. */
+GST_START_TEST (test_ping_while_blocked)
+{
+  gchar *dir = ertmp_peer_tmpdir ();
+  GArray *items = serve_media_items (dir);
+  /* 48 s of stream (4.4 MB): more than the server's socket buffer */
+  GArray *all = repeated_stream (items, 11);
+
+  play_slowly ("pings", all, 1000, "slow player that pings");
+  g_array_unref (all);
+  g_array_unref (items);
+  ertmp_peer_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* The stream ends while most of it still waits in the server's socket for
+ * a player that reads 2 KiB every 20 ms: the server has said its last
+ * words, but the player needs seconds more to read them.  The server keeps
+ * the connection while the player is still taking bytes, so it gets every
+ * tag, then its StreamEOF. */
+GST_START_TEST (test_slow_player_gets_the_tail)
+{
+  gchar *dir = ertmp_peer_tmpdir ();
+  GArray *items = serve_media_items (dir);
+  /* 8 s of stream, 600 KB */
+  GArray *all = repeated_stream (items, 1);
+
+  play_slowly ("tail", all, 20000, "slow player after EOS");
+  g_array_unref (all);
   g_array_unref (items);
   ertmp_peer_rmdir (dir);
   g_free (dir);
