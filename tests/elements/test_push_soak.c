@@ -277,6 +277,13 @@ GST_START_TEST (test_soak)
   files[0] = make_legacy_flv (dir);
   files[1] = shape == SHAPE_FLVMUX_PUSH ? g_strdup (files[0]) :
       media ("testsrc.flv");
+  if (!g_file_test (files[1], G_FILE_TEST_EXISTS)) {
+    /* a checkout without ../shared: the legacy half of the runs only */
+    g_print ("SKIP the Enhanced FLV runs of %s: no %s\n",
+        shape_names[shape], files[1]);
+    g_free (files[1]);
+    files[1] = g_strdup (files[0]);
+  }
   start = g_get_monotonic_time ();
   for (i = 0; i < runs; i++) {
     desc = shape_desc (shape, files[i % 2], port, i);
